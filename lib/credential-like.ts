@@ -1,0 +1,69 @@
+/**
+ * What counts as a credential-like key name. Shared by catalog validation (no `default` on such a
+ * key, no literal fixture value) and the scanner (whose configuration can replace both lists).
+ *
+ * Names are compared after normalisation: lower case, `-` and `.` and camelCase humps folded to
+ * `_`, so `clientSecret`, `client-secret` and `CLIENT_SECRET` are one name.
+ */
+export interface CredentialKeyPatterns {
+  /** A name matching any of these is credential-like... */
+  readonly include: readonly string[];
+  /** ...unless it also matches one of these. */
+  readonly exclude: readonly string[];
+}
+
+export const DEFAULT_CREDENTIAL_KEY_PATTERNS: CredentialKeyPatterns = {
+  include: [
+    '(^|_)pass(word|wd|phrase)?($|_)',
+    '(^|_)pwd($|_)',
+    '(^|_)secret($|_|s$)',
+    '(^|_)(api|access|secret|private|signing|encryption|master|license|app|client|service)_?keys?($|_)',
+    '(^|_)token($|_|s$)',
+    '(^|_)(auth|bearer|refresh|session|csrf|jwt)(_|$)',
+    '(^|_)credentials?($|_)',
+    '(^|_)cookie_?secret($|_)',
+    '(^|_)(dsn|connection_string|conn_str|database_url|db_url|redis_url|amqp_url|mongo(db)?_uri|postgres(ql)?_url|dburl)($|_)',
+    '(^|_)salt($|_)',
+    '(^|_)(htpasswd|pgpass|netrc|kubeconfig)($|_)',
+    '(^|_)(tls|ssh)_?(key|private)',
+    '(^|_)webhook_?url($|_)',
+    '^\\.dockerconfigjson$',
+    '^\\.dockercfg$',
+    '(^|_)(id_rsa|id_ed25519|id_ecdsa)($|_)',
+  ],
+  exclude: [
+    '(^|_)(ttl|timeout|expiry|expires?|expiration|lifetime|length|min_length|max_length|policy|policies|enabled|disabled|enable|required|file|path|dir|ref|name|names|username|user|header|type|mode|format|endpoint|url_path|rotation|count|size|prefix|suffix|hint|version|algorithm|id_field)$',
+    '^(username|user|login|email|token_ttl|password_policy|passwordpolicy|password_min_length)$',
+    '(^|_)(secret|token|auth|password|key)_(name|ref|namespace|key|path|file|ttl|policy|length|mount|engine|store|provider)$',
+    '^(auth_url|auth_signin|auth_response_headers|auth_type|auth_method|authentication_method|auth_mount|auth_path)$',
+    '(^|_)public(_|$)',
+    '(^|_)(client_id|app_id|key_id|access_key_id_ref)$',
+  ],
+};
+
+/** Folds `clientSecret`, `client-secret`, `CLIENT.SECRET` to `client_secret`. */
+export function normalizeKeyName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-.\s]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+}
+
+export interface CredentialKeyMatcher {
+  (name: string): boolean;
+}
+
+/** Compiles the pattern lists once; the result is a pure predicate. */
+export function credentialKeyMatcher(patterns: CredentialKeyPatterns = DEFAULT_CREDENTIAL_KEY_PATTERNS): CredentialKeyMatcher {
+  const include = patterns.include.map((p) => new RegExp(p, 'i'));
+  const exclude = patterns.exclude.map((p) => new RegExp(p, 'i'));
+  return (name: string) => {
+    const raw = name.toLowerCase();
+    const norm = normalizeKeyName(name);
+    const hit = (re: RegExp) => re.test(norm) || re.test(raw);
+    return include.some(hit) && !exclude.some(hit);
+  };
+}
+
+export const isCredentialLikeKey: CredentialKeyMatcher = credentialKeyMatcher();

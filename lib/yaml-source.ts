@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { Diagnostic, ExitCode, UserError } from './errors';
+
+/**
+ * A parsed YAML file that remembers where every value came from, so validation errors can name
+ * line and column for any JSON pointer.
+ */
+export interface YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
+  /** The document as plain JS (no anchors, no YAML types). */
+  readonly value: unknown;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Keeps alias expansion bounded: a billion-laughs file becomes an error, not an OOM. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Reads a file; an unreadable file is a usage error (exit 2) that names the path. */
+export function readTextFile(file: string, what = 'file'): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
+    throw new UserError({ file, message: `${what} ${reason}`, hint: 'check the path, or pass another with the matching flag' }, ExitCode.usage);
+  }
+}
+
+/**
+ * Parses one YAML document. Syntax errors (including duplicate keys and excessive aliases) become
+ * one UserError listing each with its position. Multi-document files are refused: a catalog is one
+ * document.
+ */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length > 1) {
+    const second = list[1]!;
+    const pos = second.contents?.range ? lineCounter.linePos(second.contents.range[0]) : undefined;
+    throw new UserError({
+      file,
+      line: pos?.line,
+      column: pos?.col,
+      message: 'expected one YAML document, found several',
+      hint: 'remove the `---` separator and keep a single document',
+    });
+  }
+  const doc = list[0] ?? parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      message: `not valid YAML: ${firstLine(e.message)}`,
+      hint: e.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax at this position',
+    };
+  });
+  if (diagnostics.length > 0) throw new UserError(diagnostics);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new UserError({ file, message: `not valid YAML: ${firstLine((err as Error).message)}`, hint: 'reduce alias use' });
+  }
+  return { file, text, doc, lineCounter, value };
+}
+
+export function readYamlSource(file: string, what = 'file'): YamlSource {
+  return parseYamlSource(file, readTextFile(file, what));
+}
+
+/** Splits an RFC 6901 pointer into unescaped segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .replace(/^\//, '')
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function pointerOf(segments: readonly (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/**
+ * The position of the node at `pointer`, or of the deepest ancestor that exists. With `key: true`
+ * the position of the map key naming the last segment (what an "unknown field" error wants).
+ */
+export function positionOf(src: YamlSource, pointer: string, opts: { key?: boolean } = {}): Position | undefined {
+  let node: unknown = src.doc.contents;
+  let keyNode: unknown;
+  for (const seg of pointerSegments(pointer)) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const idx = Number(seg);
+      if (!Number.isInteger(idx) || idx < 0 || idx >= node.items.length) break;
+      keyNode = undefined;
+      node = node.items[idx];
+    } else {
+      break;
+    }
+  }
+  const target = (opts.key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined;
+  const range = target?.range;
+  if (!range) return undefined;
+  const p = src.lineCounter.linePos(range[0]);
+  return { line: p.line, column: p.col };
+}
+
+/** A diagnostic for `pointer` in `src`, with line and column filled in. */
+export function diagnosticAt(
+  src: YamlSource,
+  pointer: string,
+  message: string,
+  hint?: string,
+  opts: { key?: boolean } = {},
+): Diagnostic {
+  const pos = positionOf(src, pointer, opts);
+  return { file: src.file, line: pos?.line, column: pos?.column, pointer, message, hint };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}

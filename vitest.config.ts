@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'lib/**/*.test.ts', 'charts/**/*.test.ts', 'policies/**/*.test.ts'],
+    // Suites start local HTTP stand-ins and spawn the CLI; two cores is all CI has.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
