@@ -1,0 +1,114 @@
+/**
+ * The scanner's contract between its engine and its rules. A rule is a small module under
+ * `policies/<rule-id>/index.ts` exporting a `Rule`; `policies/index.ts` lists them in order.
+ * Rules never see the file system: the engine reads, parses and hands them documents.
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface ObjectRef {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** One finding. `message` names keys, paths and objects, never a value or part of one. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Path relative to the working directory, `/`-separated. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  readonly object?: ObjectRef;
+  /** JSON pointer inside the document, when the finding is about one field. */
+  readonly pointer?: string;
+  /** Stable across runs and unrelated edits: rule, file, object and pointer (never the value). */
+  readonly fingerprint: string;
+}
+
+export type FileKind = 'yaml' | 'json' | 'helm-template' | 'text';
+
+export interface ScanFile {
+  /** Relative, `/`-separated. */
+  readonly path: string;
+  readonly text: string;
+  readonly kind: FileKind;
+  /** Helm chart context: the file is a chart's values file (`values*.yaml` next to `Chart.yaml`). */
+  readonly helmValues?: boolean;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One parsed YAML/JSON document of a file (one per `---` section). */
+export interface ManifestDocument {
+  readonly file: ScanFile;
+  /** 0-based index of the document within its file. */
+  readonly index: number;
+  /** The document as plain JS (anchors and aliases expanded, bounded). */
+  readonly value: unknown;
+  /** apiVersion/kind/metadata.name/namespace when the document is a Kubernetes object. */
+  readonly object?: ObjectRef;
+  /** Line and column of the node at a JSON pointer (or of its deepest existing ancestor). */
+  positionOf(pointer: string, opts?: { key?: boolean }): Position;
+  /** Rules the object suppresses with a valid `secretops.dev/ignore` annotation (reason given). */
+  readonly suppressed: ReadonlySet<string>;
+}
+
+/** What rules may use besides the document. */
+export interface RuleContext {
+  /** Credential-like key names, as configured. */
+  isCredentialKey(name: string): boolean;
+  /** The loaded catalog project, when `--services` (or ./services.yaml) exists and is valid. */
+  readonly project?: import('../catalog/load').Project;
+  /** Working directory of the scan (for rules that compare against a fresh synth). */
+  readonly cwd: string;
+  /** Options from the rule's entry in the scanner configuration. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** What a rule reports; the engine adds ruleId, severity, file and fingerprint. */
+export interface RuleReport {
+  readonly message: string;
+  /** Where: a pointer into `doc` (position looked up by the engine), or an explicit position. */
+  readonly pointer?: string;
+  readonly key?: boolean;
+  readonly position?: Position;
+  readonly doc?: ManifestDocument;
+  /** For file-level findings without a document. */
+  readonly file?: ScanFile;
+  readonly object?: ObjectRef;
+  /** Overrides the rule's configured severity (e.g. fixture-drift's orphan warnings). */
+  readonly severity?: Severity;
+}
+
+export interface RuleMeta {
+  /** kebab-case; prohibitions start with `no-`. Public contract. */
+  readonly id: string;
+  /** One line: what the rule finds. */
+  readonly description: string;
+  /** A full sentence: what to do instead. */
+  readonly remediation: string;
+  readonly defaultSeverity: Severity;
+  /** Relative path of the rule's README, e.g. `policies/no-inline-secret/README.md`. */
+  readonly docs: string;
+  /** `document`: per parsed document; `file`: raw text too (templates); `project`: across everything scanned. */
+  readonly scope: 'document' | 'file' | 'project';
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  /** Called for every parsed document. */
+  checkDocument?(doc: ManifestDocument, ctx: RuleContext, report: (r: RuleReport) => void): void;
+  /** Called for every file, parsed or not (Helm templates, unparsable text). */
+  checkFile?(file: ScanFile, ctx: RuleContext, report: (r: RuleReport) => void): void;
+  /** Called once with everything scanned, for cross-object rules. */
+  checkProject?(docs: readonly ManifestDocument[], ctx: RuleContext, report: (r: RuleReport) => void): void | Promise<void>;
+}
