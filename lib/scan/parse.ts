@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import type { Node as YamlNode } from 'yaml';
 import { pointerSegments } from '../yaml-source';
 import { Annotations } from '../constructs/metadata';
-import type { FileKind, ManifestDocument, ObjectRef, Position, ScanFile } from './types';
+import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
 /**
  * Turns a file's text into documents for the rules. Documents are split on `---` lines first, so a
@@ -20,11 +20,7 @@ export interface DocumentSlice {
   readonly index: number;
 }
 
-export interface ParseProblem {
-  readonly message: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { ParseProblem };
 
 /** What kind of file a path is, or undefined when the scanner does not read it. */
 export function classifyFile(path: string, text?: string): FileKind | undefined {
@@ -74,7 +70,13 @@ export function splitDocuments(text: string): DocumentSlice[] {
  */
 export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocument | ParseProblem {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(slice.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(slice.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false, logLevel: 'silent' });
+  } catch (e) {
+    // The parser recurses: pathological nesting can exhaust the stack.
+    return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
+  }
   const toFile = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line + slice.startLine, column: p.col };
@@ -82,7 +84,7 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   const err = doc.errors[0];
   if (err) {
     const pos = toFile(err.pos[0]);
-    return { message: syntaxMessage(err.code, err.message), line: pos.line, column: pos.column };
+    return { message: syntaxMessage(err.code), line: pos.line, column: pos.column };
   }
   let value: unknown;
   try {
@@ -90,11 +92,26 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   } catch (e) {
     const pos = toFile(0);
     const msg = String((e as Error).message ?? '');
-    return { message: /alias/i.test(msg) ? 'too many alias expansions (possible alias bomb)' : 'document cannot be converted', line: pos.line, column: pos.column };
+    const what = /alias/i.test(msg) ? 'too many alias expansions (possible alias bomb)' : e instanceof RangeError ? 'nested too deeply' : 'document cannot be converted';
+    return { message: what, line: pos.line, column: pos.column };
   }
+  // The syntax tree is large; documents are kept (for project rules) as plain values and the tree
+  // is rebuilt only when a finding needs a position.
+  let tree: { contents: YamlNode | null; toFile: (offset: number) => Position } | undefined;
   const positionOf = (pointer: string, opts: { key?: boolean } = {}): Position => {
-    const node = nodeAt(doc.contents as YamlNode | null, pointer, opts.key ?? false);
-    return node?.range ? toFile(node.range[0]) : toFile(0);
+    if (!tree) {
+      const lc = new LineCounter();
+      const again = parseDocument(slice.text, { lineCounter: lc, prettyErrors: false, strict: false, logLevel: 'silent' });
+      tree = {
+        contents: again.contents as YamlNode | null,
+        toFile: (offset) => {
+          const p = lc.linePos(offset);
+          return { line: p.line + slice.startLine, column: p.col };
+        },
+      };
+    }
+    const node = nodeAt(tree.contents, pointer, opts.key ?? false);
+    return tree.toFile(node?.range ? node.range[0] : 0);
   };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value) };
@@ -172,9 +189,34 @@ function nodeAt(root: YamlNode | null, pointer: string, key: boolean): YamlNode 
   return ((key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined) ?? undefined;
 }
 
-function syntaxMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return 'duplicate key in a mapping';
-  // yaml's messages can quote the source line; keep only the first sentence, which names the problem.
-  const first = message.split('\n')[0]!.replace(/\s+at line \d+, column \d+.*$/, '').trim();
-  return first.length > 120 ? first.slice(0, 117) + '...' : first;
+/**
+ * A fixed description per yaml error code: the library's own messages can quote the offending
+ * source, and the source may be a secret.
+ */
+const SYNTAX_MESSAGES: Record<string, string> = {
+  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
+  BAD_ALIAS: 'an alias names no anchor defined before it',
+  BAD_COLLECTION_TYPE: 'a collection has the wrong type for its tag',
+  BAD_DIRECTIVE: 'invalid directive',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
+  BAD_INDENT: 'wrong indentation',
+  BAD_PROP_ORDER: 'anchor and tag in the wrong order',
+  BAD_SCALAR_START: 'a plain value cannot start with this character',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection used as an implicit key',
+  BLOCK_IN_FLOW: 'a block collection inside a flow collection',
+  DUPLICATE_KEY: 'duplicate key in a mapping',
+  KEY_OVER_1024_CHARS: 'an implicit key longer than 1024 characters',
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  MULTILINE_IMPLICIT_KEY: 'an implicit key spans several lines',
+  MULTIPLE_ANCHORS: 'a node with several anchors',
+  MULTIPLE_DOCS: 'several documents where one was expected',
+  MULTIPLE_TAGS: 'a node with several tags',
+  NON_STRING_KEY: 'a mapping key that is not a string',
+  TAB_AS_INDENT: 'a tab used for indentation',
+  TAG_RESOLVE_FAILED: 'a value does not match its tag',
+  UNEXPECTED_TOKEN: 'unexpected token',
+};
+
+function syntaxMessage(code: string): string {
+  return SYNTAX_MESSAGES[code] ?? `syntax error (${code.toLowerCase().replace(/_/g, ' ')})`;
 }
