@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { credentialKeyMatcher, CredentialKeyMatcher, DEFAULT_CREDENTIAL_KEY_PATTERNS } from '../credential-like';
 import { Diagnostic, ExitCode, sortDiagnostics, UserError } from '../errors';
 import { diagnosticAt, parseYamlSource, positionOf, readTextFile, YamlSource } from '../yaml-source';
-import { compileSchema, schemaDiagnostics } from '../catalog/schema';
+import type { ValidateFunction } from 'ajv/dist/2020';
 import configSchema from '../../policies/config.schema.json';
 import { packageRoot } from './package-files';
 import type { Position, Severity } from './types';
@@ -50,7 +50,7 @@ interface RawConfig {
   allowlist?: { path: string; rule: string; reason: string; expires: string }[];
 }
 
-let validateShape: ReturnType<typeof compileSchema> | undefined;
+let validateShape: ValidateFunction | undefined;
 
 /** The default configuration file shipped in `policies/`. */
 export function defaultConfigFile(): string {
@@ -62,7 +62,9 @@ export function defaultConfigFile(): string {
  * working directory's `secretops.config.yaml`, over the defaults.
  */
 export function loadScanConfig(cwd: string, explicit?: string): ScanConfig {
-  const defaults = readConfigSource(defaultConfigFile(), cwd);
+  // The shipped defaults are validated by a test, not on every run: ajv's compile is a large part
+  // of a pre-commit hook's start-up time.
+  const defaults = readConfigSource(defaultConfigFile(), cwd, undefined, false);
   const userPath = resolve(cwd, explicit ?? CONFIG_FILE_NAME);
   if (explicit === undefined && !existsSync(userPath)) return resolveConfig([defaults]);
   const user = readConfigSource(userPath, cwd, explicit !== undefined ? explicit : CONFIG_FILE_NAME);
@@ -70,7 +72,7 @@ export function loadScanConfig(cwd: string, explicit?: string): ScanConfig {
 }
 
 /** Parses and validates one configuration file; a bad one is a usage error with positions. */
-export function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/')): YamlSource {
+export function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/'), validate = true): YamlSource {
   const text = readTextFile(abs, 'scanner configuration');
   let src: YamlSource;
   try {
@@ -79,6 +81,9 @@ export function readConfigSource(abs: string, cwd: string, shown = relative(cwd,
     if (err instanceof UserError) throw new UserError(err.diagnostics, ExitCode.usage);
     throw err;
   }
+  if (!validate) return src;
+  // ajv loads and compiles only when a user configuration is there to validate.
+  const { compileSchema, schemaDiagnostics } = require('../catalog/schema') as typeof import('../catalog/schema');
   validateShape ??= compileSchema(configSchema);
   const problems = [...schemaDiagnostics(validateShape, src), ...semanticDiagnostics(src)];
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems), ExitCode.usage);

@@ -4,7 +4,7 @@ import { minimatch } from 'minimatch';
 import type { Project } from '../catalog/load';
 import type { ScanConfig } from './config';
 import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, splitDocuments } from './parse';
-import { byCodePoint, runRulesDetailed, sortFindings } from './run-rules';
+import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { CollectedSources, SourceFile, stagedFiles, walkPaths } from './sources';
 import type {
   Finding,
@@ -82,8 +82,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let bytes = 0;
   let skippedFiles = 0;
 
+  const scannedPaths = new Set(inputs.map((f) => f.path));
   for (const src of inputs) {
-    const file = readScanFile(src, config, cwd, warnings);
+    const file = readScanFile(src, config, cwd, scannedPaths, warnings);
     if (!file) {
       skippedFiles++;
       continue;
@@ -163,10 +164,8 @@ export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
 export function fastPath(rules: readonly Rule[]): { wants(text: string): boolean; keepDocuments: boolean; syntax: boolean } {
   const readers = rules.filter((r) => r.checkDocument || r.checkProject);
   const everything = readers.some((r) => !r.meta.interest);
-  // Stateless copies: a /g or /y regex remembers lastIndex between calls.
-  const interests = readers.filter((r) => r.meta.interest).map((r) => new RegExp(r.meta.interest!.source, r.meta.interest!.flags.replace(/[gy]/g, '')));
   return {
-    wants: everything ? () => true : (text) => interests.some((re) => re.test(text)),
+    wants: everything ? () => true : (text) => readers.some((r) => interested(r, text)),
     keepDocuments: rules.some((r) => r.checkProject),
     // A rule that reports parse problems needs every document at least checked for syntax.
     syntax: rules.some((r) => r.meta.handlesParseProblems),
@@ -175,13 +174,13 @@ export function fastPath(rules: readonly Rule[]): { wants(text: string): boolean
 
 /** The user configuration file is scanned too when it has allowlist entries (their expiry is checked). */
 function withConfigFile(files: readonly SourceFile[], config: ScanConfig, cwd: string): readonly SourceFile[] {
-  if (!config.file || config.allowlist.length === 0 || files.some((f) => f.path === config.file)) return files;
+  if (!config.file || config.allowlist.length === 0 || files.some((f) => f.path === config.file) || !existsSync(resolve(cwd, config.file))) return files;
   const walked = walkPaths(cwd, [config.file], { include: [], exclude: [] });
   return [...files, ...walked.files];
 }
 
 /** Reads and decodes one source; anything the scanner cannot read as text becomes a warning. */
-function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, warnings: ScanWarning[]): ScanFile | undefined {
+function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned: ReadonlySet<string>, warnings: ScanWarning[]): ScanFile | undefined {
   const kind0 = classifyFile(src.path);
   if (!kind0) {
     warnings.push({ file: src.path, message: 'not a YAML, JSON or Helm template file: skipped' });
@@ -211,7 +210,8 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, warnings
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const kind = classifyFile(src.path, text) ?? kind0;
-  const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && existsSync(resolve(cwd, dirname(src.path), 'Chart.yaml'));
+  const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
+  const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
   const problems: ParseProblem[] = [];
   return { path: src.path, text, kind, ...(helmValues ? { helmValues } : {}), problems };
 }

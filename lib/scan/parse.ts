@@ -1,3 +1,5 @@
+import * as jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { pointerSegments } from '../yaml-source';
@@ -27,12 +29,20 @@ export function classifyFile(path: string, text?: string): FileKind | undefined 
   const p = path.replace(/\\/g, '/');
   if (/\.(ya?ml)$/i.test(p) || /\.ya?ml\.(gotmpl|j2|tpl)$/i.test(p)) {
     if (/(^|\/)templates\//.test(p) || /\.(gotmpl|j2|tpl)$/i.test(p)) return 'helm-template';
-    if (text !== undefined && /\{\{[-\s]/.test(text) && /\{\{.*\}\}/.test(text)) return 'helm-template';
+    if (text !== undefined && isTemplateText(text)) return 'helm-template';
     return 'yaml';
   }
   if (/\.json$/i.test(p)) return 'json';
   if (/\.tpl$/i.test(p)) return 'helm-template';
   return undefined;
+}
+
+/**
+ * Go templates (`{{ ... }}` actions) and Jinja/Liquid statements (`{% raw %}`) make a file a
+ * template: read as text by file-level rules, not parsed as YAML it is not.
+ */
+export function isTemplateText(text: string): boolean {
+  return (/\{\{[-\s]/.test(text) && /\{\{.*\}\}/.test(text)) || (text.includes('{%') && /^[ \t]*\{%-?\s*\w/m.test(text));
 }
 
 /** Splits YAML text on document markers (`---` at column 0), keeping line offsets. */
@@ -65,38 +75,31 @@ export function splitDocuments(text: string): DocumentSlice[] {
 }
 
 /**
- * Parses one slice into a ManifestDocument, or a ParseProblem with its file position. JSON files
- * go through the same parser (JSON is YAML) so positions work alike.
+ * Parses one slice into a ManifestDocument, or a ParseProblem with its file position.
+ *
+ * Values come from js-yaml (several times faster than a position-keeping parse, which matters
+ * on large repositories); the `yaml` syntax tree that maps a pointer to a line and column is built
+ * only when a finding asks for a position. JSON files go through the same path (JSON is YAML).
  */
 export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocument | ParseProblem {
-  const lineCounter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
+  let value: unknown;
   try {
-    doc = parseDocument(slice.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false, logLevel: 'silent' });
+    value = load(slice.text, { schema: MANIFEST_SCHEMA, json: false });
   } catch (e) {
+    if (e instanceof YAMLException) {
+      const mark = e.mark as { line?: number; column?: number } | undefined;
+      return { message: syntaxMessage(e.reason), line: slice.startLine + (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 };
+    }
     // The parser recurses: pathological nesting can exhaust the stack.
     return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
   }
-  const toFile = (offset: number): Position => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line + slice.startLine, column: p.col };
-  };
-  const err = doc.errors[0];
-  if (err) {
-    const pos = toFile(err.pos[0]);
-    return { message: syntaxMessage(err.code), line: pos.line, column: pos.column };
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    const pos = toFile(0);
-    const msg = String((e as Error).message ?? '');
-    const what = /alias/i.test(msg) ? 'too many alias expansions (possible alias bomb)' : e instanceof RangeError ? 'nested too deeply' : 'document cannot be converted';
-    return { message: what, line: pos.line, column: pos.column };
+  // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
+  // rule walking the value would hang. Only a document with anchors can have aliases.
+  if (slice.text.includes('&') && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
+    return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
   }
   // The syntax tree is large; documents are kept (for project rules) as plain values and the tree
-  // is rebuilt only when a finding needs a position.
+  // is built only when a finding needs a position.
   let tree: { contents: YamlNode | null; toFile: (offset: number) => Position } | undefined;
   const positionOf = (pointer: string, opts: { key?: boolean } = {}): Position => {
     if (!tree) {
@@ -115,6 +118,32 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value) };
+}
+
+/** YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no timestamps. */
+// `types` is exported at run time but missing from @types/js-yaml.
+const MANIFEST_SCHEMA = CORE_SCHEMA.extend([
+  (jsYaml as unknown as { types: { merge: Type } }).types.merge,
+  // Application-specific local tags (`!env_var`, `!reference`) are valid YAML: keep their content.
+  ...(['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data })),
+]);
+
+/** Nodes an alias-expanded document may have beyond one per character of its text. */
+const ALIAS_NODE_ALLOWANCE = MAX_ALIAS_COUNT * 100;
+
+/** Counts nodes as a walker expanding every alias would see them, stopping at `budget`. */
+function exceedsNodeBudget(value: unknown, budget: number): boolean {
+  let seen = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++seen > budget) return true;
+    if (v && typeof v === 'object') {
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
+      else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return false;
 }
 
 export function isParseProblem(x: ManifestDocument | ParseProblem): x is ParseProblem {
@@ -190,33 +219,14 @@ function nodeAt(root: YamlNode | null, pointer: string, key: boolean): YamlNode 
 }
 
 /**
- * A fixed description per yaml error code: the library's own messages can quote the offending
- * source, and the source may be a secret.
+ * The parser's reason without anything it quotes (tag and alias names, characters): the source
+ * it would quote may be a secret.
  */
-const SYNTAX_MESSAGES: Record<string, string> = {
-  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
-  BAD_ALIAS: 'an alias names no anchor defined before it',
-  BAD_COLLECTION_TYPE: 'a collection has the wrong type for its tag',
-  BAD_DIRECTIVE: 'invalid directive',
-  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
-  BAD_INDENT: 'wrong indentation',
-  BAD_PROP_ORDER: 'anchor and tag in the wrong order',
-  BAD_SCALAR_START: 'a plain value cannot start with this character',
-  BLOCK_AS_IMPLICIT_KEY: 'a block collection used as an implicit key',
-  BLOCK_IN_FLOW: 'a block collection inside a flow collection',
-  DUPLICATE_KEY: 'duplicate key in a mapping',
-  KEY_OVER_1024_CHARS: 'an implicit key longer than 1024 characters',
-  MISSING_CHAR: 'a closing quote or bracket is missing',
-  MULTILINE_IMPLICIT_KEY: 'an implicit key spans several lines',
-  MULTIPLE_ANCHORS: 'a node with several anchors',
-  MULTIPLE_DOCS: 'several documents where one was expected',
-  MULTIPLE_TAGS: 'a node with several tags',
-  NON_STRING_KEY: 'a mapping key that is not a string',
-  TAB_AS_INDENT: 'a tab used for indentation',
-  TAG_RESOLVE_FAILED: 'a value does not match its tag',
-  UNEXPECTED_TOKEN: 'unexpected token',
-};
-
-function syntaxMessage(code: string): string {
-  return SYNTAX_MESSAGES[code] ?? `syntax error (${code.toLowerCase().replace(/_/g, ' ')})`;
+function syntaxMessage(reason: string | undefined): string {
+  const clean = (reason ?? 'syntax error')
+    .replace(/"[^"]*"|'[^']*'|<[^>]*>|![^\s,]*|\([^)]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (/duplicat/i.test(clean)) return 'duplicate key in a mapping';
+  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean || 'syntax error';
 }

@@ -58,13 +58,30 @@ export async function runRulesDetailed(input: RunRulesInput): Promise<{ findings
     if (rule.checkFile) for (const f of input.files) rule.checkFile(f, ctx, report(undefined, f));
     if (rule.checkDocument) {
       for (const d of input.docs) {
-        if (rule.meta.interest && !rule.meta.interest.test(d.text)) continue;
+        if (!interested(rule, d.text)) continue;
         rule.checkDocument(d, ctx, report(d));
       }
     }
     if (rule.checkProject) await rule.checkProject(input.docs, ctx, report());
   }
   return { findings: sortFindings(findings), suppressed };
+}
+
+const statelessInterest = new WeakMap<Rule, RegExp>();
+
+/**
+ * Whether a rule wants a document, from its raw text. A `/g` or `/y` pattern remembers
+ * `lastIndex` between calls, so rules get a stateless copy.
+ */
+export function interested(rule: Rule, text: string): boolean {
+  const re = rule.meta.interest;
+  if (!re) return true;
+  let copy = statelessInterest.get(rule);
+  if (!copy) {
+    copy = new RegExp(re.source, re.flags.replace(/[gy]/g, ''));
+    statelessInterest.set(rule, copy);
+  }
+  return copy.test(text);
 }
 
 /** Stable: rule, file, object identity (or document index) and pointer; never the value. */
@@ -102,6 +119,7 @@ export async function checkText(rule: Rule, path: string, text: string, ctx: Par
     cwd: ctx.cwd ?? process.cwd(),
     options: ctx.options ?? {},
     ...(ctx.project ? { project: ctx.project } : {}),
+    ...(ctx.today ? { today: ctx.today } : {}),
   };
   return runRules({ rules: [rule], files: [file], docs: parsed.docs, context });
 }

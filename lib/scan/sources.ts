@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { Ignore } from 'ignore';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { ExitCode, UserError } from '../errors';
 import { byCodePoint } from './run-rules';
 import type { ScanWarning } from './types';
@@ -31,23 +31,27 @@ export interface CollectedSources {
 
 const GLOB = { dot: true, nocomment: true } as const;
 
-/** The path as shown in output: relative to cwd, `/`-separated (absolute when outside cwd's drive). */
+/** The display path of a file as the output shows it: relative to cwd, `/`-separated. */
 export function displayPath(cwd: string, abs: string): string {
   const rel = relative(cwd, abs);
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }
 
-function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => minimatch(path, g, GLOB));
-}
-
-function excludedDir(path: string, sel: SourceSelection): boolean {
-  return matchesAny(`${path}/`, sel.exclude);
-}
-
-function selected(path: string, sel: SourceSelection, explicit: boolean): boolean {
-  if (matchesAny(path, sel.exclude)) return false;
-  return explicit || matchesAny(path, sel.include);
+/** Include/exclude globs compiled once (minimatch compiles on every call otherwise). */
+class Selection {
+  private readonly include: Minimatch[];
+  private readonly exclude: Minimatch[];
+  constructor(sel: SourceSelection) {
+    this.include = sel.include.map((g) => new Minimatch(g, GLOB));
+    this.exclude = sel.exclude.map((g) => new Minimatch(g, GLOB));
+  }
+  excludedDir(path: string): boolean {
+    return this.exclude.some((m) => m.match(`${path}/`));
+  }
+  selected(path: string, explicit: boolean): boolean {
+    if (this.exclude.some((m) => m.match(path))) return false;
+    return explicit || this.include.some((m) => m.match(path));
+  }
 }
 
 /** `.gitignore` rules of one directory, matched against paths relative to it. */
@@ -78,7 +82,8 @@ function ignoredByGit(layers: readonly IgnoreLayer[], abs: string, isDir: boolea
  * Walks PATH arguments. Symbolic links are followed only to files inside the root they were found
  * under (never to directories: no cycles); a link that leaves the root is reported, not read.
  */
-export function walkPaths(cwd: string, paths: readonly string[], sel: SourceSelection): CollectedSources {
+export function walkPaths(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
+  const sel = new Selection(selection);
   const files = new Map<string, SourceFile>();
   const warnings: ScanWarning[] = [];
   const add = (abs: string, stat: Stats) => {
@@ -94,7 +99,7 @@ export function walkPaths(cwd: string, paths: readonly string[], sel: SourceSele
       throw new UserError({ file: arg, message: 'does not exist', hint: 'pass files or directories to scan (default: .)' }, ExitCode.usage);
     }
     if (st.isFile()) {
-      if (selected(displayPath(cwd, root), sel, true)) add(root, st);
+      if (sel.selected(displayPath(cwd, root), true)) add(root, st);
       continue;
     }
     const realRoot = realpathSync(root);
@@ -107,9 +112,9 @@ export function walkPaths(cwd: string, paths: readonly string[], sel: SourceSele
         const path = displayPath(cwd, abs);
         if (e.name === '.git') continue;
         if (e.isDirectory()) {
-          if (!excludedDir(path, sel) && !ignoredByGit(here, abs, true)) visit(abs, here);
+          if (!sel.excludedDir(path) && !ignoredByGit(here, abs, true)) visit(abs, here);
         } else if (e.isSymbolicLink()) {
-          if (!selected(path, sel, false) || ignoredByGit(here, abs, false)) continue;
+          if (!sel.selected(path, false) || ignoredByGit(here, abs, false)) continue;
           let target: string;
           try {
             target = realpathSync(abs);
@@ -121,7 +126,7 @@ export function walkPaths(cwd: string, paths: readonly string[], sel: SourceSele
           if (!inside) warnings.push({ file: path, message: 'symbolic link leaves the scanned folder: not followed' });
           else if (lstatSync(target).isFile()) add(abs, statSync(target));
         } else if (e.isFile()) {
-          if (selected(path, sel, false) && !ignoredByGit(here, abs, false)) add(abs, lstatSync(abs));
+          if (sel.selected(path, false) && !ignoredByGit(here, abs, false)) add(abs, lstatSync(abs));
         }
       }
     };
@@ -160,7 +165,8 @@ function git(cwd: string, args: readonly string[], input?: string): Buffer {
  * The staged version of every added, copied, modified or renamed file (the index, not the working
  * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection.
  */
-export function stagedFiles(cwd: string, paths: readonly string[], sel: SourceSelection): CollectedSources {
+export function stagedFiles(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
+  const sel = new Selection(selection);
   const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
   const raw = git(cwd, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR', '--no-abbrev']).toString('utf8');
   const warnings: ScanWarning[] = [];
@@ -175,7 +181,7 @@ export function stagedFiles(cwd: string, paths: readonly string[], sel: SourceSe
     const abs = join(top, file);
     const path = displayPath(cwd, abs);
     if (!roots.some((r) => abs === r || abs.startsWith(r + sep))) continue;
-    if (!selected(path, sel, false)) continue;
+    if (!sel.selected(path, false)) continue;
     if (mode === '120000') {
       warnings.push({ file: path, message: 'staged symbolic link: not followed' });
       continue;
