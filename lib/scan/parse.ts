@@ -88,7 +88,9 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   } catch (e) {
     if (e instanceof YAMLException) {
       const mark = e.mark as { line?: number; column?: number } | undefined;
-      return { message: syntaxMessage(e.reason), line: slice.startLine + (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 };
+      // js-yaml also breaks lines at a lone `\r`; keep the position inside the slice as we count it.
+      const line = Math.min(mark?.line ?? 0, slice.text.split('\n').length - 1);
+      return { message: syntaxMessage(e.reason), line: slice.startLine + line + 1, column: (mark?.column ?? 0) + 1 };
     }
     // The parser recurses: pathological nesting can exhaust the stack.
     return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };

@@ -8,7 +8,7 @@ describe('invalid-suppression', () => {
   it('reports an annotation without a reason at the annotation', async () => {
     const findings = await checkText(invalidSuppression, 'a.yaml', withAnnotation('no-inline-secret'));
     expect(findings.map((f) => [f.line, f.column, f.severity, f.message])).toEqual([
-      [5, 27, 'warning', 'secretops.dev/ignore for no-inline-secret has no reason after "--": it suppresses nothing'],
+      [5, 27, 'warning', 'secretops.dev/ignore has no reason after "--": it suppresses nothing'],
     ]);
   });
 

@@ -8,7 +8,7 @@ describe('parse-error', () => {
     const text = 'a: 1\n---\nb: [1,\n---\nc: 3\n---\nd: "open\n';
     const findings = await checkText(parseError, 'x.yaml', text);
     expect(findings.map((f) => [f.line, f.message])).toEqual([
-      [4, 'not valid YAML: unexpected end of the stream within a flow collection'],
+      [3, 'not valid YAML: unexpected end of the stream within a flow collection'],
       [8, 'not valid YAML: unexpected end of the stream within a double quoted scalar'],
     ]);
   });
