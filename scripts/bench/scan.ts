@@ -1,0 +1,160 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/**
+ * `npm run bench:scan [CORPUS]`: times `secretops scan` (the compiled CLI, as users run it) against
+ * secretlint 13 with the recommended preset on the same files in the same run, on the real-world
+ * corpus and on that corpus replicated to about 100,000 documents, and `scan --staged` with 20
+ * staged files against `node -e ""`. Prints what it measured; asserts nothing (machines differ).
+ *
+ * The corpus defaults to ../shared/corpora/realworld (the benchmark may read it; tests may not).
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'secretops.js');
+const SECRETLINT = join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
+const TARGET_DOCUMENTS = 100_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Measured {
+  readonly seconds: number;
+  /** Peak resident set size of the child, in MB (undefined without GNU time). */
+  readonly peakMb?: number;
+  readonly code: number;
+  readonly stdout: string;
+}
+
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs a command once, measuring wall-clock time and (with GNU time) the peak RSS. */
+function measure(cmd: string, args: readonly string[], cwd: string): Measured {
+  const start = process.hrtime.bigint();
+  const r = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-f', '%M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const kb = GNU_TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { seconds, ...(Number.isFinite(kb) ? { peakMb: kb / 1024 } : {}), code: r.status ?? -1, stdout: r.stdout };
+}
+
+/** Best of `RUNS` (the least disturbed by other load on the machine), with the highest peak. */
+function best(cmd: string, args: readonly string[], cwd: string): Measured {
+  const runs = Array.from({ length: RUNS }, () => measure(cmd, args, cwd));
+  const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const peaks = runs.map((r) => r.peakMb ?? 0);
+  return { ...fastest, ...(GNU_TIME ? { peakMb: Math.max(...peaks) } : {}) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** The files `secretops scan` read, from its own JSON output's stats and a walk of the same tree. */
+function scannedFiles(dir: string): string[] {
+  const out = execFileSync('git', ['ls-files', '--others', '--cached', '--exclude-standard', '-z'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+  return out.split('\0').filter((f) => /\.(ya?ml|json|tpl|gotmpl)$/i.test(f));
+}
+
+/** A throw-away git repository holding a copy of `files` (git makes both tools see the same set). */
+function gitTree(source: string, files: readonly string[], copies: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'secretops-bench-'));
+  for (let c = 0; c < copies; c++) {
+    for (const f of files) {
+      const to = join(dir, copies > 1 ? `copy-${c}` : '', f);
+      mkdirSync(dirname(to), { recursive: true });
+      try {
+        linkSync(join(source, f), to);
+      } catch {
+        copyFileSync(join(source, f), to);
+      }
+    }
+  }
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  return dir;
+}
+
+function corpusFiles(corpus: string): string[] {
+  const out = execFileSync('find', ['.', '-type', 'f', '(', '-name', '*.yaml', '-o', '-name', '*.yml', '-o', '-name', '*.json', '-o', '-name', '*.tpl', ')'], {
+    cwd: corpus,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  return out.split('\n').filter(Boolean).map((f) => relative('.', f)).sort();
+}
+
+function secretlintConfig(dir: string): string {
+  const file = join(dir, '.secretlintrc.bench.json');
+  writeFileSync(file, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  return file;
+}
+
+function compare(label: string, dir: string): void {
+  const files = scannedFiles(dir);
+  const bytes = files.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  const ours = best('node', [BIN, 'scan', '--format', 'json', '.'], dir);
+  if (ours.code !== 0 && ours.code !== 1) throw new Error(`secretops scan exited ${ours.code}`);
+  const stats = JSON.parse(ours.stdout).stats as { files: number; documents: number; parsedDocuments: number };
+  const config = secretlintConfig(dir);
+  // secretlint gets the same file list (as arguments in chunks would change its start-up share; a
+  // glob over the same extensions is what its users run).
+  const theirs = best('node', [SECRETLINT, '--secretlintrc', config, '--format', 'json', '**/*.{yaml,yml,json,tpl,gotmpl}'], dir);
+  rmSync(config);
+  const mb = bytes / 1024 / 1024;
+  console.log(`\n## ${label}`);
+  console.log(`files            ${stats.files} (of ${files.length} candidates)`);
+  console.log(`documents        ${stats.documents} (${stats.parsedDocuments} parsed)`);
+  console.log(`size             ${mb.toFixed(1)} MB`);
+  console.log(`secretops        ${ours.seconds.toFixed(2)} s, ${(mb / ours.seconds).toFixed(1)} MB/s, peak ${ours.peakMb?.toFixed(0) ?? '?'} MB`);
+  console.log(`secretlint 13    ${theirs.seconds.toFixed(2)} s, ${(mb / theirs.seconds).toFixed(1)} MB/s, peak ${theirs.peakMb?.toFixed(0) ?? '?'} MB (exit ${theirs.code})`);
+  console.log(`speed-up         ${(theirs.seconds / ours.seconds).toFixed(2)}x (goal >= 5x); secretops peak ${ours.peakMb !== undefined && ours.peakMb < 300 ? 'under' : 'OVER'} 300 MB`);
+}
+
+function staged(corpus: string, files: readonly string[]): void {
+  const twenty = files.filter((f) => !/templates\//.test(f)).slice(0, 20);
+  const dir = gitTree(corpus, twenty, 1);
+  execFileSync('git', ['add', '-A'], { cwd: dir });
+  const n = Math.max(RUNS * 3, 9);
+  const scanTimes = Array.from({ length: n }, () => measure('node', [BIN, 'scan', '--staged'], dir).seconds);
+  const nodeTimes = Array.from({ length: n }, () => measure('node', ['-e', ''], dir).seconds);
+  const s = median(scanTimes);
+  const e = median(nodeTimes);
+  console.log('\n## scan --staged, 20 staged files');
+  console.log(`secretops scan --staged   ${(s * 1000).toFixed(0)} ms (median of ${n})`);
+  console.log(`node -e ""                ${(e * 1000).toFixed(0)} ms (median of ${n})`);
+  console.log(`ratio                     ${(s / e).toFixed(2)}x (goal <= 4x)`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function main(): void {
+  // ../shared from the main checkout; worktrees sit one level deeper.
+  const fallback = [join(ROOT, '..', 'shared'), join(ROOT, '..', '..', 'shared')].map((d) => join(d, 'corpora', 'realworld')).find(existsSync);
+  const corpus = resolve(process.argv[2] ?? process.env.SECRETOPS_BENCH_CORPUS ?? fallback ?? join(ROOT, '..', 'shared', 'corpora', 'realworld'));
+  if (!existsSync(BIN) || !existsSync(join(ROOT, 'build', 'lib', 'cli', 'main.js'))) throw new Error('build the CLI first: npm run build');
+  if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (pass a folder of manifests)`);
+  const files = corpusFiles(corpus);
+  console.log(`# secretops scan benchmark (node ${process.version}, ${RUNS} runs each, best taken)`);
+  console.log(`corpus ${corpus}`);
+
+  const real = gitTree(corpus, files, 1);
+  try {
+    compare('real-world corpus', real);
+    const docs = Number(JSON.parse(measure('node', [BIN, 'scan', '--format', 'json', '.'], real).stdout).stats.documents);
+    const copies = Math.max(1, Math.round(TARGET_DOCUMENTS / Math.max(docs, 1)));
+    const scaled = gitTree(corpus, files, copies);
+    try {
+      compare(`replicated x${copies} (about ${TARGET_DOCUMENTS.toLocaleString('en')} documents)`, scaled);
+    } finally {
+      rmSync(scaled, { recursive: true, force: true });
+    }
+    staged(corpus, files);
+  } finally {
+    rmSync(real, { recursive: true, force: true });
+  }
+  const rules = readFileSync(join(ROOT, 'policies', 'index.ts'), 'utf8').match(/^\s{2}[a-zA-Z]+,$/gm)?.length ?? 0;
+  console.log(`\n(${rules} rules in policies/index.ts at the time of this run)`);
+}
+
+main();

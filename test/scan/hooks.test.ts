@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { scanDirectory } from '../support/scan';
+import { REPO_ROOT } from '../support/tmp';
+
+const read = (path: string) => parse(readFileSync(join(REPO_ROOT, path), 'utf8'));
+
+describe('pre-commit and CI wiring', () => {
+  it('.pre-commit-hooks.yaml offers secretops-scan on the staged index', () => {
+    const hooks = read('.pre-commit-hooks.yaml') as Record<string, unknown>[];
+    expect(hooks).toEqual([
+      expect.objectContaining({ id: 'secretops-scan', entry: 'secretops scan --staged', language: 'node', pass_filenames: false }),
+    ]);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin.secretops).toBe('bin/secretops.js');
+  });
+
+  it('the workflow installs, synthesizes, checks drift, scans to SARIF and uploads it', () => {
+    const wf = read('.github/workflows/secretops.yml');
+    expect(wf.permissions['security-events']).toBe('write');
+    const steps = wf.jobs.guardrails.steps as { run?: string; uses?: string; with?: Record<string, string> }[];
+    const runs = steps.map((s) => s.run ?? s.uses ?? '').join('\n');
+    const order = ['npm ci', 'npx cdk8s synth', 'git diff --exit-code', 'secretops validate', 'secretops scan --format sarif > secretops.sarif', 'github/codeql-action/upload-sarif'];
+    const at = order.map((needle) => runs.indexOf(needle));
+    expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!.with!.sarif_file).toBe('secretops.sarif');
+  });
+});
+
+describe('this repository', () => {
+  it('scans clean with its own configuration', async () => {
+    const { loadScanConfig } = await import('../../lib/scan/config.js');
+    const { scan } = await import('../../lib/scan/engine.js');
+    const { RULES } = await import('../../policies/index.js');
+    const result = await scan({ cwd: REPO_ROOT, rules: RULES, config: await loadScanConfig(REPO_ROOT) });
+    expect(result.findings).toEqual([]);
+    expect(result.stats.files).toBeGreaterThan(5);
+  });
+
+  it('has deliberately bad rule cases that the default configuration would report', async () => {
+    const result = await scanDirectory(join(REPO_ROOT, 'policies', 'parse-error', 'cases'));
+    expect(result.findings.length).toBeGreaterThan(0);
+  });
+});
