@@ -70,7 +70,7 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   const warnings: ScanWarning[] = [...sources.warnings];
   // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
-  const plan = fastPath(enabled);
+  const plan = fastPath(enabled, config);
 
   const contextFor = (rule: Rule): RuleContext => ({
     isCredentialKey: config.isCredentialKey,
@@ -170,18 +170,20 @@ export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
 
 /**
  * Which documents to parse. A rule with an `interest` sees only documents whose raw text matches
- * it; one without sees every document, which turns the fast path off. With parse-error enabled,
- * the other documents are still parsed for syntax but no rule looks at them. Documents are kept in memory
+ * it; one without sees every document, which turns the fast path off. With parse-error enabled
+ * the other documents are still parsed for syntax (unless its `everyDocument` option is false),
+ * but no rule looks at them. Documents are kept in memory
  * only when a project rule needs them all at the end.
  */
-export function fastPath(rules: readonly Rule[]): { wants(text: string): boolean; keepDocuments: boolean; syntax: boolean } {
+export function fastPath(rules: readonly Rule[], config?: ScanConfig): { wants(text: string): boolean; keepDocuments: boolean; syntax: boolean } {
   const readers = rules.filter((r) => r.checkDocument || r.checkProject);
   const everything = readers.some((r) => !r.meta.interest);
   return {
     wants: everything ? () => true : (text) => readers.some((r) => interested(r, text)),
     keepDocuments: rules.some((r) => r.checkProject),
-    // A rule that reports parse problems needs every document at least checked for syntax.
-    syntax: rules.some((r) => r.meta.handlesParseProblems),
+    // A rule that reports parse problems has every document checked for syntax, unless its
+    // `everyDocument: false` option limits it to the documents other rules read.
+    syntax: rules.some((r) => r.meta.handlesParseProblems && config?.options[r.meta.id]?.everyDocument !== false),
   };
 }
 

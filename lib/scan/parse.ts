@@ -47,30 +47,45 @@ export function isTemplateText(text: string): boolean {
 
 /** Splits YAML text on document markers (`---` at column 0), keeping line offsets. */
 export function splitDocuments(text: string): DocumentSlice[] {
-  const lines = text.split('\n');
   const out: DocumentSlice[] = [];
-  let start = 0;
-  const flush = (end: number) => {
-    const body = lines.slice(start, end).join('\n');
-    // Only comments and blank lines: no document.
-    if (/^[ \t]*[^#\s]/m.test(body)) out.push({ text: body, startLine: start, index: out.length });
+  // Scans for marker lines instead of splitting into lines: large files make no garbage per line.
+  // Lines end at `\n` only (a lone `\r` would end one for `^` with the m flag).
+  const marker = /(?<![^\n])(---|\.\.\.)([^\n]*)/g;
+  let lineOffset = 0;
+  let lineNumber = 0;
+  const lineOf = (offset: number): number => {
+    for (let i = text.indexOf('\n', lineOffset); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      lineNumber++;
+      lineOffset = i + 1;
+    }
+    return lineNumber;
   };
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (/^---(\s|$)/.test(l)) {
-      flush(i);
-      const rest = l.slice(3).trim();
-      if (rest && !rest.startsWith('#')) {
-        // `--- {a: 1}` or `--- !tag`: the document starts on this very line.
-        lines[i] = '   ' + l.slice(3);
-        start = i;
-      } else start = i + 1;
-    } else if (/^\.\.\.\s*$/.test(l)) {
-      flush(i);
-      start = i + 1;
+  let start = 0;
+  let startLine = 0;
+  let prefix = '';
+  const flush = (end: number) => {
+    const body = prefix + text.slice(start, end);
+    // Only comments and blank lines: no document.
+    if (/^[ \t]*[^#\s]/m.test(body)) out.push({ text: body, startLine, index: out.length });
+  };
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    const rest = m[2]!;
+    if (m[1] === '---' ? !/^(\s|$)/.test(rest) : rest.trim() !== '') continue;
+    const line = lineOf(m.index);
+    flush(Math.max(start, m.index - 1));
+    const inline = rest.trim();
+    if (m[1] === '---' && inline && !inline.startsWith('#')) {
+      // `--- {a: 1}` or `--- !tag`: the document starts on this very line.
+      prefix = '   ';
+      start = m.index + 3;
+      startLine = line;
+    } else {
+      prefix = '';
+      start = Math.min(text.length, m.index + m[0].length + 1);
+      startLine = line + 1;
     }
   }
-  flush(lines.length);
+  flush(text.length);
   return out;
 }
 
@@ -97,7 +112,7 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   }
   // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
   // rule walking the value would hang. Only a document with anchors can have aliases.
-  if (slice.text.includes('&') && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
+  if (MAY_HAVE_ALIAS.test(slice.text) && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
     return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
   }
   // The syntax tree is large; documents are kept (for project rules) as plain values and the tree
@@ -129,6 +144,9 @@ const MANIFEST_SCHEMA = CORE_SCHEMA.extend([
   // Application-specific local tags (`!env_var`, `!reference`) are valid YAML: keep their content.
   ...(['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data })),
 ]);
+
+/** An alias (`*name` where a node may start); without one no value is shared. */
+const MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,[\]{}*]/;
 
 /** Nodes an alias-expanded document may have beyond one per character of its text. */
 const ALIAS_NODE_ALLOWANCE = MAX_ALIAS_COUNT * 100;

@@ -39,4 +39,12 @@ describe('parse-error', () => {
     for (const f of findings) expect(f.message).not.toMatch(/hunter2/);
     expect(findings.length).toBeGreaterThan(0);
   });
+
+  it('checks every document by default, only documents other rules read with everyDocument: false', async () => {
+    const files = { 'plain.yaml': 'kind: ConfigMap\ndata: [\n', 'annotated.yaml': 'metadata:\n  annotations:\n    secretops.dev/ignore: x -- y\ndata: [\n' };
+    expect(findingLines((await scanFiles(files)).findings)).toEqual(['parse-error annotated.yaml:5:1', 'parse-error plain.yaml:3:1']);
+    const limited = await scanFiles(files, { config: { rules: { 'parse-error': { options: { everyDocument: false } } } } });
+    expect(findingLines(limited.findings)).toEqual(['parse-error annotated.yaml:5:1']);
+    expect(limited.stats).toMatchObject({ documents: 2, parsedDocuments: 1 });
+  });
 });

@@ -83,6 +83,41 @@ describe('hostile input never crashes or hangs the scan', () => {
     );
   });
 
+  it('fuzz: splitting by marker search agrees with splitting line by line', () => {
+    const byLines = (text: string) => {
+      const lines = text.split('\n');
+      const out: { text: string; startLine: number; index: number }[] = [];
+      let start = 0;
+      const flush = (end: number) => {
+        const body = lines.slice(start, end).join('\n');
+        if (/^[ \t]*[^#\s]/m.test(body)) out.push({ text: body, startLine: start, index: out.length });
+      };
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i]!;
+        if (/^---(\s|$)/.test(l)) {
+          flush(i);
+          const rest = l.slice(3).trim();
+          if (rest && !rest.startsWith('#')) {
+            lines[i] = '   ' + l.slice(3);
+            start = i;
+          } else start = i + 1;
+        } else if (/^\.\.\.\s*$/.test(l)) {
+          flush(i);
+          start = i + 1;
+        }
+      }
+      flush(lines.length);
+      return out;
+    };
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '---', '...', '#', '\r', '-', '.', ' {x: 1}', '\t'), maxLength: 60 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(splitDocuments(t)).toEqual(byLines(t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('fuzz: the engine turns any file content into findings and warnings only', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.string({ maxLength: 300 }), async (bytes, text) => {
