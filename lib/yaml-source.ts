@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { Diagnostic, ExitCode, UserError } from './errors';
+import { pointerSegments } from './json-pointer';
 
 /**
  * A parsed YAML file that remembers where every value came from, so validation errors can name
@@ -80,18 +81,7 @@ export function readYamlSource(file: string, what = 'file'): YamlSource {
   return parseYamlSource(file, readTextFile(file, what));
 }
 
-/** Splits an RFC 6901 pointer into unescaped segments. */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer
-    .replace(/^\//, '')
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function pointerOf(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
+export { pointerOf, pointerSegments } from './json-pointer';
 
 /**
  * The position of the node at `pointer`, or of the deepest ancestor that exists. With `key: true`

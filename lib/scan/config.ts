@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { credentialKeyMatcher, CredentialKeyMatcher, DEFAULT_CREDENTIAL_KEY_PATTERNS } from '../credential-like';
 import { Diagnostic, ExitCode, sortDiagnostics, UserError } from '../errors';
-import { diagnosticAt, parseYamlSource, positionOf, readTextFile, YamlSource } from '../yaml-source';
+import { load } from 'js-yaml';
+import type { YamlSource } from '../yaml-source';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import configSchema from '../../policies/config.schema.json';
 import { packageRoot } from './package-files';
@@ -41,6 +42,13 @@ export interface ScanConfig {
   readonly file?: string;
 }
 
+/** A configuration file's value and, for a user file, where each of its parts is written. */
+export interface ConfigSource {
+  readonly file: string;
+  readonly value: unknown;
+  position(pointer: string): Position | undefined;
+}
+
 interface RawConfig {
   rules?: Record<string, RuleSetting | { severity?: RuleSetting; options?: Record<string, unknown> }>;
   include?: string[];
@@ -62,23 +70,34 @@ export function defaultConfigFile(): string {
  * working directory's `secretops.config.yaml`, over the defaults.
  */
 export async function loadScanConfig(cwd: string, explicit?: string): Promise<ScanConfig> {
-  // The shipped defaults are validated by a test, not on every run: loading ajv and compiling is a
-  // large part of a pre-commit hook's start-up time.
-  const defaults = readConfigSource(defaultConfigFile(), cwd);
+  const defaults = defaultConfigSource();
   const userPath = resolve(cwd, explicit ?? CONFIG_FILE_NAME);
   if (explicit === undefined && !existsSync(userPath)) return resolveConfig([defaults]);
-  const user = readConfigSource(userPath, cwd, explicit !== undefined ? explicit : CONFIG_FILE_NAME);
-  // ajv loads and compiles only when a user configuration is there to validate.
+  const user = await readConfigSource(userPath, cwd, explicit !== undefined ? explicit : CONFIG_FILE_NAME);
   const problems = await configDiagnostics(user);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems), ExitCode.usage);
-  return resolveConfig([defaults, user]);
+  const { positionOf } = await import('../yaml-source.js');
+  return resolveConfig([defaults, userConfigSource(user, positionOf)]);
 }
 
 /**
- * Parses one configuration file (a YAML error is a usage error with its position). Its shape is
- * checked by `loadScanConfig`; the shipped defaults are checked by a test, not on every run.
+ * The shipped defaults, read without the position-keeping parser and without validation (a test
+ * validates them): both are a large part of a pre-commit hook's start-up time.
  */
-export function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/')): YamlSource {
+export function defaultConfigSource(): ConfigSource {
+  const file = defaultConfigFile();
+  return { file, value: load(readFileSync(file, 'utf8')), position: () => undefined };
+}
+
+/** A parsed user file as a configuration source (`positionOf` from lib/yaml-source, passed in so
+ * that this module does not load the YAML library on the default path). */
+export function userConfigSource(src: YamlSource, positionOf: typeof import('../yaml-source').positionOf): ConfigSource {
+  return { file: src.file, value: src.value, position: (pointer) => positionOf(src, pointer) };
+}
+
+/** Parses one user configuration file (a YAML error is a usage error with its position). */
+export async function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/')): Promise<YamlSource> {
+  const { parseYamlSource, readTextFile } = await import('../yaml-source.js');
   const text = readTextFile(abs, 'scanner configuration');
   try {
     return parseYamlSource(shown, text);
@@ -90,13 +109,15 @@ export function readConfigSource(abs: string, cwd: string, shown = relative(cwd,
 
 /** Schema and semantic problems of a parsed configuration (for tests of the shipped default). */
 export async function configDiagnostics(src: YamlSource): Promise<Diagnostic[]> {
+  // ajv loads and compiles only when a user configuration is there to validate.
   const { compileSchema, schemaDiagnostics } = await import('../catalog/schema.js');
+  const { diagnosticAt } = await import('../yaml-source.js');
   validateShape ??= compileSchema(configSchema);
-  return [...schemaDiagnostics(validateShape, src), ...semanticDiagnostics(src)];
+  return [...schemaDiagnostics(validateShape, src), ...semanticDiagnostics(src, diagnosticAt)];
 }
 
 /** Checks the schema cannot express: patterns compile, dates exist. */
-function semanticDiagnostics(src: YamlSource): Diagnostic[] {
+function semanticDiagnostics(src: YamlSource, diagnosticAt: typeof import('../yaml-source').diagnosticAt): Diagnostic[] {
   const raw = (src.value ?? {}) as RawConfig;
   const out: Diagnostic[] = [];
   for (const [list, patterns] of Object.entries(raw.credentialKeys ?? {})) {
@@ -122,7 +143,7 @@ function isCalendarDate(s: string): boolean {
 }
 
 /** Merges validated sources, later over earlier: scalars and lists replace, `rules` merge per id. */
-export function resolveConfig(sources: readonly YamlSource[]): ScanConfig {
+export function resolveConfig(sources: readonly ConfigSource[]): ScanConfig {
   const severities: Record<string, RuleSetting> = {};
   const options: Record<string, Record<string, unknown>> = {};
   let include: string[] = [];
@@ -153,7 +174,7 @@ export function resolveConfig(sources: readonly YamlSource[]): ScanConfig {
       allowlist = raw.allowlist.map((e, i) => ({
         ...e,
         file: src.file,
-        position: positionOf(src, `/allowlist/${i}`) ?? { line: 1, column: 1 },
+        position: src.position(`/allowlist/${i}`) ?? { line: 1, column: 1 },
       }));
     }
   }

@@ -1,8 +1,7 @@
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { pointerSegments } from '../yaml-source';
+import { pointerSegments } from '../json-pointer';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
@@ -120,6 +119,7 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   let tree: { contents: YamlNode | null; toFile: (offset: number) => Position } | undefined;
   const positionOf = (pointer: string, opts: { key?: boolean } = {}): Position => {
     if (!tree) {
+      const { LineCounter, parseDocument } = yamlLibrary();
       const lc = new LineCounter();
       const again = parseDocument(slice.text, { lineCounter: lc, prettyErrors: false, strict: false, logLevel: 'silent' });
       tree = {
@@ -219,7 +219,16 @@ function annotationOf(value: unknown, name: string): string | undefined {
   return typeof a === 'string' ? a : undefined;
 }
 
+/**
+ * The position-keeping parser, loaded on the first finding that needs a position: loading it is a
+ * large part of a pre-commit hook's start-up, and most scans report nothing.
+ */
+function yamlLibrary(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
+}
+
 function nodeAt(root: YamlNode | null, pointer: string, key: boolean): YamlNode | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
   let node: unknown = root;
   let keyNode: unknown;
   for (const seg of pointerSegments(pointer)) {

@@ -208,6 +208,6 @@ describe('the catalog', () => {
 describe('the shipped default configuration', () => {
   it('is valid against policies/config.schema.json', async () => {
     const { configDiagnostics, defaultConfigFile, readConfigSource } = await import('../../lib/scan/config.js');
-    expect(await configDiagnostics(readConfigSource(defaultConfigFile(), '/'))).toEqual([]);
+    expect(await configDiagnostics(await readConfigSource(defaultConfigFile(), '/'))).toEqual([]);
   });
 });

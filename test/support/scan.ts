@@ -1,10 +1,10 @@
 import { stringify } from 'yaml';
 import { RULES } from '../../policies';
-import { defaultConfigFile, readConfigSource, resolveConfig, ScanConfig } from '../../lib/scan/config';
+import { defaultConfigSource, resolveConfig, ScanConfig, userConfigSource } from '../../lib/scan/config';
 import { scan } from '../../lib/scan/engine';
 import type { SourceFile } from '../../lib/scan/sources';
 import type { Finding, Rule, ScanResult } from '../../lib/scan/types';
-import { parseYamlSource } from '../../lib/yaml-source';
+import { parseYamlSource, positionOf } from '../../lib/yaml-source';
 import { REPO_ROOT } from './tmp';
 
 /**
@@ -25,10 +25,10 @@ export interface TestScanOptions {
 
 /** The default configuration with `overrides` applied (validated like a user file). */
 export function testConfig(overrides: Record<string, unknown> = {}): ScanConfig {
-  const defaults = readConfigSource(defaultConfigFile(), REPO_ROOT);
+  const defaults = defaultConfigSource();
   if (Object.keys(overrides).length === 0) return resolveConfig([defaults]);
   const user = parseYamlSource('secretops.config.yaml', stringify({ apiVersion: 'secretops.dev/v1alpha1', kind: 'ScanConfig', ...overrides }));
-  return resolveConfig([defaults, user]);
+  return resolveConfig([defaults, userConfigSource(user, positionOf)]);
 }
 
 /** Scans a directory on disk (honouring .gitignore and globs, as the CLI does). */
