@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
@@ -45,8 +46,6 @@ export interface ScanOptions {
   /** Scan these instead of reading the file system (tests, benchmarks). */
   readonly sources?: CollectedSources;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Thrown by `ctx.project` before the catalog is loaded: the scan loads it and starts over. */
 class CatalogWanted extends Error {}
@@ -216,13 +215,11 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
     warnings.push({ file: src.path, message: 'binary file: skipped' });
     return undefined;
   }
-  let text: string;
-  try {
-    text = utf8.decode(buf);
-  } catch {
+  if (!isUtf8(buf)) {
     warnings.push({ file: src.path, message: 'not valid UTF-8: skipped' });
     return undefined;
   }
+  let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const kind = classifyFile(src.path, text) ?? kind0;
   const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
