@@ -211,3 +211,36 @@ describe('the shipped default configuration', () => {
     expect(await configDiagnostics(await readConfigSource(defaultConfigFile(), '/'))).toEqual([]);
   });
 });
+
+describe('file kinds', () => {
+  it('parses Helm values files (flagged), reads templates as text, and warns about unknown explicit files', async () => {
+    const dir = write(tempDir(), {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/values.yaml': 'image: x\n',
+      'chart/values-prod.yaml': 'image: y\n',
+      'chart/templates/deploy.yaml': 'kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+      'chart/templates/_helpers.tpl': '{{- define "x" -}}{{- end -}}\n',
+      'other/values.yaml': 'image: z\n',
+      'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n',
+      'notes.txt': 'hello\n',
+    });
+    const seen: string[] = [];
+    const probe: Rule = {
+      meta: { id: 'kinds', description: 'test', remediation: 'Nothing to do.', defaultSeverity: 'warning', docs: 'x', scope: 'file' },
+      checkFile(file) {
+        seen.push(`${file.path} ${file.kind}${file.helmValues ? ' helm-values' : ''}`);
+      },
+    };
+    const result = await scan({ cwd: dir, paths: ['.', 'notes.txt'], rules: [probe], config: testConfig() });
+    expect(seen).toEqual([
+      'chart/Chart.yaml yaml',
+      'chart/templates/_helpers.tpl helm-template',
+      'chart/templates/deploy.yaml helm-template',
+      'chart/values-prod.yaml yaml helm-values',
+      'chart/values.yaml yaml helm-values',
+      'kustomization.yaml yaml',
+      'other/values.yaml yaml',
+    ]);
+    expect(result.warnings).toEqual([{ file: 'notes.txt', message: 'not a YAML, JSON or Helm template file: skipped' }]);
+  });
+});

@@ -51,7 +51,6 @@ export function formatSarif(result: ScanResult, opts: SarifOptions = {}): string
           driver: {
             name: 'secretops',
             ...(opts.toolVersion ? { version: opts.toolVersion, semanticVersion: opts.toolVersion } : {}),
-            informationUri: 'https://github.com/secretops/secretops',
             rules,
           },
         },
