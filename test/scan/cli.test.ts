@@ -1,18 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
-import { tempDir } from '../support/tmp';
+import { fileTree } from '../support/scan';
 
-function project(files: Record<string, string>): string {
-  const dir = tempDir();
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>) => fileTree(files);
 
 const BROKEN = 'kind: ConfigMap\ndata: [\n';
 const NO_REASON = 'kind: ConfigMap\nmetadata:\n  name: x\n  annotations:\n    secretops.dev/ignore: parse-error\n';

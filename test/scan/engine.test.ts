@@ -1,19 +1,10 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../lib/scan/engine';
 import { RULES } from '../../policies';
 import type { Rule } from '../../lib/scan/types';
-import { findingLines, scanDirectory, scanFiles, testConfig } from '../support/scan';
-import { tempDir } from '../support/tmp';
-
-function write(root: string, files: Record<string, string | Buffer>): string {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+import { fileTree, findingLines, scanDirectory, scanFiles, testConfig } from '../support/scan';
 
 /** A rule that reports every Kubernetes object it is given: shows which documents reached rules. */
 function seesObjects(interest?: RegExp): Rule & { seen: string[] } {
@@ -30,7 +21,7 @@ function seesObjects(interest?: RegExp): Rule & { seen: string[] } {
 
 describe('walking the working tree', () => {
   it('honours .gitignore (nested too), include and exclude globs, and sorts', async () => {
-    const dir = write(tempDir(), {
+    const dir = fileTree({
       '.gitignore': 'ignored/\n*.generated.yaml\n',
       'b.yaml': 'kind: B\n',
       'a.yml': 'kind: A\n',
@@ -50,8 +41,8 @@ describe('walking the working tree', () => {
   });
 
   it('does not follow a symbolic link that leaves the scanned folder, and says so', async () => {
-    const outside = write(tempDir(), { 'secret.yaml': 'kind: Outside\n' });
-    const dir = write(tempDir(), { 'in.yaml': 'kind: Inside\n' });
+    const outside = fileTree({ 'secret.yaml': 'kind: Outside\n' });
+    const dir = fileTree({ 'in.yaml': 'kind: Inside\n' });
     symlinkSync(join(outside, 'secret.yaml'), join(dir, 'link.yaml'));
     symlinkSync(join(dir, 'in.yaml'), join(dir, 'alias.yaml'));
     const rule = seesObjects();
@@ -61,7 +52,7 @@ describe('walking the working tree', () => {
   });
 
   it('skips files over maxFileSize, binary and non-UTF-8 files with warnings', async () => {
-    const dir = write(tempDir(), {
+    const dir = fileTree({
       'big.yaml': `kind: Big\ndata: "${'x'.repeat(2000)}"\n`,
       'bin.yaml': Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x01]),
       'latin1.yaml': Buffer.from([0x6b, 0x3a, 0x20, 0xe9, 0x0a]),
@@ -214,7 +205,7 @@ describe('the shipped default configuration', () => {
 
 describe('file kinds', () => {
   it('parses Helm values files (flagged), reads templates as text, and warns about unknown explicit files', async () => {
-    const dir = write(tempDir(), {
+    const dir = fileTree({
       'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
       'chart/values.yaml': 'image: x\n',
       'chart/values-prod.yaml': 'image: y\n',

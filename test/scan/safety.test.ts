@@ -1,5 +1,5 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isParseProblem, parseSlice, splitDocuments } from '../../lib/scan/parse';
@@ -7,17 +7,9 @@ import type { Rule, ScanFile } from '../../lib/scan/types';
 import { RULES } from '../../policies';
 import { canary, expectNoLeak } from '../support/canary';
 import { runSecretops } from '../support/cli';
-import { scanFiles } from '../support/scan';
-import { tempDir } from '../support/tmp';
+import { fileTree, scanFiles } from '../support/scan';
 
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = tempDir();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const tree = (files: Record<string, string | Buffer>) => fileTree(files);
 
 function aliasBomb(levels: number): string {
   const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { RULES } from '../../policies';
 import { defaultConfigSource, resolveConfig, ScanConfig, userConfigSource } from '../../lib/scan/config';
@@ -5,7 +7,7 @@ import { scan } from '../../lib/scan/engine';
 import type { SourceFile } from '../../lib/scan/sources';
 import type { Finding, Rule, ScanResult } from '../../lib/scan/types';
 import { parseYamlSource, positionOf } from '../../lib/yaml-source';
-import { REPO_ROOT } from './tmp';
+import { REPO_ROOT, tempDir } from './tmp';
 
 /**
  * Scanning for tests: a directory or in-memory files, with chosen rules and configuration, through
@@ -56,4 +58,13 @@ export async function scanFiles(files: Readonly<Record<string, string>>, opts: T
 /** `ruleId file:line:col` per finding: compact for `toEqual`. */
 export function findingLines(findings: readonly Finding[]): string[] {
   return findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`);
+}
+
+/** A temporary folder holding `files` (`{"dir/x.yaml": text or bytes}`), removed after the test. */
+export function fileTree(files: Readonly<Record<string, string | Buffer>>, dir = tempDir()): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
 }
