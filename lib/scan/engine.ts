@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
 import type { Project } from '../catalog/load';
 import type { ScanConfig } from './config';
@@ -95,7 +97,9 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   let skippedFiles = 0;
 
   const scannedPaths = new Set(inputs.map((f) => f.path));
+  const collectGarbage = memoryBudget();
   for (const src of inputs) {
+    collectGarbage(src.size);
     const file = readScanFile(src, config, cwd, scannedPaths, warnings);
     if (!file) {
       skippedFiles++;
@@ -155,6 +159,28 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
     rules: enabled.map(
       (r): ScanRuleInfo => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: severityOf(r, config) as Severity }),
     ),
+  };
+}
+
+/**
+ * Parsing allocates several times the size of its input, and V8 grows its heap rather than
+ * collect while allocation is fast: a scan of 500 MB peaked above 300 MB of memory with a live set
+ * under 50 MB. A full collection after every 32 MB read keeps the peak near the live set, for a
+ * few milliseconds each. `gc` is reachable at run time through the expose-gc flag and a fresh
+ * context (no command-line flag, which would cost a process re-spawn at start-up).
+ */
+function memoryBudget(every = 32 * 1024 * 1024): (bytes: number) => void {
+  let read = 0;
+  let gc: (() => void) | undefined;
+  return (bytes) => {
+    read += bytes;
+    if (read < every) return;
+    read = 0;
+    if (!gc) {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    }
+    gc();
   };
 }
 
