@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { Diagnostic, ExitCode, UserError } from './errors';
+import { Diagnostic, UserError } from './errors';
 import { pointerSegments } from './json-pointer';
+import { readTextFile } from './text-file';
 
 /**
  * A parsed YAML file that remembers where every value came from, so validation errors can name
@@ -25,16 +25,7 @@ export interface Position {
 /** Keeps alias expansion bounded: a billion-laughs file becomes an error, not an OOM. */
 const MAX_ALIAS_COUNT = 100;
 
-/** Reads a file; an unreadable file is a usage error (exit 2) that names the path. */
-export function readTextFile(file: string, what = 'file'): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw new UserError({ file, message: `${what} ${reason}`, hint: 'check the path, or pass another with the matching flag' }, ExitCode.usage);
-  }
-}
+export { readTextFile } from './text-file';
 
 /**
  * Parses one YAML document. Syntax errors (including duplicate keys and excessive aliases) become

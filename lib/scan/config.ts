@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { credentialKeyMatcher, CredentialKeyMatcher, DEFAULT_CREDENTIAL_KEY_PATTERNS } from '../credential-like';
 import { Diagnostic, ExitCode, sortDiagnostics, UserError } from '../errors';
-import { load } from 'js-yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { readTextFile } from '../text-file';
 import type { YamlSource } from '../yaml-source';
 import type { ValidateFunction } from 'ajv/dist/2020';
-import configSchema from '../../policies/config.schema.json';
 import { packageRoot } from './package-files';
 import type { Position, Severity } from './types';
 
@@ -58,8 +58,6 @@ interface RawConfig {
   allowlist?: { path: string; rule: string; reason: string; expires: string }[];
 }
 
-let validateShape: ValidateFunction | undefined;
-
 /** The default configuration file shipped in `policies/`. */
 export function defaultConfigFile(): string {
   return join(packageRoot(), 'policies', CONFIG_FILE_NAME);
@@ -73,11 +71,32 @@ export async function loadScanConfig(cwd: string, explicit?: string): Promise<Sc
   const defaults = defaultConfigSource();
   const userPath = resolve(cwd, explicit ?? CONFIG_FILE_NAME);
   if (explicit === undefined && !existsSync(userPath)) return resolveConfig([defaults]);
-  const user = await readConfigSource(userPath, cwd, explicit !== undefined ? explicit : CONFIG_FILE_NAME);
+  const shown = explicit ?? CONFIG_FILE_NAME;
+  const text = readTextFile(userPath, 'scanner configuration');
+  // The common case, a valid file without allowlist entries, needs no positions: checked on the
+  // js-yaml value with the precompiled validator, the YAML library is never loaded.
+  const quick = quickValue(text);
+  if (quick !== undefined && !(quick as RawConfig | null)?.allowlist?.length && (await isValidConfig(quick))) {
+    return resolveConfig([defaults, { file: shown, value: quick, position: () => undefined }]);
+  }
+  const user = await parseConfigText(shown, text);
   const problems = await configDiagnostics(user);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems), ExitCode.usage);
   const { positionOf } = await import('../yaml-source.js');
   return resolveConfig([defaults, userConfigSource(user, positionOf)]);
+}
+
+function quickValue(text: string): unknown {
+  try {
+    return load(text, { schema: CORE_SCHEMA }) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isValidConfig(value: unknown): Promise<boolean> {
+  const { validate } = await import('./config-validate.generated.js');
+  return Boolean(validate(value)) && semanticProblems(value as RawConfig).length === 0;
 }
 
 /**
@@ -95,10 +114,13 @@ export function userConfigSource(src: YamlSource, positionOf: typeof import('../
   return { file: src.file, value: src.value, position: (pointer) => positionOf(src, pointer) };
 }
 
-/** Parses one user configuration file (a YAML error is a usage error with its position). */
+/** Parses one user configuration file with positions (a YAML error is a usage error with its position). */
 export async function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/')): Promise<YamlSource> {
-  const { parseYamlSource, readTextFile } = await import('../yaml-source.js');
-  const text = readTextFile(abs, 'scanner configuration');
+  return parseConfigText(shown, readTextFile(abs, 'scanner configuration'));
+}
+
+async function parseConfigText(shown: string, text: string): Promise<YamlSource> {
+  const { parseYamlSource } = await import('../yaml-source.js');
   try {
     return parseYamlSource(shown, text);
   } catch (err) {
@@ -109,29 +131,30 @@ export async function readConfigSource(abs: string, cwd: string, shown = relativ
 
 /** Schema and semantic problems of a parsed configuration (for tests of the shipped default). */
 export async function configDiagnostics(src: YamlSource): Promise<Diagnostic[]> {
-  // ajv loads and compiles only when a user configuration is there to validate.
-  const { compileSchema, schemaDiagnostics } = await import('../catalog/schema.js');
+  // A precompiled validator (no ajv at run time) and the YAML library, loaded only for a user file.
+  const { validate } = await import('./config-validate.generated.js');
+  const { schemaDiagnostics } = await import('../catalog/schema-diagnostics.js');
   const { diagnosticAt } = await import('../yaml-source.js');
-  validateShape ??= compileSchema(configSchema);
-  return [...schemaDiagnostics(validateShape, src), ...semanticDiagnostics(src, diagnosticAt)];
+  const semantic = semanticProblems(src.value as RawConfig | null).map((p) => diagnosticAt(src, p.pointer, p.message, p.hint));
+  return [...schemaDiagnostics(validate as unknown as ValidateFunction, src), ...semantic];
 }
 
 /** Checks the schema cannot express: patterns compile, dates exist. */
-function semanticDiagnostics(src: YamlSource, diagnosticAt: typeof import('../yaml-source').diagnosticAt): Diagnostic[] {
-  const raw = (src.value ?? {}) as RawConfig;
-  const out: Diagnostic[] = [];
-  for (const [list, patterns] of Object.entries(raw.credentialKeys ?? {})) {
-    (patterns ?? []).forEach((p, i) => {
+function semanticProblems(raw: RawConfig | null): { pointer: string; message: string; hint: string }[] {
+  const out: { pointer: string; message: string; hint: string }[] = [];
+  const keys = raw?.credentialKeys;
+  for (const [list, patterns] of Object.entries(keys && typeof keys === 'object' ? keys : {})) {
+    (Array.isArray(patterns) ? patterns : []).forEach((p, i) => {
       try {
-        new RegExp(p, 'i');
+        new RegExp(String(p), 'i');
       } catch {
-        out.push(diagnosticAt(src, `/credentialKeys/${list}/${i}`, 'is not a valid regular expression', 'fix the pattern (JavaScript syntax)'));
+        out.push({ pointer: `/credentialKeys/${list}/${i}`, message: 'is not a valid regular expression', hint: 'fix the pattern (JavaScript syntax)' });
       }
     });
   }
-  (raw.allowlist ?? []).forEach((e, i) => {
+  (Array.isArray(raw?.allowlist) ? raw!.allowlist : []).forEach((e, i) => {
     if (typeof e?.expires === 'string' && !isCalendarDate(e.expires)) {
-      out.push(diagnosticAt(src, `/allowlist/${i}/expires`, 'is not a calendar date', 'write the date as YYYY-MM-DD'));
+      out.push({ pointer: `/allowlist/${i}/expires`, message: 'is not a calendar date', hint: 'write the date as YYYY-MM-DD' });
     }
   });
   return out;

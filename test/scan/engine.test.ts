@@ -197,6 +197,13 @@ describe('the catalog', () => {
 });
 
 describe('the shipped default configuration', () => {
+  it('has a precompiled validator in step with policies/config.schema.json (run `npm run generate:config-validator`)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CONFIG_VALIDATOR_PATH, renderConfigValidator } = await import('../../scripts/generate-config-validator.js');
+    const { REPO_ROOT } = await import('../support/tmp.js');
+    expect(readFileSync(join(REPO_ROOT, CONFIG_VALIDATOR_PATH), 'utf8')).toBe(renderConfigValidator());
+  });
+
   it('is valid against policies/config.schema.json', async () => {
     const { configDiagnostics, defaultConfigFile, readConfigSource } = await import('../../lib/scan/config.js');
     expect(await configDiagnostics(await readConfigSource(defaultConfigFile(), '/'))).toEqual([]);
