@@ -1,9 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { checkText } from '../../lib/scan/run-rules';
 import { RULES } from '../../policies';
 import { renderRuleDocs, RULE_DOCS_PATH } from '../../scripts/generate-rule-docs';
-import { ruleCases, ruleFolder, runCase } from '../support/rule-cases';
+import { exampleCatalog, ruleCases, ruleFolder, runCase } from '../support/rule-cases';
 import { REPO_ROOT } from '../support/tmp';
 
 /** What every rule must have, checked over policies/ so a new rule cannot skip any of it. */
@@ -51,5 +54,21 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('rule %s', (id, rule) =
     const findings = await runCase(rule, c);
     if (c.expect === 'ng') expect(findings.length, `${c.name} must yield at least one ${id} finding`).toBeGreaterThan(0);
     else expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`), `${c.name} must yield no ${id} finding`).toEqual([]);
+  });
+
+  it('never throws on odd but valid documents (fuzz)', async () => {
+    const kinds = ['Secret', 'SealedSecret', 'ExternalSecret', 'ClusterSecretStore', 'Deployment', 'Pod', 'CronJob', 'Application', 'Kustomization', 'List', 'ConfigMap', 'ScanConfig'];
+    const odd = fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 12 }), fc.boolean(), fc.constant([]), fc.constant({}));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, odd, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('metadata', 'spec', 'data', 'stringData', 'items', 'env', 'containers', 'template', 'annotations', 'name', 'value', 'password', 'secretKeyRef', 'allowlist'), tie('node'), { maxKeys: 4 })),
+    })).node;
+    const doc = fc.record({ apiVersion: fc.oneof(odd, fc.constantFrom('v1', 'apps/v1', 'external-secrets.io/v1', 'bitnami.com/v1alpha1', 'secretops.dev/v1alpha1')), kind: fc.oneof(odd, fc.constantFrom(...kinds)), metadata: value, spec: value, data: value, stringData: value, items: value }, { requiredKeys: ['kind'] });
+    await fc.assert(
+      fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 3 }), async (docs) => {
+        const text = docs.map((d) => stringify(d)).join('---\n');
+        await checkText(rule, 'fuzz.yaml', text, { today: '2026-06-01', get project() { return exampleCatalog(); } });
+      }),
+      { numRuns: 150 },
+    );
   });
 });
