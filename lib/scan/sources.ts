@@ -98,8 +98,7 @@ export function walkPaths(cwd: string, paths: readonly string[], selection: Sour
   const sel = new Selection(selection);
   const files = new Map<string, SourceFile>();
   const warnings: ScanWarning[] = [];
-  const add = (abs: string, stat: Stats) => {
-    const path = displayPath(cwd, abs);
+  const add = (path: string, stat: Stats) => {
     files.set(path, new DiskFile(path, stat.size, cwd));
   };
   for (const arg of paths.length > 0 ? paths : ['.']) {
@@ -111,20 +110,22 @@ export function walkPaths(cwd: string, paths: readonly string[], selection: Sour
       throw new UserError({ file: arg, message: 'does not exist', hint: 'pass files or directories to scan (default: .)' }, ExitCode.usage);
     }
     if (st.isFile()) {
-      if (sel.selected(displayPath(cwd, root), true)) add(root, st);
+      const path = displayPath(cwd, root);
+      if (sel.selected(path, true)) add(path, st);
       continue;
     }
     const realRoot = realpathSync(root);
-    const visit = (dir: string, layers: readonly IgnoreLayer[]) => {
+    // Display paths are built as the walk descends: one path.relative per file adds up on 100,000 files.
+    const visit = (dir: string, shown: string, layers: readonly IgnoreLayer[]) => {
       const own = gitignoreOf(dir);
       const here = own ? [...layers, own] : layers;
       const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name));
       for (const e of entries) {
         const abs = join(dir, e.name);
-        const path = displayPath(cwd, abs);
+        const path = shown === '.' ? e.name : `${shown}/${e.name}`;
         if (e.name === '.git') continue;
         if (e.isDirectory()) {
-          if (!sel.excludedDir(path) && !ignoredByGit(here, abs, true)) visit(abs, here);
+          if (!sel.excludedDir(path) && !ignoredByGit(here, abs, true)) visit(abs, path, here);
         } else if (e.isSymbolicLink()) {
           if (!sel.selected(path, false) || ignoredByGit(here, abs, false)) continue;
           let target: string;
@@ -136,13 +137,13 @@ export function walkPaths(cwd: string, paths: readonly string[], selection: Sour
           }
           const inside = target === realRoot || (!relative(realRoot, target).startsWith('..') && !isAbsolute(relative(realRoot, target)));
           if (!inside) warnings.push({ file: path, message: 'symbolic link leaves the scanned folder: not followed' });
-          else if (lstatSync(target).isFile()) add(abs, statSync(target));
+          else if (lstatSync(target).isFile()) add(path, statSync(target));
         } else if (e.isFile()) {
-          if (sel.selected(path, false) && !ignoredByGit(here, abs, false)) add(abs, lstatSync(abs));
+          if (sel.selected(path, false) && !ignoredByGit(here, abs, false)) add(path, lstatSync(abs));
         }
       }
     };
-    visit(root, ancestorsGitignores(cwd, root));
+    visit(root, displayPath(cwd, root), ancestorsGitignores(cwd, root));
   }
   return { files: [...files.values()].sort((a, b) => byCodePoint(a.path, b.path)), warnings };
 }
