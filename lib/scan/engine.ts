@@ -57,8 +57,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return await scanWith(options, { loaded: false });
   } catch (err) {
     if (!(err instanceof CatalogWanted)) throw err;
-    // Rules are pure functions of their input, so starting over with the catalog is safe; the
-    // first access happens early (usually on the first document), so little work is repeated.
+    // A document or file rule asked for the catalog. Rules are pure functions of their input, so
+    // starting over with it is safe; the first access happens early (usually on the first
+    // document), so little work is repeated.
     return scanWith(options, { loaded: true, project: await options.project?.() });
   }
 }
@@ -128,7 +129,18 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
     for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
   }
   if (perProject.length > 0) {
-    const run = await runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities });
+    const runProject = () => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities });
+    let run: Awaited<ReturnType<typeof runProject>>;
+    try {
+      run = await runProject();
+    } catch (err) {
+      // A project rule asked for the catalog: load it and run the project phase again (the
+      // per-file phase did not need it, so it stands).
+      if (!(err instanceof CatalogWanted)) throw err;
+      catalog.project = await options.project?.();
+      catalog.loaded = true;
+      run = await runProject();
+    }
     findings.push(...run.findings);
     for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
   }

@@ -193,6 +193,18 @@ describe('the catalog', () => {
     loads = 0;
     await scan({ cwd: '/', rules: RULES, config: testConfig(), project, sources });
     expect(loads).toBe(0);
+    const projectReader: Rule = {
+      meta: { id: 'project-reader', description: 'test', remediation: 'Nothing to do.', defaultSeverity: 'warning', docs: 'x', scope: 'project' },
+      checkProject(docs, ctx, report) {
+        if (ctx.project) report({ message: `catalog with ${docs.length} documents`, doc: docs[0]! });
+      },
+    };
+    for (const rules of [[projectReader], [projectReader, reader]]) {
+      loads = 0;
+      const result = await scan({ cwd: '/', rules, config: testConfig(), project, sources });
+      expect(loads).toBe(1);
+      expect(result.findings.map((f) => f.message)).toEqual(['catalog with 2 documents']);
+    }
   });
 });
 
