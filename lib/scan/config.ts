@@ -72,7 +72,7 @@ export async function loadScanConfig(cwd: string, explicit?: string): Promise<Sc
   const userPath = resolve(cwd, explicit ?? CONFIG_FILE_NAME);
   if (explicit === undefined && !existsSync(userPath)) return resolveConfig([defaults]);
   const shown = explicit ?? CONFIG_FILE_NAME;
-  const text = readTextFile(userPath, 'scanner configuration');
+  const text = readConfigText(userPath, shown);
   // The common case, a valid file without allowlist entries, needs no positions: checked on the
   // js-yaml value with the precompiled validator, the YAML library is never loaded.
   const quick = quickValue(text);
@@ -84,6 +84,16 @@ export async function loadScanConfig(cwd: string, explicit?: string): Promise<Sc
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems), ExitCode.usage);
   const { positionOf } = await import('../yaml-source.js');
   return resolveConfig([defaults, userConfigSource(user, positionOf)]);
+}
+
+/** The file's text; a missing or unreadable file is named as the user wrote it. */
+function readConfigText(abs: string, shown: string): string {
+  try {
+    return readTextFile(abs, 'scanner configuration');
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(err.diagnostics.map((d) => ({ ...d, file: shown })), err.exitCode);
+    throw err;
+  }
 }
 
 function quickValue(text: string): unknown {
@@ -116,7 +126,7 @@ export function userConfigSource(src: YamlSource, positionOf: typeof import('../
 
 /** Parses one user configuration file with positions (a YAML error is a usage error with its position). */
 export async function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/')): Promise<YamlSource> {
-  return parseConfigText(shown, readTextFile(abs, 'scanner configuration'));
+  return parseConfigText(shown, readConfigText(abs, shown));
 }
 
 async function parseConfigText(shown: string, text: string): Promise<YamlSource> {

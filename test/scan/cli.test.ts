@@ -42,6 +42,10 @@ describe('secretops scan', () => {
     const missing = await runSecretops(['scan', 'nope'], { cwd: dir });
     expect(missing).toMatchObject({ code: 2, stderr: 'secretops: nope: does not exist\n  hint: pass files or directories to scan (default: .)\n' });
     expect((await runSecretops(['scan', '--services', 'none.yaml'], { cwd: dir })).code).toBe(2);
+    expect(await runSecretops(['scan', '--config', 'none.yaml'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: 'secretops: none.yaml: scanner configuration does not exist\n  hint: check the path, or pass another with the matching flag\n',
+    });
   });
 
   it('prints warnings on stderr and still scans the rest', async () => {
