@@ -20,7 +20,7 @@ export const scanCommand: CommandModule = {
   register(program, io, setExit) {
     program
       .command('scan')
-      .argument('[paths...]', 'files and directories to scan', [])
+      .argument('[paths...]', 'files and directories to scan (default: .)')
       .description('scan manifests for inline secrets, SealedSecrets, drift and wiring mistakes (exit 1 on an error finding, 2 on bad usage)')
       .option('--staged', 'scan what is staged in the git index, not the working tree')
       .option('--format <format>', 'text, json, sarif or markdown', 'text')
