@@ -12,6 +12,7 @@ describe('pre-commit and CI wiring', () => {
     const hooks = read('.pre-commit-hooks.yaml') as Record<string, unknown>[];
     expect(hooks).toEqual([
       expect.objectContaining({ id: 'secretops-scan', entry: 'secretops scan --staged', language: 'node', pass_filenames: false }),
+      expect.objectContaining({ id: 'secretops-scan-installed', entry: 'npx --no-install secretops scan --staged', language: 'system', pass_filenames: false }),
     ]);
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
     expect(pkg.bin.secretops).toBe('bin/secretops.js');
