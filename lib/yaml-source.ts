@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type { Node as YamlNode, YAMLError } from 'yaml';
 import { Diagnostic, ExitCode, UserError } from './errors';
 
 /**
@@ -62,7 +62,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       file,
       line: pos.line,
       column: pos.col,
-      message: `not valid YAML: ${firstLine(e.message)}`,
+      message: `not valid YAML: ${syntaxErrorMessage(e, text)}`,
       hint: e.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax at this position',
     };
   });
@@ -136,4 +136,21 @@ export function diagnosticAt(
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
+}
+
+/** A key name is safe to quote back; anything else might be a misplaced value. */
+const NAME_LIKE = /^[A-Za-z0-9_.\/-]{1,128}$/;
+
+/**
+ * The parser's message without the source text some messages quote after a colon (`Block scalar
+ * header includes extra characters: |...`, `Not a YAML token: ...`): a syntax error next to a
+ * misplaced secret must not print it. Duplicate keys are named, as they are names.
+ */
+function syntaxErrorMessage(e: YAMLError, text: string): string {
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = text.slice(e.pos[0], e.pos[1]).trim().replace(/^(["'])(.*)\1$/, '$2');
+    return NAME_LIKE.test(key) ? `duplicate key "${key}"` : 'duplicate key';
+  }
+  if (e.code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
+  return firstLine(e.message).split(': ')[0]!;
 }
