@@ -56,7 +56,8 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     });
   }
   const doc = list[0] ?? parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+  // The first error only: later ones are mostly consequences of it (a tab shifts every line after).
+  const diagnostics: Diagnostic[] = doc.errors.slice(0, 1).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return {
       file,
@@ -148,8 +149,9 @@ const NAME_LIKE = /^[A-Za-z0-9_.\/-]{1,128}$/;
  */
 function syntaxErrorMessage(e: YAMLError, text: string): string {
   if (e.code === 'DUPLICATE_KEY') {
-    const key = text.slice(e.pos[0], e.pos[1]).trim().replace(/^(["'])(.*)\1$/, '$2');
-    return NAME_LIKE.test(key) ? `duplicate key "${key}"` : 'duplicate key';
+    const key = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:#\n]+?))\s*:/.exec(text.slice(e.pos[0]));
+    const name = key?.[1] ?? key?.[2] ?? key?.[3];
+    return name !== undefined && NAME_LIKE.test(name) ? `duplicate key "${name}"` : 'duplicate key';
   }
   if (e.code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
   return firstLine(e.message).split(': ')[0]!;
