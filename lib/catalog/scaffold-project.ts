@@ -1,4 +1,3 @@
-import { UserError } from '../errors';
 import { Resolver } from '../resolver/resolver';
 import { buildInventories, readFixtureFiles } from './fixtures';
 import { defaultFixturesDir, DEFAULT_SERVICES_FILE, loadCatalog, ProjectPaths } from './load';
@@ -9,6 +8,5 @@ export function loadProjectForScaffold(paths: ProjectPaths) {
   const { catalog } = loadCatalog(servicesFile);
   const fixturesDir = paths.fixturesDir ?? defaultFixturesDir(servicesFile);
   const files = readFixtureFiles(fixturesDir);
-  if (!catalog) throw new UserError({ file: servicesFile, message: 'no catalog' });
   return { catalog, fixturesDir, files, resolver: new Resolver({ catalog, inventories: buildInventories(catalog, files) }) };
 }
