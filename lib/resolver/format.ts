@@ -31,7 +31,7 @@ export function resolutionsToText(environment: string, resolutions: readonly Res
   let out = head + renderTable(['SERVICE', 'SECRET', 'KEY', 'TIER', 'SOURCE KEY', 'LOCATION'], rows);
   const unresolved = resolutions.filter((r) => r.required && !r.winner);
   if (unresolved.length > 0) {
-    out += `\n${unresolved.length} required key${unresolved.length === 1 ? '' : 's'} resolve nowhere:\n`;
+    out += `\n${unresolved.length === 1 ? '1 required key resolves' : `${unresolved.length} required keys resolve`} nowhere:\n`;
     for (const r of unresolved) {
       out += `  ${r.service}/${r.secret}/${r.key}: tried ${r.tried.map((c) => `${c.tier} ${c.location}`).join(', ')}\n`;
     }
