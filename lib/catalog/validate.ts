@@ -88,20 +88,26 @@ export function checkCatalogSemantics(
       'rename one of the Secrets or give one service another namespace',
     );
   }
-  // A literal namespace shared by several instances on one cluster makes each Secret collide with itself.
+  // Instances of one service that land in one namespace of a cluster (a literal namespace, or
+  // `{environment}` with slots) would each render the same Secrets there.
   spec.services.forEach((svc, si) => {
-    if (svc.scope !== 'environment' || !svc.namespace || /\{(instance|environment)\}/.test(svc.namespace)) return;
-    const perCluster = new Map<string, number>();
-    for (const env of spec.environments) perCluster.set(env.cluster, (perCluster.get(env.cluster) ?? 0) + environmentInstances(env).length);
-    for (const [cluster, n] of perCluster) {
-      if (n > 1 && svc.secrets.some((s) => s.level === 'platform')) {
-        at(
-          ['spec', 'services', si, 'namespace'],
-          `namespace "${svc.namespace}" of service "${svc.name}" is the same in all ${n} environment instances on cluster "${cluster}", so their Secrets would collide`,
-          'use a template such as "{instance}-' + svc.name + '" or leave namespace unset (default "{instance}")',
-        );
-        break;
+    if (svc.scope !== 'environment' || !svc.namespace || !svc.secrets.some((s) => s.level === 'platform')) return;
+    const instances = new Map<string, string[]>(); // cluster/namespace -> instance names
+    for (const env of spec.environments) {
+      for (const inst of environmentInstances(env)) {
+        const place = `${env.cluster}/${serviceNamespace(svc, inst)}`;
+        instances.set(place, [...(instances.get(place) ?? []), inst.name]);
       }
+    }
+    const shared = [...instances].find(([, names]) => names.length > 1);
+    if (shared) {
+      const [place, names] = shared;
+      const [cluster, ns] = place.split('/') as [string, string];
+      at(
+        ['spec', 'services', si, 'namespace'],
+        `namespace "${svc.namespace}" of service "${svc.name}" puts ${names.length} environment instances (${names.join(', ')}) in namespace "${ns}" on cluster "${cluster}", so their Secrets would collide`,
+        'use a template such as "{instance}-' + svc.name + '" or leave namespace unset (default "{instance}")',
+      );
     }
   });
 
@@ -138,8 +144,12 @@ export function checkCatalogSemantics(
       at(tpl, `override template uses unknown placeholder(s) ${unknown.map((n) => `{${n}}`).join(', ')}`, `use ${TEMPLATE_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')}`);
     } else {
       const sample = `${p.sourcePrefix}EXAMPLE`;
-      if (p.environments.some((env) => overrideKeyFor(p, sample, env) === sample)) {
+      const made = p.environments.map((env) => overrideKeyFor(p, sample, env)!);
+      const invalid = made.find((k) => !ENV_KEY.test(k));
+      if (made.includes(sample)) {
         at(tpl, `override template "${p.overrideTemplate}" yields the source key itself`, 'add a suffix or prefix, e.g. "{key}_AI"');
+      } else if (invalid !== undefined) {
+        at(tpl, `override template "${p.overrideTemplate}" makes keys such as "${invalid}", which is not a valid key name`, 'keep to letters, digits, "_", "." and "-", starting with a letter or "_"');
       }
     }
   });
@@ -198,6 +208,9 @@ export function checkCatalogSemantics(
 function placements(environments: readonly EnvironmentSpec[], svc: ServiceSpec): Set<string> {
   return new Set(environments.flatMap((env) => environmentInstances(env).map((inst) => `${env.cluster}/${serviceNamespace(svc, inst)}`)));
 }
+
+/** The `envKey` format of services.schema.json: what a key name may look like. */
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 function isDnsLabel(s: string): boolean {
   return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);

@@ -155,6 +155,34 @@ describe('validate rejects duplicates', () => {
     ]);
   });
 
+  it('a namespace template that puts the slots of one environment together', async () => {
+    const dir = exampleProject();
+    editFile(dir, CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: "{environment}-tools"\n');
+    expectValidationErrors(await validate(dir), [
+      {
+        file: join(dir, CATALOG),
+        at: positionIn(dir, CATALOG, '"{environment}-tools"'),
+        pointer: '/spec/services/8/namespace',
+        message: 'namespace "{environment}-tools" of service "pgadmin" puts 3 environment instances (ai-slot-1, ai-slot-2, ai-slot-3) in namespace "ai-tools" on cluster "nonprod", so their Secrets would collide',
+        hint: 'use a template such as "{instance}-pgadmin" or leave namespace unset (default "{instance}")',
+      },
+    ]);
+  });
+
+  it('a namespace template that does not fill in to a DNS label', async () => {
+    const dir = exampleProject();
+    editFile(dir, CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: "{instance}-"\n');
+    expectValidationErrors(await validate(dir), [
+      {
+        file: join(dir, CATALOG),
+        at: positionIn(dir, CATALOG, '"{instance}-"'),
+        pointer: '/spec/services/8/namespace',
+        message: 'namespace "{instance}-" of service "pgadmin" fills in to "production-", which is not a DNS label',
+        hint: 'keep to lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit',
+      },
+    ]);
+  });
+
   it('a literal namespace shared by every instance of a service on one cluster', async () => {
     const dir = exampleProject();
     editFile(dir, CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: tools\n');
@@ -163,7 +191,7 @@ describe('validate rejects duplicates', () => {
         file: join(dir, CATALOG),
         at: positionIn(dir, CATALOG, 'tools'),
         pointer: '/spec/services/8/namespace',
-        message: 'namespace "tools" of service "pgadmin" is the same in all 4 environment instances on cluster "nonprod", so their Secrets would collide',
+        message: 'namespace "tools" of service "pgadmin" puts 4 environment instances (ai-slot-1, ai-slot-2, ai-slot-3, dev) in namespace "tools" on cluster "nonprod", so their Secrets would collide',
         hint: 'use a template such as "{instance}-pgadmin" or leave namespace unset (default "{instance}")',
       },
     ]);
@@ -310,6 +338,20 @@ describe('validate rejects secret resolution mistakes', () => {
         pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
         message: 'override template "CODEXK8S_AI" has no placeholder, so every key would map to one override key',
         hint: 'use {key}, {prefix}, {name}, {ENV}, e.g. "{key}_AI"',
+      },
+    ]);
+  });
+
+  it('an override template that makes keys that are not valid key names', async () => {
+    const dir = exampleProject();
+    editFile(dir, CATALOG, '"{key}_AI"', '"{key} AI"');
+    expectValidationErrors(await validate(dir), [
+      {
+        file: join(dir, CATALOG),
+        at: positionIn(dir, CATALOG, '"{key} AI"'),
+        pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
+        message: 'override template "{key} AI" makes keys such as "CODEXK8S_EXAMPLE AI", which is not a valid key name',
+        hint: 'keep to letters, digits, "_", "." and "-", starting with a letter or "_"',
       },
     ]);
   });
