@@ -166,6 +166,18 @@ describe('secretops fixtures scaffold', () => {
     expect((await runSecretops(['validate'], { cwd: dir })).code).toBe(0);
   });
 
+  it('refuses fixtures whose file names do not match, rather than writing a second file', async () => {
+    const dir = exampleProject();
+    appendFile(dir, 'services.yaml', NEW_SERVICES);
+    renameSync(join(dir, 'fixtures', 'dev.yaml'), join(dir, 'fixtures', 'development.yaml'));
+    const before = readFixtures(dir);
+    const r = await scaffold(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/development\.yaml:\d+:\d+ \/metadata\/name: fixture file declares name "dev" but is not named dev\.yaml\n/);
+    expectNoStack(r);
+    expect(readFixtures(dir)).toEqual(before);
+  });
+
   it('refuses an invalid catalog with its diagnostics and writes nothing', async () => {
     const dir = exampleProject();
     appendFile(dir, 'services.yaml', NEW_SERVICES);
