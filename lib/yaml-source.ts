@@ -118,7 +118,8 @@ export function positionOf(src: YamlSource, pointer: string, opts: { key?: boole
   }
   const target = (opts.key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined;
   const range = target?.range;
-  if (!range) return undefined;
+  // An empty document has no node: the document itself starts at 1:1.
+  if (!range) return pointerSegments(pointer).length === 0 ? { line: 1, column: 1 } : undefined;
   const p = src.lineCounter.linePos(range[0]);
   return { line: p.line, column: p.col };
 }

@@ -63,6 +63,12 @@ describe('validate rejects the schema cases', () => {
     expectValidationErrors(await validate(dir), [{ file: join(dir, CATALOG), at: positionIn(dir, CATALOG, needle), pointer, message, hint }]);
   });
 
+  it('an empty file, at its start', async () => {
+    const dir = exampleProject();
+    writeFileSync(join(dir, CATALOG), '# nothing yet\n');
+    expectValidationErrors(await validate(dir), [{ file: join(dir, CATALOG), at: { line: 1, column: 1 }, message: 'must be an object', hint: 'change the value to an object' }]);
+  });
+
   it('a missing required field', async () => {
     const dir = exampleProject();
     editFile(dir, CATALOG, '      domain: dev.ameide.dev\n', '');
