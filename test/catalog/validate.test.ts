@@ -14,6 +14,19 @@ const CATALOG = 'services.yaml';
 const validate = (dir: string, ...args: string[]) => runSecretops(['validate', ...args], { cwd: dir });
 const ENVS = 'use one of: production, ai, dev';
 
+/** Edits one file of a fresh example project; validate must report exactly this one diagnostic. */
+async function rejectsEdit(
+  file: string,
+  from: string,
+  to: string,
+  expected: { needle: string; nth?: number; shift?: number; pointer?: string; message: string; hint: string },
+): Promise<void> {
+  const dir = exampleProject();
+  editFile(dir, file, from, to);
+  const { needle, nth, shift, ...rest } = expected;
+  expectValidationErrors(await validate(dir), [{ file: join(dir, file), at: positionIn(dir, file, needle, { nth, shift }), ...rest }]);
+}
+
 describe('validate accepts', () => {
   it('the example project', async () => {
     const dir = exampleProject();
@@ -37,31 +50,20 @@ describe('validate accepts', () => {
 });
 
 describe('validate rejects the schema cases', () => {
-  it('an unknown field, pointing at the key and listing the allowed ones', async () => {
-    const dir = exampleProject();
-    const file = join(dir, CATALOG);
-    editFile(dir, CATALOG, '      domain: dev.ameide.dev\n', '      domain: dev.ameide.dev\n      colour: blue\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file,
-        at: positionIn(dir, CATALOG, 'colour'),
-        pointer: '/spec/environments/2/colour',
-        message: 'unknown field "colour"',
-        hint: 'allowed here: name, tier, cluster, domain, slots, allowBypass, requireApproval',
-      },
-    ]);
-  });
+  it('an unknown field, pointing at the key and listing the allowed ones', () =>
+    rejectsEdit(CATALOG, '      domain: dev.ameide.dev\n', '      domain: dev.ameide.dev\n      colour: blue\n', {
+      needle: 'colour',
+      pointer: '/spec/environments/2/colour',
+      message: 'unknown field "colour"',
+      hint: 'allowed here: name, tier, cluster, domain, slots, allowBypass, requireApproval',
+    }));
 
   it.each([
     ['an integer', '      slots: 3\n', '      slots: three\n', 'three', '/spec/environments/1/slots', 'must be an integer', 'change the value to an integer'],
     ['a boolean', '            - name: SENTRY_DSN\n              optional: true\n', '            - name: SENTRY_DSN\n              optional: "yes"\n', '"yes"', '/spec/services/0/secrets/0/keys/2/optional', 'must be a boolean', 'change the value to a boolean'],
     ['a string', '      domain: ai.ameide.dev\n', '      domain: [ai.ameide.dev]\n', '[ai.ameide.dev]', '/spec/environments/1/domain', 'must be a string', 'change the value to a string'],
     ['an enum', '      tier: dev\n', '      tier: development\n', 'development', '/spec/environments/2/tier', 'must be one of: production, staging, dev, ci, ephemeral', 'pick one of the listed values'],
-  ])('a wrong type (%s)', async (_what, from, to, needle, pointer, message, hint) => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, from, to);
-    expectValidationErrors(await validate(dir), [{ file: join(dir, CATALOG), at: positionIn(dir, CATALOG, needle), pointer, message, hint }]);
-  });
+  ])('a wrong type (%s)', (_what, from, to, needle, pointer, message, hint) => rejectsEdit(CATALOG, from, to, { needle, pointer, message, hint }));
 
   it('an empty file, at its start', async () => {
     const dir = exampleProject();
@@ -69,78 +71,48 @@ describe('validate rejects the schema cases', () => {
     expectValidationErrors(await validate(dir), [{ file: join(dir, CATALOG), at: { line: 1, column: 1 }, message: 'must be an object', hint: 'change the value to an object' }]);
   });
 
-  it('a missing required field', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      domain: dev.ameide.dev\n', '');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'name: dev\n'),
-        pointer: '/spec/environments/2',
-        message: 'missing required field "domain"',
-        hint: 'add "domain"',
-      },
-    ]);
-  });
+  it('a missing required field', () =>
+    rejectsEdit(CATALOG, '      domain: dev.ameide.dev\n', '', {
+      needle: 'name: dev\n',
+      pointer: '/spec/environments/2',
+      message: 'missing required field "domain"',
+      hint: 'add "domain"',
+    }));
 });
 
 describe('validate rejects duplicates', () => {
-  it('two services with one name, at the second', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '    - name: graph\n', '    - name: threads\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '- name: threads\n', { nth: 2, shift: 8 }),
-        pointer: '/spec/services/5/name',
-        message: 'duplicate service name "threads" (first at /spec/services/3)',
-        hint: 'give each service a unique name',
-      },
-    ]);
-  });
+  it('two services with one name, at the second', () =>
+    rejectsEdit(CATALOG, '    - name: graph\n', '    - name: threads\n', {
+      needle: '- name: threads\n', nth: 2, shift: 8,
+      pointer: '/spec/services/5/name',
+      message: 'duplicate service name "threads" (first at /spec/services/3)',
+      hint: 'give each service a unique name',
+    }));
 
-  it('two secrets with one name in a service', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '- name: platform-db-credentials\n', '- name: platform-session\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'platform-session', { nth: 2 }),
-        pointer: '/spec/services/4/secrets/1/name',
-        message: 'duplicate secret name "platform-session" in service "platform"',
-        hint: 'merge the two entries or rename one',
-      },
-    ]);
-  });
+  it('two secrets with one name in a service', () =>
+    rejectsEdit(CATALOG, '- name: platform-db-credentials\n', '- name: platform-session\n', {
+      needle: 'platform-session', nth: 2,
+      pointer: '/spec/services/4/secrets/1/name',
+      message: 'duplicate secret name "platform-session" in service "platform"',
+      hint: 'merge the two entries or rename one',
+    }));
 
-  it('two environments with one name', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '    - name: dev\n', '    - name: ai\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '    - name: ai\n', { nth: 2, shift: 12 }),
-        pointer: '/spec/environments/2/name',
-        message: 'duplicate environment name "ai" (first at /spec/environments/1)',
-        hint: 'give each environment a unique name',
-      },
-    ]);
-  });
+  it('two environments with one name', () =>
+    rejectsEdit(CATALOG, '    - name: dev\n', '    - name: ai\n', {
+      needle: '    - name: ai\n', nth: 2, shift: 12,
+      pointer: '/spec/environments/2/name',
+      message: 'duplicate environment name "ai" (first at /spec/environments/1)',
+      hint: 'give each environment a unique name',
+    }));
 
-  it('two Secrets with one name in one namespace, listing every cluster/namespace once', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '- name: threads-credentials\n', '- name: graph-db-credentials\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'graph-db-credentials', { nth: 2 }),
-        pointer: '/spec/services/5/secrets/0/name',
-        message:
-          'Secret "graph-db-credentials" of service "threads" collides with the one of service "graph" (/spec/services/3/secrets/0/name) in prod/production, nonprod/ai-slot-1, nonprod/ai-slot-2, nonprod/ai-slot-3, nonprod/dev (cluster/namespace)',
-        hint: 'rename one of the Secrets or give one service another namespace',
-      },
-    ]);
-  });
+  it('two Secrets with one name in one namespace, listing every cluster/namespace once', () =>
+    rejectsEdit(CATALOG, '- name: threads-credentials\n', '- name: graph-db-credentials\n', {
+      needle: 'graph-db-credentials', nth: 2,
+      pointer: '/spec/services/5/secrets/0/name',
+      message:
+        'Secret "graph-db-credentials" of service "threads" collides with the one of service "graph" (/spec/services/3/secrets/0/name) in prod/production, nonprod/ai-slot-1, nonprod/ai-slot-2, nonprod/ai-slot-3, nonprod/dev (cluster/namespace)',
+      hint: 'rename one of the Secrets or give one service another namespace',
+    }));
 
   it('two singletons whose Secrets share the singleton namespace', async () => {
     const dir = exampleProject();
@@ -161,77 +133,47 @@ describe('validate rejects duplicates', () => {
     ]);
   });
 
-  it('a namespace template that puts the slots of one environment together', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: "{environment}-tools"\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '"{environment}-tools"'),
-        pointer: '/spec/services/8/namespace',
-        message: 'namespace "{environment}-tools" of service "pgadmin" puts 3 environment instances (ai-slot-1, ai-slot-2, ai-slot-3) in namespace "ai-tools" on cluster "nonprod", so their Secrets would collide',
-        hint: 'use a template such as "{instance}-pgadmin" or leave namespace unset (default "{instance}")',
-      },
-    ]);
-  });
+  it('a namespace template that puts the slots of one environment together', () =>
+    rejectsEdit(CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: "{environment}-tools"\n', {
+      needle: '"{environment}-tools"',
+      pointer: '/spec/services/8/namespace',
+      message: 'namespace "{environment}-tools" of service "pgadmin" puts 3 environment instances (ai-slot-1, ai-slot-2, ai-slot-3) in namespace "ai-tools" on cluster "nonprod", so their Secrets would collide',
+      hint: 'use a template such as "{instance}-pgadmin" or leave namespace unset (default "{instance}")',
+    }));
 
-  it('a namespace template that does not fill in to a DNS label', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: "{instance}-"\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '"{instance}-"'),
-        pointer: '/spec/services/8/namespace',
-        message: 'namespace "{instance}-" of service "pgadmin" fills in to "production-", which is not a DNS label',
-        hint: 'keep to lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit',
-      },
-    ]);
-  });
+  it('a namespace template that does not fill in to a DNS label', () =>
+    rejectsEdit(CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: "{instance}-"\n', {
+      needle: '"{instance}-"',
+      pointer: '/spec/services/8/namespace',
+      message: 'namespace "{instance}-" of service "pgadmin" fills in to "production-", which is not a DNS label',
+      hint: 'keep to lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit',
+    }));
 
-  it('a literal namespace shared by every instance of a service on one cluster', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: tools\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'tools'),
-        pointer: '/spec/services/8/namespace',
-        message: 'namespace "tools" of service "pgadmin" puts 4 environment instances (ai-slot-1, ai-slot-2, ai-slot-3, dev) in namespace "tools" on cluster "nonprod", so their Secrets would collide',
-        hint: 'use a template such as "{instance}-pgadmin" or leave namespace unset (default "{instance}")',
-      },
-    ]);
-  });
+  it('a literal namespace shared by every instance of a service on one cluster', () =>
+    rejectsEdit(CATALOG, '    - name: pgadmin\n      scope: environment\n', '    - name: pgadmin\n      scope: environment\n      namespace: tools\n', {
+      needle: 'tools',
+      pointer: '/spec/services/8/namespace',
+      message: 'namespace "tools" of service "pgadmin" puts 4 environment instances (ai-slot-1, ai-slot-2, ai-slot-3, dev) in namespace "tools" on cluster "nonprod", so their Secrets would collide',
+      hint: 'use a template such as "{instance}-pgadmin" or leave namespace unset (default "{instance}")',
+    }));
 });
 
 describe('validate rejects secret resolution mistakes', () => {
-  it('an alias to an unknown environment', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      ai-staging: ai\n', '      ai-staging: staging\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'staging\n'),
-        pointer: '/spec/secretResolution/environmentAliases/ai-staging',
-        message: 'alias "ai-staging" points at unknown environment "staging"',
-        hint: ENVS,
-      },
-    ]);
-  });
+  it('an alias to an unknown environment', () =>
+    rejectsEdit(CATALOG, '      ai-staging: ai\n', '      ai-staging: staging\n', {
+      needle: 'staging\n',
+      pointer: '/spec/secretResolution/environmentAliases/ai-staging',
+      message: 'alias "ai-staging" points at unknown environment "staging"',
+      hint: ENVS,
+    }));
 
-  it('an alias chain', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      ai-staging: ai\n', '      ai-staging: ai\n      preview: ai-staging\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'preview: ai-staging', { shift: 9 }),
-        pointer: '/spec/secretResolution/environmentAliases/preview',
-        message: 'alias "preview" points at alias "ai-staging"; chains and cycles are not allowed',
-        hint: 'point it at an environment: production, ai, dev',
-      },
-    ]);
-  });
+  it('an alias chain', () =>
+    rejectsEdit(CATALOG, '      ai-staging: ai\n', '      ai-staging: ai\n      preview: ai-staging\n', {
+      needle: 'preview: ai-staging', shift: 9,
+      pointer: '/spec/secretResolution/environmentAliases/preview',
+      message: 'alias "preview" points at alias "ai-staging"; chains and cycles are not allowed',
+      hint: 'point it at an environment: production, ai, dev',
+    }));
 
   it('an alias cycle, at each alias in it', async () => {
     const dir = exampleProject();
@@ -244,47 +186,29 @@ describe('validate rejects secret resolution mistakes', () => {
     ]);
   });
 
-  it('an alias named like an environment', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      ai-staging: ai\n', '      ai-staging: ai\n      dev: ai\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '      dev: ai\n', { shift: 6 }),
-        pointer: '/spec/secretResolution/environmentAliases/dev',
-        message: 'alias "dev" has the name of an environment',
-        hint: 'rename the alias',
-      },
-    ]);
-  });
+  it('an alias named like an environment', () =>
+    rejectsEdit(CATALOG, '      ai-staging: ai\n', '      ai-staging: ai\n      dev: ai\n', {
+      needle: '      dev: ai\n', shift: 6,
+      pointer: '/spec/secretResolution/environmentAliases/dev',
+      message: 'alias "dev" has the name of an environment',
+      hint: 'rename the alias',
+    }));
 
-  it('an alias named like an Object.prototype member is an unknown environment, not a crash', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      ai-staging: ai\n', '      ai-staging: constructor\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'constructor'),
-        pointer: '/spec/secretResolution/environmentAliases/ai-staging',
-        message: 'alias "ai-staging" points at unknown environment "constructor"',
-        hint: ENVS,
-      },
-    ]);
-  });
+  it('an alias named like an Object.prototype member is an unknown environment, not a crash', () =>
+    rejectsEdit(CATALOG, '      ai-staging: ai\n', '      ai-staging: constructor\n', {
+      needle: 'constructor',
+      pointer: '/spec/secretResolution/environmentAliases/ai-staging',
+      message: 'alias "ai-staging" points at unknown environment "constructor"',
+      hint: ENVS,
+    }));
 
-  it('a key override naming an unknown environment, at the environment key', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '{ ai: GITHUB_OAUTH_CLIENT_ID_AI }', '{ qa: GITHUB_OAUTH_CLIENT_ID_AI }');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'qa:'),
-        pointer: '/spec/secretResolution/keyOverrides/GITHUB_OAUTH_CLIENT_ID/overrideKeys/qa',
-        message: 'override for "GITHUB_OAUTH_CLIENT_ID" names unknown environment "qa"',
-        hint: ENVS,
-      },
-    ]);
-  });
+  it('a key override naming an unknown environment, at the environment key', () =>
+    rejectsEdit(CATALOG, '{ ai: GITHUB_OAUTH_CLIENT_ID_AI }', '{ qa: GITHUB_OAUTH_CLIENT_ID_AI }', {
+      needle: 'qa:',
+      pointer: '/spec/secretResolution/keyOverrides/GITHUB_OAUTH_CLIENT_ID/overrideKeys/qa',
+      message: 'override for "GITHUB_OAUTH_CLIENT_ID" names unknown environment "qa"',
+      hint: ENVS,
+    }));
 
   it('a key override through an alias is accepted', async () => {
     const dir = exampleProject();
@@ -292,33 +216,21 @@ describe('validate rejects secret resolution mistakes', () => {
     expect((await validate(dir)).code).toBe(0);
   });
 
-  it('a pattern naming an unknown environment', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, 'environments: [ai]', 'environments: [ai, qa]');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'qa]'),
-        pointer: '/spec/secretResolution/patterns/0/environments/1',
-        message: 'pattern names unknown environment "qa"',
-        hint: ENVS,
-      },
-    ]);
-  });
+  it('a pattern naming an unknown environment', () =>
+    rejectsEdit(CATALOG, 'environments: [ai]', 'environments: [ai, qa]', {
+      needle: 'qa]',
+      pointer: '/spec/secretResolution/patterns/0/environments/1',
+      message: 'pattern names unknown environment "qa"',
+      hint: ENVS,
+    }));
 
-  it('a key override that is the source key itself', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '{ ai: GITHUB_OAUTH_CLIENT_SECRET_AI }', '{ ai: GITHUB_OAUTH_CLIENT_SECRET }');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '{ ai: GITHUB_OAUTH_CLIENT_SECRET }', { shift: 6 }),
-        pointer: '/spec/secretResolution/keyOverrides/GITHUB_OAUTH_CLIENT_SECRET/overrideKeys/ai',
-        message: 'override key for "GITHUB_OAUTH_CLIENT_SECRET" in "ai" is the source key itself',
-        hint: 'name a different key, for example GITHUB_OAUTH_CLIENT_SECRET_AI',
-      },
-    ]);
-  });
+  it('a key override that is the source key itself', () =>
+    rejectsEdit(CATALOG, '{ ai: GITHUB_OAUTH_CLIENT_SECRET_AI }', '{ ai: GITHUB_OAUTH_CLIENT_SECRET }', {
+      needle: '{ ai: GITHUB_OAUTH_CLIENT_SECRET }', shift: 6,
+      pointer: '/spec/secretResolution/keyOverrides/GITHUB_OAUTH_CLIENT_SECRET/overrideKeys/ai',
+      message: 'override key for "GITHUB_OAUTH_CLIENT_SECRET" in "ai" is the source key itself',
+      hint: 'name a different key, for example GITHUB_OAUTH_CLIENT_SECRET_AI',
+    }));
 
   it.each(['{key}', '{prefix}{name}'])('an override template that yields the source key (%s)', async (template) => {
     const dir = exampleProject();
@@ -334,47 +246,29 @@ describe('validate rejects secret resolution mistakes', () => {
     ]);
   });
 
-  it('an override template without a placeholder', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '"{key}_AI"', '"CODEXK8S_AI"');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '"CODEXK8S_AI"'),
-        pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
-        message: 'override template "CODEXK8S_AI" has no placeholder, so every key would map to one override key',
-        hint: 'use {key}, {prefix}, {name}, {ENV}, e.g. "{key}_AI"',
-      },
-    ]);
-  });
+  it('an override template without a placeholder', () =>
+    rejectsEdit(CATALOG, '"{key}_AI"', '"CODEXK8S_AI"', {
+      needle: '"CODEXK8S_AI"',
+      pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
+      message: 'override template "CODEXK8S_AI" has no placeholder, so every key would map to one override key',
+      hint: 'use {key}, {prefix}, {name}, {ENV}, e.g. "{key}_AI"',
+    }));
 
-  it('an override template that makes keys that are not valid key names', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '"{key}_AI"', '"{key} AI"');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '"{key} AI"'),
-        pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
-        message: 'override template "{key} AI" makes keys such as "CODEXK8S_EXAMPLE AI", which is not a valid key name',
-        hint: 'keep to letters, digits, "_", "." and "-", starting with a letter or "_"',
-      },
-    ]);
-  });
+  it('an override template that makes keys that are not valid key names', () =>
+    rejectsEdit(CATALOG, '"{key}_AI"', '"{key} AI"', {
+      needle: '"{key} AI"',
+      pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
+      message: 'override template "{key} AI" makes keys such as "CODEXK8S_EXAMPLE AI", which is not a valid key name',
+      hint: 'keep to letters, digits, "_", "." and "-", starting with a letter or "_"',
+    }));
 
-  it('an override template with an unknown placeholder', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '"{key}_AI"', '"{KEY}_AI"');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '"{KEY}_AI"'),
-        pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
-        message: 'override template uses unknown placeholder(s) {KEY}',
-        hint: 'use {key}, {prefix}, {name}, {ENV}',
-      },
-    ]);
-  });
+  it('an override template with an unknown placeholder', () =>
+    rejectsEdit(CATALOG, '"{key}_AI"', '"{KEY}_AI"', {
+      needle: '"{KEY}_AI"',
+      pointer: '/spec/secretResolution/patterns/0/overrideTemplate',
+      message: 'override template uses unknown placeholder(s) {KEY}',
+      hint: 'use {key}, {prefix}, {name}, {ENV}',
+    }));
 });
 
 describe('validate rejects values where only names belong', () => {
@@ -433,104 +327,62 @@ describe('validate rejects values where only names belong', () => {
     expectNoLeak([r.stdout, r.stderr], secret);
   });
 
-  it('a fixture entry that says neither how to generate it nor its value', async () => {
-    const dir = exampleProject();
-    editFile(dir, 'fixtures/dev.yaml', '      REDIS_URL: { generate: deterministic }\n', '      REDIS_URL: {}\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, 'fixtures', 'dev.yaml'),
-        at: positionIn(dir, 'fixtures/dev.yaml', 'REDIS_URL: {}', { shift: 11 }),
-        pointer: '/spec/paths/dev~1threads/REDIS_URL',
-        message: 'fixture dev/threads#REDIS_URL says neither how to generate it nor its value',
-        hint: 'add `generate: deterministic`, `generate: random` or a non-secret `value:`',
-      },
-    ]);
-  });
+  it('a fixture entry that says neither how to generate it nor its value', () =>
+    rejectsEdit('fixtures/dev.yaml', '      REDIS_URL: { generate: deterministic }\n', '      REDIS_URL: {}\n', {
+      needle: 'REDIS_URL: {}', shift: 11,
+      pointer: '/spec/paths/dev~1threads/REDIS_URL',
+      message: 'fixture dev/threads#REDIS_URL says neither how to generate it nor its value',
+      hint: 'add `generate: deterministic`, `generate: random` or a non-secret `value:`',
+    }));
 });
 
 describe('validate rejects singletons whose per-environment settings cannot hold', () => {
-  it('a per-environment namespace', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      namespace: platform\n', '      namespace: "{environment}-proxy"\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '"{environment}-proxy"'),
-        pointer: '/spec/services/11/namespace',
-        message: 'infrastructure singleton "oauth2-proxy" cannot have a per-environment namespace "{environment}-proxy"',
-        hint: 'use a fixed namespace such as "platform"',
-      },
-    ]);
-  });
+  it('a per-environment namespace', () =>
+    rejectsEdit(CATALOG, '      namespace: platform\n', '      namespace: "{environment}-proxy"\n', {
+      needle: '"{environment}-proxy"',
+      pointer: '/spec/services/11/namespace',
+      message: 'infrastructure singleton "oauth2-proxy" cannot have a per-environment namespace "{environment}-proxy"',
+      hint: 'use a fixed namespace such as "platform"',
+    }));
 
-  it('bypass paths', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      namespace: platform\n', '      namespace: platform\n      ingress:\n        host: oauth\n        port: 4180\n        bypassPaths: [/ping]\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, '[/ping]'),
-        pointer: '/spec/services/11/ingress/bypassPaths',
-        message: 'infrastructure singleton "oauth2-proxy" cannot declare bypass paths: they apply to environment instances',
-        hint: 'move the bypass paths to the environment-scoped service that serves them',
-      },
-    ]);
-  });
+  it('bypass paths', () =>
+    rejectsEdit(CATALOG, '      namespace: platform\n', '      namespace: platform\n      ingress:\n        host: oauth\n        port: 4180\n        bypassPaths: [/ping]\n', {
+      needle: '[/ping]',
+      pointer: '/spec/services/11/ingress/bypassPaths',
+      message: 'infrastructure singleton "oauth2-proxy" cannot declare bypass paths: they apply to environment instances',
+      hint: 'move the bypass paths to the environment-scoped service that serves them',
+    }));
 
-  it('one OAuth client for production and a non-production environment on one cluster', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      cluster: prod\n', '      cluster: nonprod\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'oauth2-proxy\n      scope'),
-        pointer: '/spec/services/11/name',
-        message: 'infrastructure singleton "oauth2-proxy" would serve production and "dev" on cluster "nonprod" with the same credentials (GITHUB_OAUTH_CLIENT_SECRET, OAUTH2_PROXY_COOKIE_SECRET)',
-        hint: 'add keyOverrides or a pattern for "dev" so it gets its own OAuth client',
-      },
-    ]);
-  });
+  it('one OAuth client for production and a non-production environment on one cluster', () =>
+    rejectsEdit(CATALOG, '      cluster: prod\n', '      cluster: nonprod\n', {
+      needle: 'oauth2-proxy\n      scope',
+      pointer: '/spec/services/11/name',
+      message: 'infrastructure singleton "oauth2-proxy" would serve production and "dev" on cluster "nonprod" with the same credentials (GITHUB_OAUTH_CLIENT_SECRET, OAUTH2_PROXY_COOKIE_SECRET)',
+      hint: 'add keyOverrides or a pattern for "dev" so it gets its own OAuth client',
+    }));
 });
 
 describe('validate rejects YAML that is not valid', () => {
-  it('a syntax error, with its position', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      domain: dev.ameide.dev\n', '      domain: dev: ameide.dev\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'dev: ameide.dev'),
-        message: 'not valid YAML: Nested mappings are not allowed in compact mappings',
-        hint: 'fix the YAML syntax at this position',
-      },
-    ]);
-  });
+  it('a syntax error, with its position', () =>
+    rejectsEdit(CATALOG, '      domain: dev.ameide.dev\n', '      domain: dev: ameide.dev\n', {
+      needle: 'dev: ameide.dev',
+      message: 'not valid YAML: Nested mappings are not allowed in compact mappings',
+      hint: 'fix the YAML syntax at this position',
+    }));
 
-  it('a tab as indentation in a fixture file', async () => {
-    const dir = exampleProject();
-    editFile(dir, 'fixtures/dev.yaml', '      REDIS_URL:', '\tREDIS_URL:');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, 'fixtures', 'dev.yaml'),
-        at: positionIn(dir, 'fixtures/dev.yaml', '\tREDIS_URL'),
-        message: 'not valid YAML: Tabs are not allowed as indentation',
-        hint: 'fix the YAML syntax at this position',
-      },
-    ]);
-  });
+  it('a tab as indentation in a fixture file', () =>
+    rejectsEdit('fixtures/dev.yaml', '      REDIS_URL:', '\tREDIS_URL:', {
+      needle: '\tREDIS_URL',
+      message: 'not valid YAML: Tabs are not allowed as indentation',
+      hint: 'fix the YAML syntax at this position',
+    }));
 
-  it('a duplicate key, at the repeated key', async () => {
-    const dir = exampleProject();
-    editFile(dir, CATALOG, '      tier: dev\n', '      tier: dev\n      tier: ci\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, CATALOG),
-        at: positionIn(dir, CATALOG, 'tier: ci'),
-        message: 'not valid YAML: duplicate key "tier"',
-        hint: 'remove or rename the repeated key',
-      },
-    ]);
-  });
+  it('a duplicate key, at the repeated key', () =>
+    rejectsEdit(CATALOG, '      tier: dev\n', '      tier: dev\n      tier: ci\n', {
+      needle: 'tier: ci',
+      message: 'not valid YAML: duplicate key "tier"',
+      hint: 'remove or rename the repeated key',
+    }));
 
   it('a syntax error does not quote the text around it', async () => {
     const dir = exampleProject();
@@ -587,19 +439,13 @@ describe('validate checks fixtures against the catalog', () => {
     ]);
   });
 
-  it('fixtures of the wrong kind for the tier', async () => {
-    const dir = exampleProject();
-    editFile(dir, 'fixtures/production.yaml', 'kind: VaultInventory\n', 'kind: VaultFixtures\n');
-    expectValidationErrors(await validate(dir), [
-      {
-        file: join(dir, 'fixtures', 'production.yaml'),
-        at: positionIn(dir, 'fixtures/production.yaml', 'VaultFixtures'),
-        pointer: '/kind',
-        message: 'environment "production" is production tier, so its fixtures must be kind VaultInventory, not VaultFixtures',
-        hint: 'production inventories list key names only',
-      },
-    ]);
-  });
+  it('fixtures of the wrong kind for the tier', () =>
+    rejectsEdit('fixtures/production.yaml', 'kind: VaultInventory\n', 'kind: VaultFixtures\n', {
+      needle: 'VaultFixtures',
+      pointer: '/kind',
+      message: 'environment "production" is production tier, so its fixtures must be kind VaultInventory, not VaultFixtures',
+      hint: 'production inventories list key names only',
+    }));
 
   it('a required key that resolves nowhere, listing every candidate tried', async () => {
     const dir = exampleProject();
