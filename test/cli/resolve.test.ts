@@ -109,16 +109,33 @@ describe('secretops resolve (text)', () => {
     const out = await json(env);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(env === 'ai-staging' ? 'environment ai (alias ai-staging)' : `environment ${env}`);
-    expect(lines[2]!.split(/\s{2,}/)).toEqual(['SERVICE', 'SECRET', 'KEY', 'TIER', 'SOURCE KEY', 'LOCATION']);
+    expect(lines[2]!.split(/\s{2,}/)).toEqual(['SERVICE', 'SECRET', 'KEY', 'TIER', 'SOURCE KEY', 'LOCATION', 'NOT FOUND BEFORE IT']);
     const rows = lines.slice(4).filter((l) => l !== '');
     expect(rows).toHaveLength(out.resolutions.length);
     rows.forEach((row, i) => {
       const res = out.resolutions[i]!;
       const cells = row.split(/\s{2,}/);
       expect(cells.slice(0, 3)).toEqual([res.service, res.secret, res.key + (res.required ? '' : ' (optional)')]);
-      if (res.winner) expect(cells.slice(3)).toEqual([res.winner.tier, res.winner.sourceKey, res.winner.location]);
-      else expect(cells.slice(3)).toEqual(['absent', '-', res.tried.map((c) => c.location).join(' > ')]);
+      if (res.winner) {
+        const before = res.tried.slice(0, res.tried.findIndex((c) => c.found));
+        expect(cells.slice(3)).toEqual([res.winner.tier, res.winner.sourceKey, res.winner.location, before.map((c) => c.location).join(' > ') || '-']);
+      } else {
+        expect(cells.slice(3)).toEqual(['absent', '-', res.tried.map((c) => c.location).join(' > '), '-']);
+      }
     });
+  });
+
+  it('reads as the chain up to the winner', async () => {
+    const r = await resolve(['--env', 'ai', '--service', 'oauth2-proxy']);
+    expect(r.stdout.split('\n')[4]!.split(/\s{2,}/)).toEqual([
+      'oauth2-proxy',
+      'oauth2-proxy-credentials',
+      'GITHUB_OAUTH_CLIENT_ID',
+      'env-override',
+      'GITHUB_OAUTH_CLIENT_ID_AI',
+      'secret/shared/oauth2-proxy#GITHUB_OAUTH_CLIENT_ID_AI',
+      'secret/ai/oauth2-proxy#GITHUB_OAUTH_CLIENT_ID_AI',
+    ]);
   });
 
   it('is byte-identical from one run to the next', async () => {
@@ -134,7 +151,7 @@ describe('secretops resolve failures', () => {
     editFile(dir, 'fixtures/dev.yaml', '      REDIS_URL: { generate: deterministic }\n', '');
     const text = await resolve(['--env', 'dev'], dir);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^threads {2,}threads-credentials {2,}REDIS_URL {2,}UNRESOLVED {2,}- {2,}secret\/dev\/threads#REDIS_URL > secret\/shared\/threads#REDIS_URL$/m);
+    expect(text.stdout).toMatch(/^threads {2,}threads-credentials {2,}REDIS_URL {2,}UNRESOLVED {2,}- {2,}secret\/dev\/threads#REDIS_URL > secret\/shared\/threads#REDIS_URL {2,}-$/m);
     expect(text.stdout).toContain(
       '\n1 required key resolves nowhere:\n  threads/threads-credentials/REDIS_URL: tried environment secret/dev/threads#REDIS_URL, shared secret/shared/threads#REDIS_URL\n',
     );
