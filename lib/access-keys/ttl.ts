@@ -15,7 +15,7 @@ export interface TtlPolicy {
 export function ttlPolicy(spec: AccessKeySpec | undefined): TtlPolicy {
   const defaultMs = parseDuration(spec?.defaultTtl ?? DEFAULT_TTL)!;
   const maxMs = parseDuration(spec?.maxTtl ?? DEFAULT_MAX_TTL)!;
-  return { defaultMs, maxMs: Math.max(maxMs, 1) };
+  return { defaultMs, maxMs };
 }
 
 /** The TTL to issue with: the requested one (a duration) or the default; never above the maximum. */
