@@ -20,22 +20,22 @@ export interface KubeConfigOptions {
  */
 export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   const kc = new KubeConfig();
-  const files = opts.kubeconfig
-    ? [opts.kubeconfig]
-    : (opts.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
+  if (opts.kubeconfig && !existsSync(opts.kubeconfig)) {
+    throw new UserError({ file: opts.kubeconfig, message: 'kubeconfig does not exist', hint: 'check --kubeconfig' }, ExitCode.usage);
+  }
+  const named = opts.kubeconfig ? [opts.kubeconfig] : (opts.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
   const home = opts.env.HOME ?? homedir();
-  if (files.length === 0 && existsSync(join(home, '.kube', 'config'))) files.push(join(home, '.kube', 'config'));
+  const files = (named.length > 0 ? named : [join(home, '.kube', 'config')]).filter((f) => existsSync(f));
+  if (named.length > 0 && files.length === 0) {
+    throw new UserError({ message: `KUBECONFIG names no existing file (${named.join(delimiter)})`, hint: 'fix KUBECONFIG or pass --kubeconfig' }, ExitCode.usage);
+  }
   if (files.length > 0) {
-    files.forEach((file, i) => {
-      if (!existsSync(file)) {
-        if (opts.kubeconfig) throw new UserError({ file, message: 'kubeconfig does not exist', hint: 'check --kubeconfig' }, ExitCode.usage);
-        return;
-      }
-      const one = new KubeConfig();
-      one.loadFromFile(file);
-      if (i === 0) kc.loadFromFile(file);
-      else kc.mergeConfig(one, true);
-    });
+    readKubeconfig(kc, files[0]!);
+    for (const file of files.slice(1)) {
+      const more = new KubeConfig();
+      readKubeconfig(more, file);
+      kc.mergeConfig(more, true);
+    }
   } else if (opts.env.KUBERNETES_SERVICE_HOST) {
     kc.loadFromCluster();
   } else {
@@ -47,7 +47,19 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     }
     kc.setCurrentContext(opts.context);
   }
+  if (!kc.getCurrentCluster()) {
+    throw new UserError({ message: 'the kubeconfig has no current context with a cluster', hint: 'pass --context or set current-context' }, ExitCode.usage);
+  }
   return kc;
+}
+
+function readKubeconfig(kc: KubeConfig, file: string): void {
+  try {
+    kc.loadFromFile(file);
+  } catch {
+    // The parser's message can quote the file, and kubeconfigs hold tokens: say only where.
+    throw new UserError({ file, message: 'kubeconfig cannot be parsed', hint: 'check the file is a valid kubeconfig (kubectl config view)' }, ExitCode.usage);
+  }
 }
 
 /** The HTTP status of a Kubernetes API error, or undefined for transport errors. */

@@ -8,6 +8,8 @@ import { expectNoLeak } from '../support/canary';
 import { runSecretops } from '../support/cli';
 import { exampleProject, tempDir } from '../support/tmp';
 import { SCOPE, SEED, testClock } from './helpers';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('the Kubernetes store against the API stand-in', () => {
   const api = new KubernetesApiStandIn({ token: 'k8s-t0ken' });
@@ -135,5 +137,35 @@ describe('secretops access-key --store kubernetes', () => {
     const kubeconfig = writeKubeconfig(tempDir(), api, { token: 'wrong' });
     const r = await runSecretops(['access-key', 'status', '--store', 'kubernetes', '--namespace', 'ai-slot-1'], { cwd, env: { SECRETOPS_SEED: SEED, KUBECONFIG: kubeconfig } });
     expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(/Kubernetes API answered 401 when trying to list access key Secrets in namespace ai-slot-1\n  hint: the credentials/) });
+  });
+});
+
+describe('kubeconfig resolution for the CLI', () => {
+  const api = new KubernetesApiStandIn({ token: 'ctx-t0ken' });
+  beforeAll(async () => {
+    await api.start();
+  });
+  afterAll(() => api.stop());
+  const status = (env: NodeJS.ProcessEnv, extra: string[] = []) =>
+    runSecretops(['access-key', 'status', '--store', 'kubernetes', '--namespace', 'ai-slot-1', ...extra], { cwd: tempDir(), env: { SECRETOPS_SEED: SEED, HOME: tempDir(), ...env } });
+
+  it('uses --kubeconfig and --context, and names a missing context', async () => {
+    const file = writeKubeconfig(tempDir(), api, { contexts: ['first', 'second'] });
+    expect(await status({}, ['--kubeconfig', file, '--context', 'second'])).toMatchObject({ code: 0, stdout: 'no access keys\n' });
+    expect(api.requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/v1/namespaces/ai-slot-1/secrets', status: 200 });
+    expect(await status({}, ['--kubeconfig', file, '--context', 'third'])).toMatchObject({ code: 2, stderr: expect.stringContaining('kubeconfig has no context "third"\n  hint: use one of: first, second') });
+  });
+
+  it('explains a missing or broken configuration and an unreachable server, without a stack', async () => {
+    expect(await status({ KUBECONFIG: '/nonexistent/config' })).toMatchObject({ code: 2, stderr: expect.stringContaining('KUBECONFIG names no existing file') });
+    expect(await status({})).toMatchObject({ code: 2, stderr: expect.stringContaining('no Kubernetes configuration found') });
+    const broken = join(tempDir(), 'config');
+    writeFileSync(broken, 'users: [\n  token: abc');
+    expect(await status({ KUBECONFIG: broken })).toMatchObject({ code: 2, stderr: expect.stringMatching(/config: kubeconfig cannot be parsed/) });
+    const gone = new KubernetesApiStandIn();
+    await gone.start();
+    const file = writeKubeconfig(tempDir(), gone);
+    await gone.stop();
+    expect(await status({ KUBECONFIG: file })).toMatchObject({ code: 2, stderr: expect.stringMatching(/Kubernetes API unreachable when trying to list access key Secrets in namespace ai-slot-1/) });
   });
 });
