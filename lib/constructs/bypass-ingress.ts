@@ -72,6 +72,61 @@ export interface BypassIngressProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** One bypass Ingress as data: what the construct renders, and what a route-based generator can render itself. */
+export interface BypassRoute {
+  /** `<service>-bypass`. */
+  readonly name: string;
+  readonly route: 'bypass';
+  readonly paths: readonly { readonly path: string; readonly pathType: 'Exact' | 'ImplementationSpecific' }[];
+  /** The controller's regex switch, `secretops.dev/route: bypass` and the declared paths. Must reach the Ingress. */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * Paths and annotations for declared bypass paths. With any `*`, every path becomes a regex
+ * (`ImplementationSpecific`): ingress-nginx's `use-regex` is per Ingress and prefixes `^` itself;
+ * Traefik's `PathRegexp` takes the whole expression. Without `*`, paths are `Exact`. Sorted, so
+ * output does not depend on catalog order.
+ */
+export function bypassRoute(declared: readonly string[], controller: 'nginx' | 'traefik', name: string): BypassRoute {
+  const regex = declared.some(hasWildcard);
+  const sorted = [...declared].sort();
+  return {
+    name,
+    route: 'bypass',
+    paths: sorted.map((p) => ({
+      path: !regex ? p : controller === 'nginx' ? bypassPathRegexBody(p) : '^' + bypassPathRegexBody(p),
+      pathType: regex ? 'ImplementationSpecific' : 'Exact',
+    })),
+    annotations: {
+      ...(!regex ? {} : controller === 'nginx' ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : { 'traefik.ingress.kubernetes.io/router.pathmatcher': 'PathRegexp' }),
+      [Annotations.route]: 'bypass',
+      [Annotations.bypassPaths]: sorted.join(','),
+    },
+  };
+}
+
+/** The service's declared bypass paths where the instance's environment allows bypass routes; else none. */
+function declaredBypassPaths(service: ServiceSpec, instance: EnvironmentInstance): readonly string[] {
+  return bypassAllowed(instance.environment) ? (service.ingress?.bypassPaths ?? []) : [];
+}
+
+/**
+ * For a route-based generator (the manifest generator's `ingressRoutes` extension point, whose
+ * service-instance plan has these fields): the bypass route of a service instance, or none.
+ * Compose as `(s) => [...defaultIngressRoutes(s), ...bypassIngressRoutes(s)]`; the generator must
+ * put `annotations` on the Ingress it renders (without them ingress-nginx would not read the path
+ * as a regex, and the route would match nothing).
+ */
+export function bypassIngressRoutes(s: {
+  readonly cluster: Pick<ClusterModel, 'ingress'>;
+  readonly instance: EnvironmentInstance;
+  readonly service: ServiceSpec;
+}): BypassRoute[] {
+  const paths = declaredBypassPaths(s.service, s.instance);
+  return paths.length === 0 ? [] : [bypassRoute(paths, s.cluster.ingress, `${s.service.name}-bypass`)];
+}
+
 /** Annotations that would put this Ingress behind oauth2-proxy (or any external auth). */
 const EXTERNAL_AUTH = /^(nginx\.ingress\.kubernetes\.io\/auth-|traefik\.ingress\.kubernetes\.io\/router\.middlewares$)/;
 
@@ -98,18 +153,7 @@ export class BypassIngress extends Construct {
     for (const key of Object.keys(props.annotations ?? {})) {
       if (EXTERNAL_AUTH.test(key)) throw new Error(`${where}: annotation '${key}' would put the bypass route behind external auth; remove it`);
     }
-    const regex = props.paths.some(hasWildcard);
-    const rendered = [...props.paths].sort().map((p) => ({
-      path: !regex ? p : this.controller === 'nginx' ? bypassPathRegexBody(p) : '^' + bypassPathRegexBody(p),
-      pathType: regex ? 'ImplementationSpecific' : 'Exact',
-      backend: { service: { name: props.backend.serviceName, port: { number: props.backend.port } } },
-    }));
-    const controllerAnnotations: Record<string, string> = !regex
-      ? {}
-      : this.controller === 'nginx'
-        ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' }
-        : { 'traefik.ingress.kubernetes.io/router.pathmatcher': 'PathRegexp' };
-
+    const route = bypassRoute(props.paths, this.controller, this.name);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -117,17 +161,17 @@ export class BypassIngress extends Construct {
         name: this.name,
         namespace: props.namespace,
         labels: { [Labels.managedBy]: MANAGED_BY, [Labels.component]: BYPASS_COMPONENT, ...props.labels },
-        annotations: {
-          ...props.annotations,
-          ...controllerAnnotations,
-          [Annotations.route]: 'bypass',
-          [Annotations.bypassPaths]: [...props.paths].sort().join(','),
-        },
+        annotations: { ...props.annotations, ...route.annotations },
       },
       spec: {
         ...(props.ingressClassName ? { ingressClassName: props.ingressClassName } : {}),
         ...(props.tlsSecretName ? { tls: [{ hosts: [props.host], secretName: props.tlsSecretName }] } : {}),
-        rules: [{ host: props.host, http: { paths: rendered } }],
+        rules: [
+          {
+            host: props.host,
+            http: { paths: route.paths.map((p) => ({ ...p, backend: { service: { name: props.backend.serviceName, port: { number: props.backend.port } } } })) },
+          },
+        ],
       },
     });
   }
@@ -155,8 +199,8 @@ export interface BypassIngressOptions {
  * `allowBypass: true`), none otherwise. For the manifest generator's ingress extension point.
  */
 export function bypassIngressesFor(scope: Construct, service: ServiceSpec, instance: EnvironmentInstance, opts: BypassIngressOptions): BypassIngress[] {
-  const paths = service.ingress?.bypassPaths ?? [];
-  if (!service.ingress || paths.length === 0 || !bypassAllowed(instance.environment)) return [];
+  const paths = declaredBypassPaths(service, instance);
+  if (!service.ingress || paths.length === 0) return [];
   return [
     new BypassIngress(scope, `${service.name}-${instance.name}-bypass-ingress`, {
       namespace: opts.namespace ?? serviceNamespace(service, instance),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Testing } from 'cdk8s';
-import { BypassIngress, bypassIngressesFor } from '../../lib/constructs/bypass-ingress';
+import { BypassIngress, bypassIngressesFor, bypassIngressRoutes } from '../../lib/constructs/bypass-ingress';
 import { clusters, environmentInstances } from '../../lib/catalog/layout';
 import { loadCatalog } from '../../lib/catalog/load';
 import type { EnvironmentSpec, ServiceCatalog } from '../../lib/catalog/types';
@@ -118,6 +118,21 @@ describe('bypass ingress', () => {
     expect(() => new BypassIngress(Testing.chart(), 'a', { ...base, paths: ['/x'], annotations: { 'nginx.ingress.kubernetes.io/auth-url': 'u' } })).toThrow(/BypassIngress .*a: annotation 'nginx.ingress.kubernetes.io\/auth-url' would put the bypass route behind external auth/);
     expect(() => new BypassIngress(Testing.chart(), 'b', { ...base, paths: [] })).toThrow(/'paths' is empty/);
     expect(() => new BypassIngress(Testing.chart(), 'c', { ...base, paths: ['x'] })).toThrow(/path "x" must be absolute/);
+  });
+
+  it('as routes for the generator: one bypass route per AI slot instance, none in production', () => {
+    const routes = (e: EnvironmentSpec, name = 'agents') =>
+      environmentInstances(e).flatMap((instance) => bypassIngressRoutes({ cluster: clusterOf(e), instance, service: service(name) }));
+    expect(routes(env('ai'))).toHaveLength(3);
+    expect(routes(env('ai'))[0]).toEqual({
+      name: 'agents-bypass',
+      route: 'bypass',
+      paths: [{ path: '/api/v1/runs/[^/]+/bypass$', pathType: 'ImplementationSpecific' }],
+      annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true', 'secretops.dev/route': 'bypass', 'secretops.dev/bypass-paths': '/api/v1/runs/*/bypass' },
+    });
+    expect(routes(env('production'))).toEqual([]);
+    expect(routes(env('dev'))).toEqual([]);
+    expect(routes(env('ai'), 'platform')).toEqual([]);
   });
 
   it('is deterministic', () => {
