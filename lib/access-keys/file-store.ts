@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ExitCode, UserError } from '../errors';
 import type { AccessKeyRecord } from './record';
 import { AccessKeyStore, sortRecords, VersionedRecord } from './store';
 import { isAccessKeyId } from './key-format';
@@ -71,7 +72,7 @@ export class FileAccessKeyStore implements AccessKeyStore {
 
   private file(id: string): string {
     // Ids come from parsed keys or the command line: refuse anything that could leave the folder.
-    if (!isAccessKeyId(id)) throw new Error(`not an access key id: ${JSON.stringify(id.slice(0, 40))}`);
+    if (!isAccessKeyId(id)) throw new Error('not an access key id');
     return join(this.dir, `${id}.json`);
   }
 
@@ -81,7 +82,10 @@ export class FileAccessKeyStore implements AccessKeyStore {
       return JSON.parse(readFileSync(this.file(id), 'utf8')) as FileContent;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`${this.description}: record ${id} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+      throw new UserError(
+        { file: this.file(id), message: `access key record cannot be read (${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'})`, hint: 'restore or remove the file; the file store is for development only' },
+        ExitCode.usage,
+      );
     }
   }
 

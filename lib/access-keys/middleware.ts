@@ -83,22 +83,27 @@ export function withAccessKey(
   opts: AccessKeyGuardOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    guard(opts, req, res).then(
-      (grant) => {
-        if (!grant) return;
-        (req as RequestWithGrant).secretopsAccessKey = grant;
-        return handler(req as RequestWithGrant, res);
-      },
-      () => {
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'access_check_unavailable' }));
-      },
-    );
+    guard(opts, req, res)
+      .then(
+        (grant) => {
+          if (!grant) return;
+          (req as RequestWithGrant).secretopsAccessKey = grant;
+          return handler(req as RequestWithGrant, res);
+        },
+        () => fail(res, 503, 'access_check_unavailable'),
+      )
+      .catch(() => fail(res, 500, 'internal_error'));
   };
+}
+
+/** Ends a response with a JSON error, or drops the connection when the handler already started one. */
+function fail(res: ServerResponse, status: number, error: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ error }));
 }
 
 /**

@@ -24,6 +24,7 @@ export class RedactionGuard {
   }
 
   addPattern(pattern: RegExp): void {
+    if (this.patterns.some((p) => p.source === pattern.source)) return;
     this.patterns.push(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'));
   }
 

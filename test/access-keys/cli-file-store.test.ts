@@ -95,6 +95,26 @@ describe('secretops access-key with the file store', () => {
     expect(noSeed).toMatchObject({ code: 2, stderr: expect.stringMatching(/SECRETOPS_SEED is not set/) });
   });
 
+  it('never echoes a key pasted where an id or run id belongs', async () => {
+    const { cli } = project();
+    const key = (await cli(['issue', ...SCOPE_FLAGS])).stdout.trim();
+    for (const argv of [['status', '--id', key], ['revoke', '--id', key], ['verify', ...SCOPE_FLAGS.map((f) => (f === 'run-7' ? key : f))]]) {
+      const r = await cli(argv, { stdin: key });
+      expect(r.code, argv[0]).toBe(2);
+      expect(r.stderr).toContain('(a value that looks like an access key, not shown)');
+      expectNoLeak([r.stdout, r.stderr], key);
+    }
+  });
+
+  it('reports a damaged record file as a user error naming the file', async () => {
+    const { cwd, cli } = project();
+    const issued = await cli(['issue', ...SCOPE_FLAGS, '--format', 'json']);
+    const { id } = JSON.parse(issued.stdout).accessKey;
+    writeFileSync(join(cwd, '.secretops', 'access-keys', `${id}.json`), '{ half');
+    const r = await cli(['status']);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining(`${id}.json: access key record cannot be read (invalid JSON)`) });
+  });
+
   it('reads TTL defaults from the catalog', async () => {
     const { cwd, cli } = project();
     const services = join(cwd, 'services.yaml');

@@ -97,7 +97,7 @@ describe.each(['node', 'express'] as const)('middleware (%s style) in an example
 });
 
 describe('middleware when the store fails', () => {
-  it('never allows: 503 from the Node wrapper, next(err) from the Express-style one', async () => {
+  it('never allows: 503 from the Node wrapper, next(err) from the Express-style one; a failing handler gets 500', async () => {
     const failing = { authorizeByKey: async () => Promise.reject(new Error('store down')) };
     const opts = { authorizer: failing, scope: bypassRequestScope({ ...SERVICE, paths: BYPASS }) };
     const server = createServer(withAccessKey(() => {
@@ -109,6 +109,18 @@ describe('middleware when the store fails', () => {
       expect(res.status).toBe(503);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const { keys } = keysWith();
+    const { key } = await keys.issue(SCOPE);
+    const throwing = createServer(withAccessKey(() => {
+      throw new Error('handler bug');
+    }, { authorizer: keys, scope: bypassRequestScope({ ...SERVICE, paths: BYPASS }) }));
+    const base2 = await listen(throwing);
+    try {
+      const res = await fetch(`${base2}/api/v1/runs/run-42/bypass`, { headers: { authorization: `Bearer ${key}` } });
+      expect([res.status, await res.json()]).toEqual([500, { error: 'internal_error' }]);
+    } finally {
+      await new Promise<void>((resolve) => throwing.close(() => resolve()));
     }
     const seen: unknown[] = [];
     accessKeyMiddleware(opts)({ url: '/api/v1/runs/r/bypass', headers: {} } as IncomingMessage, {} as ServerResponse, (err) => seen.push(err));
