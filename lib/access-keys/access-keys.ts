@@ -53,8 +53,7 @@ export class AccessKeys {
     this.ttl = opts.ttl ?? ttlPolicy({ defaultTtl: DEFAULT_TTL, maxTtl: DEFAULT_MAX_TTL });
     this.actor = opts.actor;
     this.clock = opts.clock ?? (() => new Date());
-    const guard = (opts.audit as { guard?: { addPattern(re: RegExp): void } }).guard;
-    guard?.addPattern(ACCESS_KEY_PATTERN);
+    opts.audit.guard?.addPattern(ACCESS_KEY_PATTERN);
   }
 
   /** Issues a key bound to `scope`. `ttl` is a duration (`30m`); default and maximum come from the policy. */

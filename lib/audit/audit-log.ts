@@ -25,6 +25,8 @@ export interface AuditEvent {
 /** Where audit events go. `record` must not throw on the caller's hot path for I/O reasons it can absorb. */
 export interface AuditSink {
   record(event: AuditEvent): void;
+  /** The sink's redaction guard, so producers can register the token patterns they know. */
+  readonly guard?: RedactionGuard;
 }
 
 /**

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSecretops } from '../support/cli';
-import { expectNoLeak } from '../support/canary';
+import { canary, expectNoLeak } from '../support/canary';
 import { exampleProject } from '../support/tmp';
 import { ACCESS_KEY_PATTERN } from '../../lib/access-keys/key-format';
-import { SEED } from './helpers';
 
 const SCOPE_FLAGS = ['--run-id', 'run-7', '--project', 'ameide', '--namespace', 'ai-slot-2', '--env', 'ai', '--mode', 'agent'];
 
 /** The example project with a file store in its .secretops/ folder. */
 function project() {
   const cwd = exampleProject();
-  const env = { SECRETOPS_SEED: SEED, SECRETOPS_ACTOR: 'ci-bot' };
+  const seed = canary('seed');
+  const env = { SECRETOPS_SEED: seed, SECRETOPS_ACTOR: 'ci-bot' };
   const cli = (argv: string[], extra: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) =>
     runSecretops(['access-key', ...argv], { cwd, env: { ...env, ...extra.env }, stdin: extra.stdin });
-  return { cwd, cli, audit: () => readFileSync(join(cwd, '.secretops', 'audit.jsonl'), 'utf8') };
+  return { cwd, cli, seed, audit: () => readFileSync(join(cwd, '.secretops', 'audit.jsonl'), 'utf8') };
 }
 
 describe('secretops access-key with the file store', () => {
   it('issues, verifies, regenerates, revokes and reports status, with full audit and no leak', async () => {
-    const { cwd, cli, audit } = project();
+    const { cwd, cli, audit, seed } = project();
     const issued = await cli(['issue', ...SCOPE_FLAGS, '--ttl', '2h']);
     expect(issued.code, issued.stderr).toBe(0);
     const key = issued.stdout.trim();
@@ -59,6 +59,9 @@ describe('secretops access-key with the file store', () => {
     const outputs = [audit(), st.stdout, st.stderr, rv.stdout, regen.stderr, issued.stderr];
     expectNoLeak(outputs, key);
     expectNoLeak([audit(), st.stdout], key2);
+    const store = readdirSync(join(cwd, '.secretops', 'access-keys')).map((f) => readFileSync(join(cwd, '.secretops', 'access-keys', f), 'utf8'));
+    expectNoLeak([...outputs, ...store], seed);
+    for (const k of [key, key2]) expectNoLeak(store, k);
   });
 
   it('writes the key to a 0600 file instead of stdout', async () => {
