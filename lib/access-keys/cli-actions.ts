@@ -6,7 +6,7 @@ import { JsonLinesAuditLog } from '../audit/audit-log';
 import { canonicalEnvironment, environmentInstances, serviceNamespace } from '../catalog/layout';
 import { loadCatalog } from '../catalog/load';
 import type { CliIo } from '../cli/io';
-import { catalogPaths, inCwd, parseFormat } from '../cli/options';
+import { inCwd, parseFormat } from '../cli/options';
 import { renderTable } from '../cli/table';
 import { ExitCode, UserError } from '../errors';
 import { loadKubeConfig } from '../kube/client';
@@ -21,7 +21,6 @@ import { ttlPolicy } from './ttl';
 
 export interface AccessKeyCliOptions {
   readonly services?: string;
-  readonly fixtures?: string;
   readonly store?: string;
   readonly stateDir?: string;
   readonly namespace?: string;
@@ -56,7 +55,7 @@ function context(io: CliIo, opts: AccessKeyCliOptions, namespace?: string) {
   if (!seed) throw new UserError({ message: 'SECRETOPS_SEED is not set: access keys are hashed with it', hint: 'export SECRETOPS_SEED (the same value wherever keys are issued and verified)' }, ExitCode.usage);
   const format = parseFormat(opts.format, ['text', 'json'] as const);
   let loaded: ReturnType<typeof loadCatalog> | undefined;
-  const catalog = () => (loaded ??= loadCatalog(catalogPaths(io, { services: opts.services ?? 'services.yaml', fixtures: opts.fixtures }).servicesFile));
+  const catalog = () => (loaded ??= loadCatalog(inCwd(io, opts.services ?? 'services.yaml')));
   const keys = (ttlFromCatalog: boolean) =>
     new AccessKeys({
       store,

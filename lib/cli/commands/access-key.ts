@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
-import { withCatalogOptions } from '../options';
 import type { AccessKeyCliOptions } from '../../access-keys/cli-actions';
+
+/** Issue and regenerate read TTLs (and, for issue, environments and namespaces) from the catalog only. */
+function withServicesOption(cmd: Command): Command {
+  return cmd.option('--services <file>', 'the service catalog', 'services.yaml');
+}
 
 /** Options every access-key subcommand shares: where keys are stored and where audit goes. */
 function withStoreOptions(cmd: Command): Command {
@@ -42,10 +46,10 @@ export const accessKeyCommand: CommandModule = {
       setExit(await actions[action](io, opts));
     };
 
-    withStoreOptions(withOutputOptions(withScopeOptions(withCatalogOptions(group.command('issue')))))
+    withStoreOptions(withOutputOptions(withScopeOptions(withServicesOption(group.command('issue')))))
       .description('issue a key bound to a run scope; prints it once')
       .action(run('issue'));
-    withStoreOptions(withOutputOptions(withCatalogOptions(group.command('regenerate'))))
+    withStoreOptions(withOutputOptions(withServicesOption(group.command('regenerate'))))
       .description('revoke a key and issue its replacement with the same scope; prints the new key once')
       .requiredOption('--id <key id>', 'the key to replace')
       .action(run('regenerate'));
