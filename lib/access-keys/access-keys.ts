@@ -83,12 +83,15 @@ export class AccessKeys {
    */
   async regenerate(id: string, opts: { ttl?: string } = {}): Promise<IssuedAccessKey> {
     const current = await this.require(id);
-    if (current.status === 'revoked') {
-      throw new UserError({ message: `access key ${id} is revoked and cannot be regenerated`, hint: 'issue a new key for the run instead' });
-    }
+    const alreadyRevoked = () => new UserError({ message: `access key ${id} is revoked and cannot be regenerated`, hint: 'issue a new key for the run instead' });
+    if (current.status === 'revoked') throw alreadyRevoked();
     resolveTtl(opts.ttl, this.ttl); // refuse a bad TTL before revoking anything
     const now = this.clock().toISOString();
-    await updateRecord(this.store, id, (r) => ({ ...r, status: 'revoked', revokedAt: now, revokedReason: 'regenerated' }));
+    // Checked again on the latest record: of two concurrent regenerations, only one may issue.
+    await updateRecord(this.store, id, (r) => {
+      if (r.status === 'revoked') throw alreadyRevoked();
+      return { ...r, status: 'revoked', revokedAt: now, revokedReason: 'regenerated' };
+    });
     const issued = await this.issue(current.scope, { ...opts, replaces: id });
     await updateRecord(this.store, id, (r) => ({ ...r, replacedBy: issued.info.id }));
     return issued;
@@ -101,8 +104,9 @@ export class AccessKeys {
     const updated = await updateRecord(this.store, id, (r) =>
       r.status === 'revoked' ? undefined : { ...r, status: 'revoked', revokedAt: now.toISOString(), revokedReason: 'revoked' },
     );
-    this.record('revoke', 'success', updated!, {});
-    return publicInfo(updated!, now);
+    if (!updated) throw this.notFound(id);
+    this.record('revoke', 'success', updated, {});
+    return publicInfo(updated, now);
   }
 
   /** Revokes every active or expired key of a run; returns what was revoked. */
@@ -169,8 +173,12 @@ export class AccessKeys {
       throw new UserError({ message: `${quoteForMessage(id)} is not an access key id (16 hex characters)`, hint: 'take the id from `secretops access-key status` (a key sok_<id>_… carries it after the prefix)' }, ExitCode.usage);
     }
     const found = await this.store.read(id);
-    if (!found) throw new UserError({ message: `access key ${id} not found in ${this.store.description}`, hint: 'check the id and the store (--store, --namespace, --state-dir)' });
+    if (!found) throw this.notFound(id);
     return found.record;
+  }
+
+  private notFound(id: string): UserError {
+    return new UserError({ message: `access key ${id} not found in ${this.store.description}`, hint: 'check the id and the store (--store, --namespace, --state-dir)' });
   }
 
   private record(action: string, outcome: string, record: AccessKeyRecord, extra: Record<string, unknown>): void {

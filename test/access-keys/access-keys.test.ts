@@ -78,6 +78,14 @@ describe('authorizeByKey', () => {
     await expect(keys.regenerate(old.info.id)).rejects.toBeInstanceOf(UserError);
   });
 
+  it('of two concurrent regenerations only one issues a key', async () => {
+    const { keys } = keysWith();
+    const old = await keys.issue(SCOPE);
+    const results = await Promise.allSettled([keys.regenerate(old.info.id), keys.regenerate(old.info.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await keys.list({ runId: SCOPE.runId })).filter((k) => k.status === 'active')).toHaveLength(1);
+  });
+
   it('denies unknown, forged, malformed and missing keys', async () => {
     const { keys } = keysWith();
     const { key, info } = await keys.issue(SCOPE);
