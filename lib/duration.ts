@@ -1,29 +1,35 @@
 import { ExitCode, UserError } from './errors';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * Durations as the catalog spells them (`30s`, `5m`, `1h`, `1h30m`; the schema's `duration`
+ * pattern). Units: ms, s, m, h.
+ */
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(?:[0-9]+(?:ms|s|m|h))+$/;
 
-/** `5m`, `1h30m`, `90s`, `250ms` -> milliseconds. A bad duration is a usage error naming the flag. */
-export function parseDuration(text: string, what = 'duration'): number {
-  const re = /(\d+)(ms|s|m|h|d)/gy;
+/** Milliseconds of a duration, or undefined when the text is not one. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION.test(text)) return undefined;
   let total = 0;
-  let matched = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
-    matched = re.lastIndex;
-  }
-  if (text === '' || matched !== text.length) {
-    throw new UserError({ message: `${what} "${text}" is not a duration`, hint: 'write it like 30s, 5m, 1h or 1h30m' }, ExitCode.usage);
-  }
+  for (const m of text.matchAll(/([0-9]+)(ms|s|m|h)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
   return total;
 }
 
-/** 300000 -> `5m`; 90000 -> `1m30s`. */
+/** A duration given on the command line: a usage error naming the flag when it is not one. */
+export function requireDuration(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UserError({ message: `${flag} "${text}" is not a duration`, hint: 'write it like 30s, 5m, 1h or 1h30m' }, ExitCode.usage);
+  return ms;
+}
+
+/** `5400000` -> `1h30m`: the shortest catalog spelling of whole seconds (ms when below a second). */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  let s = Math.round(ms / 1000);
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  let s = ms / 1000;
   const h = Math.floor(s / 3600);
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
+  const out = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  return out || '0s';
 }

@@ -25,10 +25,10 @@ export const smokeCommand: CommandModule = {
       .option('--from-dist <dir>', 'read the rendered manifests from this folder instead of synthesizing')
       .action(async (opts: SmokeCliOptions) => {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
-        const { parseDuration, formatDuration } = await import('../../duration.js');
+        const { requireDuration, formatDuration } = await import('../../duration.js');
         const { ExitCode, UserError } = await import('../../errors.js');
-        const timeoutMs = parseDuration(opts.timeout, '--timeout');
-        const intervalMs = parseDuration(opts.interval, '--interval');
+        const timeoutMs = requireDuration(opts.timeout, '--timeout');
+        const intervalMs = requireDuration(opts.interval, '--interval');
         let slot: number | undefined;
         if (opts.slot !== undefined) {
           slot = Number(opts.slot);
@@ -50,7 +50,7 @@ export const smokeCommand: CommandModule = {
           timeoutMs,
           intervalMs,
           onProgress: tty
-            ? (ready, total, remaining) => io.stderr.write(`\rwaiting: ${ready}/${total} ready, ${formatDuration(remaining)} left   `)
+            ? (ready, total, remaining) => io.stderr.write(`\rwaiting: ${ready}/${total} ready, ${formatDuration(Math.ceil(remaining / 1000) * 1000)} left   `)
             : undefined,
         });
         if (tty) io.stderr.write('\r\x1b[K');
