@@ -104,8 +104,8 @@ export class GithubSecrets {
         : this.octokit.rest.actions.getRepoSecret({ owner: d.owner, repo: d.repo, secret_name: d.name }));
       return true;
     } catch (err) {
-      if ((err as { status?: number }).status === 404) return false;
-      throw new GithubError((err as { status?: number }).status, `read secret ${d.name} of ${scopeId(d)}`);
+      if (httpStatus(err) === 404) return false;
+      throw new GithubError(httpStatus(err), `read secret ${d.name} of ${scopeId(d)}`);
     }
   }
 
@@ -161,9 +161,15 @@ export class GithubSecrets {
     try {
       return await fn();
     } catch (err) {
-      throw new GithubError((err as { status?: number }).status, operation);
+      throw new GithubError(httpStatus(err), operation);
     }
   }
+}
+
+/** The HTTP status GitHub answered; undefined when no answer came (Octokit reports those as 500). */
+function httpStatus(err: unknown): number | undefined {
+  const e = err as { status?: number; response?: unknown };
+  return e.response === undefined ? undefined : e.status;
 }
 
 /** `owner/repo:environment:ai` or `owner/repo:repository`. */

@@ -17,6 +17,21 @@ export type KubernetesWriteResult = 'created' | 'updated' | 'unchanged';
  */
 export function loadKubeConfig(env: NodeJS.ProcessEnv, context?: string): KubeConfig {
   const kc = new KubeConfig();
+  try {
+    readKubeConfig(kc, env);
+  } catch {
+    throw new UserError({ message: 'cannot load a kubeconfig (KUBECONFIG, ~/.kube/config or the in-cluster service account)', hint: 'set KUBECONFIG to a readable kubeconfig file' }, ExitCode.usage);
+  }
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context)) {
+      throw new UserError({ message: `kubeconfig has no context "${context}"`, hint: `use one of: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}` }, ExitCode.usage);
+    }
+    kc.setCurrentContext(context);
+  }
+  return kc;
+}
+
+function readKubeConfig(kc: KubeConfig, env: NodeJS.ProcessEnv): void {
   const files = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const home = env.HOME ? join(env.HOME, '.kube', 'config') : undefined;
   if (files.length > 0) {
@@ -32,13 +47,6 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv, context?: string): KubeCo
   } else {
     kc.loadFromCluster();
   }
-  if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) {
-      throw new UserError({ message: `kubeconfig has no context "${context}"`, hint: `use one of: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}` }, ExitCode.usage);
-    }
-    kc.setCurrentContext(context);
-  }
-  return kc;
 }
 
 /** A Kubernetes failure, described by status and reason only (server messages can quote input). */

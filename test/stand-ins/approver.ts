@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHttpServer, readBody } from './local-server';
 
 /**
  * A local approver implementing secretops's approval contract: `POST /` takes a
@@ -7,8 +7,7 @@ import { AddressInfo } from 'node:net';
  * `GET /{id}` answers the current status. `decisions` is the sequence of statuses the request
  * goes through (the last one sticks), so a test can say "pending, then approved".
  */
-export class ApproverStandIn {
-  private server?: Server;
+export class ApproverStandIn extends LocalHttpServer {
   private serial = 0;
   private readonly polls = new Map<string, number>();
   /** Every request body received (parsed), with its Idempotency-Key header. */
@@ -18,25 +17,13 @@ export class ApproverStandIn {
   decisions: ('pending' | 'approved' | 'denied')[];
 
   constructor(decisions: ('pending' | 'approved' | 'denied')[] = ['approved']) {
+    super();
     this.decisions = decisions;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
+  /** The approver URL secretops is given (SECRETOPS_APPROVER_URL). */
   get url(): string {
-    const addr = this.server?.address() as AddressInfo | undefined;
-    if (!addr) throw new Error('stand-in not started');
-    return `http://127.0.0.1:${addr.port}/approvals`;
+    return `${this.origin}/approvals`;
   }
 
   private status(id: string): string {
@@ -45,10 +32,8 @@ export class ApproverStandIn {
     return this.decisions[Math.min(n, this.decisions.length - 1)]!;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await readBody(req);
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

@@ -1,6 +1,6 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import sodium from 'libsodium-wrappers';
+import { LocalHttpServer, readBody } from './local-server';
 
 /**
  * A local stand-in for the GitHub REST API parts secretops uses for Actions secrets: environments
@@ -36,8 +36,7 @@ interface Scope {
 
 const FIXED_TIME = '2026-01-01T00:00:00Z';
 
-export class GithubApiStandIn {
-  private server?: Server;
+export class GithubApiStandIn extends LocalHttpServer {
   private readonly scopes = new Map<string, Scope>();
   private readonly environments = new Set<string>();
   private readonly faults: { fault: GithubFault; left: number }[] = [];
@@ -48,27 +47,18 @@ export class GithubApiStandIn {
   readonly repositories: Set<string>;
 
   constructor(opts: { token?: string; repositories?: readonly string[] } = {}) {
+    super();
     this.token = opts.token ?? 'ghs_standin';
     this.repositories = new Set(opts.repositories ?? ['ameide/ameide']);
   }
 
-  async start(): Promise<this> {
+  override async start(): Promise<this> {
     await sodium.ready;
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    return super.start();
   }
 
   get url(): string {
-    const addr = this.server?.address() as AddressInfo | undefined;
-    if (!addr) throw new Error('stand-in not started');
-    return `http://127.0.0.1:${addr.port}`;
+    return this.origin;
   }
 
   /** The decrypted value of an environment secret (`environment` set) or a repository secret. */
@@ -120,7 +110,7 @@ export class GithubApiStandIn {
     return s;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
@@ -221,13 +211,4 @@ export class GithubApiStandIn {
 
 function scopeKey(repository: string, environment?: string): string {
   return environment ? `${repository}|env|${environment}` : `${repository}|repo`;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
