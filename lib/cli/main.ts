@@ -3,9 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, formatDiagnostic, isUserError } from '../errors';
 import { COMMANDS } from './commands';
 import { CliIo, processIo } from './io';
+import { VERSION } from './version';
 
-/** Version of the CLI, printed by --version. */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('secretops')

@@ -167,7 +167,7 @@ export class TerminalApprover implements Approver {
 export class NoApprover implements Approver {
   async decide(): Promise<ApprovalDecision> {
     throw new UserError(
-      { message: 'this environment requires approval, and there is no approver: SECRETOPS_APPROVER_URL is not set and stdin is not a terminal; nothing was written', hint: 'set SECRETOPS_APPROVER_URL (README: approver contract) or run on a terminal' },
+      { message: 'this environment requires approval, and there is no approver: SECRETOPS_APPROVER_URL is not set (and the CLI has no terminal to ask on); nothing was written', hint: 'set SECRETOPS_APPROVER_URL (README: approver contract), or run the CLI on a terminal' },
       ExitCode.usage,
     );
   }

@@ -10,7 +10,8 @@ import { retryOptionsFrom } from './retry';
 import { executeSync } from './run';
 import { approvalFor, openState, syncDeps } from './session';
 import { fingerprintKey } from './state';
-import { deterministicValue, fingerprint, seedFrom } from './values';
+import { seedFrom } from './values';
+import { ledgerStatus } from './ledger-status';
 
 export interface SyncCliOptions extends SyncSelection {
   readonly servicesFile: string;
@@ -31,16 +32,8 @@ export async function runSyncCli(io: CliIo, opts: SyncCliOptions): Promise<numbe
 
   if (opts.dryRun) {
     audit.record({ event: 'request', operation: 'sync', project: plan.project, ...(plan.repository ? { repository: plan.repository } : {}), environment: plan.instance ?? plan.environment, policy: plan.policy, idempotencyKey: plan.idempotencyKey, result: 'dry_run' });
-    const seed = plan.policy === 'deterministic' && io.env.SECRETOPS_SEED ? seedFrom(io.env) : undefined;
-    const fpKey = fingerprintKey(io.env, state);
-    const ledgerState = (key: PlannedKey, target: string) => {
-      const entry = ledger.get(target);
-      if (!entry) return 'ledger: never written by secretops';
-      if (seed && entry.valueFingerprint === fingerprint(fpKey, deterministicValue(seed, key.subject))) {
-        return entry.idempotencyKey === plan.idempotencyKey ? 'ledger: same value, same idempotency key: would be an idempotent replay' : 'ledger: same value already written';
-      }
-      return `ledger: last written ${entry.writtenAt} with policy ${entry.policy}${seed ? ', value differs' : ''}`;
-    };
+    const status = { ...(plan.policy === 'deterministic' && io.env.SECRETOPS_SEED ? { seed: seedFrom(io.env) } : {}), fingerprintKey: fingerprintKey(io.env, state) };
+    const ledgerState = (key: PlannedKey, target: string) => ledgerStatus(ledger, plan, key, target, status);
     io.stdout.write(opts.format === 'json' ? JSON.stringify({ dryRun: true, plan: { ...plan, keys: plan.keys.map(({ subject: _s, ...k }) => k) } }, null, 2) + '\n' : planToText(plan, ledgerState));
     return ExitCode.ok;
   }

@@ -1,8 +1,9 @@
 import type { CommandModule } from '../command';
 import { fixturesCommand } from './fixtures';
+import { mcpCommand } from './mcp';
 import { resolveCommand } from './resolve';
 import { syncCommand } from './sync';
 import { validateCommand } from './validate';
 
 /** Every command, in the order `--help` lists them. Explicit: no registration by side effect. */
-export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, fixturesCommand, syncCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, fixturesCommand, syncCommand, mcpCommand];
