@@ -55,6 +55,8 @@ interface Decision {
   readonly dest: Destination;
   readonly target: string;
   readonly write: boolean;
+  /** Whether the target existed when inspected (GitHub counts only new names against its limit). */
+  readonly present?: boolean;
   readonly result?: TargetResult;
   readonly reason: string;
 }
@@ -161,8 +163,7 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
       let keyId: string | undefined;
       if (w.dest.kind === 'github') {
         const gh = deps.github!;
-        const existed = w.reason !== 'absent on GitHub';
-        result = await gh.write(w.dest, value, existed);
+        result = await gh.write(w.dest, value, w.present ?? true);
         keyId = (await gh.publicKey(w.dest)).keyId;
       } else {
         result = await deps.kubernetes!.writeKey(w.dest, value, plan.environment);
@@ -218,7 +219,7 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
     return states.map((s) =>
       replay
         ? { key, dest: s.dest, target: s.target, write: false, result: 'idempotent_replay' as const, reason: 'this idempotency key already wrote this target' }
-        : { key, dest: s.dest, target: s.target, write: true, reason: s.live === 'absent' ? absentReason(s.dest) : 'random policy: new value for every target of the key' },
+        : { key, dest: s.dest, target: s.target, write: true, present: s.live === 'present', reason: s.live === 'absent' ? absentReason(s.dest) : 'random policy: new value for every target of the key' },
     );
   }
 
@@ -226,7 +227,7 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
   return states.map((s): Decision => {
     const entry = ledgerMatches(s, want);
     const same = s.dest.kind === 'github' ? entry !== undefined : s.liveFingerprint === want;
-    if (s.live === 'absent') return { key, dest: s.dest, target: s.target, write: true, reason: absentReason(s.dest) };
+    if (s.live === 'absent') return { key, dest: s.dest, target: s.target, write: true, present: false, reason: absentReason(s.dest) };
     if (same && (s.dest.kind === 'github' || s.owned)) {
       const replay = entry?.idempotencyKey === plan.idempotencyKey;
       return { key, dest: s.dest, target: s.target, write: false, result: replay ? 'idempotent_replay' : 'unchanged', reason: replay ? 'this idempotency key already wrote this value' : 'already holds this value' };
