@@ -36,6 +36,8 @@ export async function pullEnvFile(catalog: ServiceCatalog, resolver: Resolver, r
   const entries = new Map<string, { value: string; from: string }>();
   const written: string[] = [];
   const missing: { where: string; required: boolean }[] = [];
+  const record = (result: string, where: string, reason?: string) =>
+    audit.record({ event: 'pull', operation: 'sync pull', project: catalog.metadata.name, environment: instance?.name ?? environment.name, target: `kubernetes:${req.context ?? 'current-context'}:${where}`, result, ...(reason ? { reason } : {}) });
   const secrets = new Map<string, Promise<Awaited<ReturnType<KubernetesSecrets['read']>>>>();
   for (const service of catalog.spec.services) {
     if ((req.service && service.name !== req.service) || service.workload === false) continue;
@@ -53,7 +55,7 @@ export async function pullEnvFile(catalog: ServiceCatalog, resolver: Resolver, r
         const where = `${id}#${source}`;
         if (b64 === undefined) {
           missing.push({ where, required: !key.optional && key.default === undefined });
-          audit.record({ event: 'pull', operation: 'sync pull', project: catalog.metadata.name, environment: inst.name, target: `kubernetes:${req.context ?? 'current-context'}:${where}`, result: 'missing' });
+          record('missing', where);
           continue;
         }
         const value = Buffer.from(b64, 'base64').toString('utf8');
@@ -63,7 +65,7 @@ export async function pullEnvFile(catalog: ServiceCatalog, resolver: Resolver, r
         }
         if (!prior) written.push(key.name);
         entries.set(key.name, { value, from: where });
-        audit.record({ event: 'pull', operation: 'sync pull', project: catalog.metadata.name, environment: inst.name, target: `kubernetes:${req.context ?? 'current-context'}:${where}`, result: 'read', reason: `written to ${req.file} as ${key.name}` });
+        record('read', where, `written to ${req.file} as ${key.name}`);
       }
     }
   }
