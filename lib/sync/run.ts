@@ -133,7 +133,12 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
   };
   let approval: ApprovalDecision | undefined;
   if (plan.approval.required) {
-    approval = await deps.approver.decide(request, { wait: deps.waitForApproval ?? true });
+    try {
+      approval = await deps.approver.decide(request, { wait: deps.waitForApproval ?? true });
+    } catch (err) {
+      audit({ event: 'failure', result: 'approval_failed', reason: safeReason(err) });
+      throw err;
+    }
     audit({ event: 'approval', result: approval.status, reason: [`via ${approval.via}`, approval.id && `request ${approval.id}`, approval.approver && `by ${approval.approver}`, approval.reason].filter(Boolean).join(', ') });
     if (approval.status !== 'approved') {
       const result: TargetResult = approval.status === 'pending' ? 'pending' : 'denied';

@@ -79,6 +79,14 @@ describe('secretops sync approval', () => {
     const r = await h.run(PROD);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('requires approval, and there is no approver');
+    expect(r.stderr).toContain('secretops: failure approval_failed production');
+    const approver = await h.approver(['approved']);
+    const unreachable = await h.run(PROD, { env: { SECRETOPS_APPROVER_URL: 'http://127.0.0.1:9/approvals' } });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('cannot be reached; nothing was written');
+    const wrongPath = await h.run(PROD, { env: { SECRETOPS_APPROVER_URL: `${approver.origin}/elsewhere` } });
+    expect(wrongPath.code).toBe(1);
+    expect(wrongPath.stderr).toContain('the approver answered POST with 404 and no valid decision; nothing was written');
     expect(h.github.secretWrites()).toHaveLength(0);
 
     writeFileSync(join(h.dir, 'policies', 'approval.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ApprovalPolicy\nspec:\n  environments: [dev, qa]\n');
