@@ -1,17 +1,16 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AuditEvent, JsonLinesAuditLog } from '../audit/audit-log';
 import type { Candidate } from '../resolver/resolver';
 
 /** What happened. One record per event; a write of one key to two destinations is two records. */
-export type AuditEvent = 'request' | 'plan' | 'approval' | 'write' | 'skip' | 'failure' | 'pull';
+export type SyncAction = 'request' | 'approval' | 'write' | 'skip' | 'failure' | 'pull';
 
 /**
- * One line of the audit log. Names, places and outcomes only: there is no field a value could go
- * in, and `AuditLog` refuses free text it has not built itself.
+ * What a sync step reports. Names, places and outcomes only: there is no field a value could go
+ * in. Written as the shared audit event (`lib/audit`): `component: "sync"`, `action`, `outcome`.
  */
-export interface AuditRecord {
-  readonly time: string;
-  readonly event: AuditEvent;
+export interface AuditInput {
+  readonly event: SyncAction;
   /** `sync`, `sync pull` or the MCP tool name. */
   readonly operation: string;
   readonly project: string;
@@ -28,7 +27,7 @@ export interface AuditRecord {
   /** The catalog key and the resolver's audit of it. */
   readonly key?: {
     readonly service?: string;
-    readonly secret?: string;
+    readonly secretName?: string;
     readonly key?: string;
     readonly targetKey?: string;
     readonly targetTier?: string;
@@ -38,38 +37,50 @@ export interface AuditRecord {
   };
 }
 
-export type AuditInput = Omit<AuditRecord, 'time'>;
-
-/** `SECRETOPS_AUDIT_FILE`, else `audit.jsonl` in the state directory. */
+/** `SECRETOPS_AUDIT_FILE` (or `SECRETOPS_AUDIT_LOG`, as access keys read it), else `audit.jsonl` in the state directory. */
 export function auditFile(env: NodeJS.ProcessEnv, cwd: string, state: string): string {
-  const f = env.SECRETOPS_AUDIT_FILE;
+  const f = env.SECRETOPS_AUDIT_FILE || env.SECRETOPS_AUDIT_LOG;
   if (f) return isAbsolute(f) ? f : resolve(cwd, f);
   return join(state, 'audit.jsonl');
 }
 
-/** Appends JSON lines to the audit file and a readable line to stderr. */
+/**
+ * Appends the shared JSON-lines audit events (through its redaction guard) and prints a readable
+ * line on stderr. Values the sync holds are registered with `forbid`, so even a mistake upstream
+ * cannot write one.
+ */
 export class AuditLog {
-  readonly records: AuditRecord[] = [];
+  readonly events: AuditEvent[] = [];
+  private readonly sink: JsonLinesAuditLog;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly stderr?: { write(s: string): unknown },
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.sink = JsonLinesAuditLog.toFile(file);
+  }
 
-  record(input: AuditInput): AuditRecord {
-    const rec: AuditRecord = { time: this.now().toISOString(), ...input };
-    this.records.push(rec);
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    appendFileSync(this.file, JSON.stringify(rec) + '\n', { mode: 0o600 });
-    this.stderr?.write(auditLine(rec) + '\n');
-    return rec;
+  /** Never write this value, anywhere in an event or a stderr line. */
+  forbid(value: string): void {
+    this.sink.guard.forbid(value);
+  }
+
+  record(input: AuditInput): AuditEvent {
+    const { event, result, ...rest } = input;
+    const raw: AuditEvent = { time: this.now().toISOString(), component: 'sync', action: event, outcome: result, ...rest };
+    const { event: clean } = this.sink.guard.apply(raw);
+    this.sink.record(raw);
+    this.events.push(clean);
+    this.stderr?.write(auditLine(clean) + '\n');
+    return clean;
   }
 }
 
-/** `secretops: write updated kubernetes:…#KEY (env ai, policy deterministic, key 3f…): reason`. */
-export function auditLine(r: AuditRecord): string {
-  const what = r.target ?? (r.key?.targetKey ? `${r.key.secret}#${r.key.targetKey}` : r.environment);
-  const ctx = [`env ${r.environment}`, r.policy ? `policy ${r.policy}` : undefined, r.idempotencyKey ? `idempotency key ${r.idempotencyKey}` : undefined].filter(Boolean).join(', ');
-  return `secretops: ${r.event} ${r.result} ${what} (${ctx})${r.reason ? `: ${r.reason}` : ''}`;
+/** `secretops: write updated kubernetes:…#KEY (env ai, policy deterministic, idempotency key …): reason`. */
+export function auditLine(e: AuditEvent): string {
+  const key = e.key as AuditInput['key'] | undefined;
+  const what = (e.target as string | undefined) ?? (key?.targetKey ? `${key.secretName}#${key.targetKey}` : (e.environment as string));
+  const ctx = [`env ${String(e.environment)}`, e.policy ? `policy ${String(e.policy)}` : undefined, e.idempotencyKey ? `idempotency key ${String(e.idempotencyKey)}` : undefined].filter(Boolean).join(', ');
+  return `secretops: ${e.action} ${e.outcome} ${what} (${ctx})${e.reason ? `: ${e.reason}` : ''}`;
 }

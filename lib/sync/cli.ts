@@ -3,7 +3,8 @@ import type { CliIo } from '../cli/io';
 import { loadProject } from '../catalog/load';
 import { askLine } from './approver';
 import { outcomeToText, planToText } from './format';
-import { loadKubeConfig, KubernetesSecrets } from './kubernetes';
+import { loadKubeConfig } from '../kube/client';
+import { KubernetesSecrets } from './kubernetes';
 import { environmentTarget, PlannedKey, planSync, SyncSelection } from './plan';
 import { pullEnvFile } from './pull';
 import { retryOptionsFrom } from './retry';
@@ -74,7 +75,7 @@ export interface PullCliOptions {
 export async function runPullCli(io: CliIo, opts: PullCliOptions): Promise<number> {
   const project = loadProject({ servicesFile: opts.servicesFile, ...(opts.fixturesDir ? { fixturesDir: opts.fixturesDir } : {}) });
   const { audit } = openState(io);
-  const kube = new KubernetesSecrets(loadKubeConfig(io.env, opts.context), retryOptionsFrom(io.env));
+  const kube = new KubernetesSecrets(loadKubeConfig({ env: io.env, ...(opts.context ? { context: opts.context } : {}) }), retryOptionsFrom(io.env));
   const result = await pullEnvFile(project.catalog, project.resolver, opts, kube, audit);
   const required = result.missing.filter((m) => m.required);
   io.stdout.write(

@@ -1,7 +1,5 @@
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, V1Secret } from '@kubernetes/client-node';
-import { ExitCode, UserError } from '../errors';
+import { apiStatus } from '../kube/client';
 import { Labels, MANAGED_BY } from '../constructs/metadata';
 import { RetryOptions, withRetry } from './retry';
 import type { KubernetesDestination } from './target';
@@ -10,44 +8,6 @@ import type { KubernetesDestination } from './target';
 export const OWNED_KEYS_ANNOTATION = 'secretops.dev/owned-keys';
 
 export type KubernetesWriteResult = 'created' | 'updated' | 'unchanged';
-
-/**
- * The usual kubeconfig resolution: every file in `KUBECONFIG` (merged, first wins), else
- * `~/.kube/config`, else the in-cluster service account; `--context` picks a context.
- */
-export function loadKubeConfig(env: NodeJS.ProcessEnv, context?: string): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    readKubeConfig(kc, env);
-  } catch {
-    throw new UserError({ message: 'cannot load a kubeconfig (KUBECONFIG, ~/.kube/config or the in-cluster service account)', hint: 'set KUBECONFIG to a readable kubeconfig file' }, ExitCode.usage);
-  }
-  if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) {
-      throw new UserError({ message: `kubeconfig has no context "${context}"`, hint: `use one of: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}` }, ExitCode.usage);
-    }
-    kc.setCurrentContext(context);
-  }
-  return kc;
-}
-
-function readKubeConfig(kc: KubeConfig, env: NodeJS.ProcessEnv): void {
-  const files = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  const home = env.HOME ? join(env.HOME, '.kube', 'config') : undefined;
-  if (files.length > 0) {
-    const [first, ...rest] = files;
-    kc.loadFromFile(first!);
-    for (const f of rest) {
-      const more = new KubeConfig();
-      more.loadFromFile(f);
-      kc.mergeConfig(more, true);
-    }
-  } else if (home && existsSync(home)) {
-    kc.loadFromFile(home);
-  } else {
-    kc.loadFromCluster();
-  }
-}
 
 /** A Kubernetes failure, described by status and reason only (server messages can quote input). */
 export class KubernetesError extends Error {
@@ -59,10 +19,6 @@ export class KubernetesError extends Error {
     super(`kubernetes: ${operation} failed: ${status ?? 'network error'} ${reason}`);
     this.name = 'KubernetesError';
   }
-}
-
-function statusOf(err: unknown): number | undefined {
-  return err instanceof ApiException ? err.code : undefined;
 }
 
 function describe(err: unknown, operation: string): KubernetesError {
@@ -85,7 +41,7 @@ function describe(err: unknown, operation: string): KubernetesError {
 
 /** 409 (stale resourceVersion or a concurrent create), 429, 5xx and network errors are worth another try. */
 function retryable(err: unknown): boolean {
-  const s = err instanceof KubernetesError ? err.status : statusOf(err);
+  const s = err instanceof KubernetesError ? err.status : apiStatus(err);
   return s === undefined || s === 409 || s === 429 || s >= 500;
 }
 
@@ -111,7 +67,7 @@ export class KubernetesSecrets {
         try {
           return await this.core.readNamespacedSecret({ name, namespace });
         } catch (err) {
-          if (statusOf(err) === 404) return undefined;
+          if (apiStatus(err) === 404) return undefined;
           throw describe(err, `read secret ${namespace}/${name}`);
         }
       },

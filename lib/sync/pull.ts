@@ -59,6 +59,7 @@ export async function pullEnvFile(catalog: ServiceCatalog, resolver: Resolver, r
           continue;
         }
         const value = Buffer.from(b64, 'base64').toString('utf8');
+        audit.forbid(value);
         const prior = entries.get(key.name);
         if (prior && prior.value !== value) {
           throw new UserError({ message: `${key.name} comes from both ${prior.from} and ${where} with different values; an env file holds one`, hint: 'pull one service at a time with --service' }, ExitCode.usage);

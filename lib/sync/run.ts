@@ -71,7 +71,7 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
   const audit = (rec: Omit<AuditInput, keyof typeof base>) => deps.audit.record({ ...base, ...rec });
   const keyAudit = (k: PlannedKey): AuditInput['key'] => ({
     ...(k.service ? { service: k.service } : {}),
-    secret: k.secret,
+    secretName: k.secret,
     key: k.key,
     targetKey: k.targetKey,
     targetTier: k.targetTier,
@@ -162,6 +162,7 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
     if (value === undefined) {
       value = randomValue();
       values.set(w.key, value);
+      deps.audit.forbid(value);
     }
     try {
       let result: TargetResult;
@@ -190,7 +191,10 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
 async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, values: Map<PlannedKey, string>): Promise<Decision[]> {
   const fp = (v: string) => fingerprint(deps.fingerprintKey, v);
   const value = plan.policy === 'deterministic' ? deterministicValue(deps.seed!, key.subject) : plan.policy === 'provided' ? deps.provided! : undefined;
-  if (value !== undefined) values.set(key, value);
+  if (value !== undefined) {
+    values.set(key, value);
+    deps.audit.forbid(value);
+  }
 
   const states = [] as { dest: Destination; target: string; live: 'absent' | 'present'; liveFingerprint?: string; keyId?: string; owned?: boolean }[];
   for (const dest of key.destinations) {

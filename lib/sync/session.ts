@@ -4,7 +4,8 @@ import { AuditLog, auditFile } from './audit';
 import { approvalRequirement, DEFAULT_APPROVAL_POLICY_FILE, loadApprovalPolicy } from './approval-policy';
 import { approverFrom, Approver } from './approver';
 import { GithubSecrets, githubOptionsFrom } from './github';
-import { KubernetesSecrets, loadKubeConfig } from './kubernetes';
+import { loadKubeConfig } from '../kube/client';
+import { KubernetesSecrets } from './kubernetes';
 import { Ledger } from './ledger';
 import type { SyncPlan } from './plan';
 import { retryOptionsFrom } from './retry';
@@ -47,7 +48,7 @@ export async function syncDeps(
   const seed = opts.policy === 'deterministic' ? seedFrom(io.env) : undefined;
   const provided = opts.policy === 'provided' ? (opts.provided ?? (await readProvidedValue({ fromEnv: opts.valueFromEnv, env: io.env, stdin: io.stdin }))) : undefined;
   const github = dests.some((d) => d.kind === 'github') ? new GithubSecrets(githubOptionsFrom(io.env, retry)) : undefined;
-  const kubernetes = dests.some((d) => d.kind === 'kubernetes') ? new KubernetesSecrets(loadKubeConfig(io.env, opts.context), retry) : undefined;
+  const kubernetes = dests.some((d) => d.kind === 'kubernetes') ? new KubernetesSecrets(loadKubeConfig({ env: io.env, ...(opts.context ? { context: opts.context } : {}) }), retry) : undefined;
   return {
     ...(github ? { github } : {}),
     ...(kubernetes ? { kubernetes } : {}),

@@ -160,7 +160,7 @@ describe('secretops MCP server', () => {
     expect(h.kube.requests).toHaveLength(0);
     const audit = readFileSync(join(h.dir, '.secretops', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(audit).toHaveLength(cases.length);
-    expect(audit[0]).toMatchObject({ event: 'failure', operation: 'secret.sync.github_k8s', result: 'invalid_input', reason: 'environment: missing required field "environment"' });
+    expect(audit[0]).toMatchObject({ component: 'sync', action: 'failure', operation: 'secret.sync.github_k8s', outcome: 'invalid_input', reason: 'environment: missing required field "environment"' });
   });
 
   it('writes a provided canary value and never shows it in results, logs or audit', async () => {

@@ -18,7 +18,7 @@ describe('secretops sync approval', () => {
     expect(h.kube.writes()).toHaveLength(0);
     expect(h.github.hasEnvironment('ameide/ameide', 'production')).toBe(false);
     const audit = readFileSync(join(h.dir, '.secretops', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(audit.map((a) => `${a.event}:${a.result}`)).toEqual(['request:received', 'approval:denied', 'skip:denied', 'skip:denied']);
+    expect(audit.map((a) => `${a.action}:${a.outcome}`)).toEqual(['request:received', 'approval:denied', 'skip:denied', 'skip:denied']);
     expect(audit[1]).toMatchObject({ operation: 'sync', project: 'ameide', repository: 'ameide/ameide', environment: 'production', reason: 'via http, request apr-1, by alice@example.com' });
   });
 

@@ -211,9 +211,11 @@ describe('secretops sync to GitHub and Kubernetes', () => {
     await h.run(['sync', ...TOKEN_AI, '--to', 'both', '--yes', '--idempotency-key', 'audit-1']);
     await h.run(['sync', ...TOKEN_AI, '--to', 'both', '--yes', '--idempotency-key', 'audit-1']);
     const lines = readFileSync(join(h.dir, '.secretops', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => `${l.event}:${l.result}`)).toEqual(['request:received', 'write:created', 'write:created', 'request:received', 'skip:idempotent_replay', 'skip:idempotent_replay']);
+    expect(lines.map((l) => `${l.action}:${l.outcome}`)).toEqual(['request:received', 'write:created', 'write:created', 'request:received', 'skip:idempotent_replay', 'skip:idempotent_replay']);
+    expect(lines.some((l) => 'redacted' in l)).toBe(false);
     const write = lines[1];
     expect(write).toMatchObject({
+      component: 'sync',
       operation: 'sync',
       project: 'ameide',
       repository: 'ameide/ameide',
@@ -221,7 +223,7 @@ describe('secretops sync to GitHub and Kubernetes', () => {
       policy: 'deterministic',
       idempotencyKey: 'audit-1',
       target: 'github:ameide/ameide:environment:ai:CODEXK8S_API_TOKEN_AI',
-      key: { service: 'agents-runtime', secret: 'agents-runtime-credentials', key: 'CODEXK8S_API_TOKEN', targetKey: 'CODEXK8S_API_TOKEN_AI', targetTier: 'env-override', rule: 'patterns[0]' },
+      key: { service: 'agents-runtime', secretName: 'agents-runtime-credentials', key: 'CODEXK8S_API_TOKEN', targetKey: 'CODEXK8S_API_TOKEN_AI', targetTier: 'env-override', rule: 'patterns[0]' },
     });
     expect(write.key.tried[0]).toMatchObject({ tier: 'env-override', sourceKey: 'CODEXK8S_API_TOKEN_AI' });
     expect(write.key.winner).toMatchObject({ tier: 'env-override', location: 'secret/ai/agents-runtime#CODEXK8S_API_TOKEN_AI' });
