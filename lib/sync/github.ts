@@ -109,10 +109,18 @@ export class GithubSecrets {
     }
   }
 
-  /** Creates the GitHub environment if needed (idempotent PUT), once per run. */
+  /**
+   * Creates the GitHub environment when it does not exist. An existing one is left alone: a PUT
+   * is "create or update" and could reset protection rules someone configured.
+   */
   async ensureEnvironment(d: GithubDestination): Promise<void> {
     if (d.scope !== 'environment' || this.environments.has(scopeId(d))) return;
-    await this.call(`create environment ${d.environment}`, () => this.octokit.rest.repos.createOrUpdateEnvironment({ owner: d.owner, repo: d.repo, environment_name: d.environment! }));
+    try {
+      await this.octokit.rest.repos.getEnvironment({ owner: d.owner, repo: d.repo, environment_name: d.environment! });
+    } catch (err) {
+      if (httpStatus(err) !== 404) throw new GithubError(httpStatus(err), `read environment ${d.environment}`);
+      await this.call(`create environment ${d.environment}`, () => this.octokit.rest.repos.createOrUpdateEnvironment({ owner: d.owner, repo: d.repo, environment_name: d.environment! }));
+    }
     this.environments.add(scopeId(d));
   }
 

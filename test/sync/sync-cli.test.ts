@@ -28,6 +28,11 @@ describe('secretops sync to GitHub and Kubernetes', () => {
     // The production name is not written anywhere.
     expect(h.github.secretNames('ameide/ameide', 'ai')).toEqual(['CODEXK8S_API_TOKEN_AI']);
 
+    // The environment is created once; an existing one is never PUT again (that could reset its protection rules).
+    expect(h.github.requests.filter((q) => q.method === 'PUT' && q.path === '/repos/ameide/ameide/environments/ai')).toHaveLength(1);
+    await h.run(['sync', '--env', 'ai-slot-1', '--service', 'agents-runtime', '--key', 'CODEXK8S_WEBHOOK_SECRET', '--to', 'github', '--yes']);
+    expect(h.github.requests.filter((q) => q.method === 'PUT' && q.path === '/repos/ameide/ameide/environments/ai')).toHaveLength(1);
+
     // A second project copy with fresh stand-ins and no ledger derives the same value.
     const again = await syncHarness();
     expect((await again.run(['sync', ...TOKEN_AI, '--to', 'github', '--yes'])).code).toBe(0);
