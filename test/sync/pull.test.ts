@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canary, expectNoLeak } from '../support/canary';
@@ -58,5 +58,19 @@ describe('secretops sync pull', () => {
     // NEO4J_USERNAME has a default and was not generated: reported missing, not required.
     expect(r.stdout).toContain('dev/graph-db-credentials#NEO4J_USERNAME');
     expect(r.stdout).not.toContain('(required)');
+  });
+
+  it('refuses one name with two different values, and a slotted environment without its slot', async () => {
+    const h = await syncHarness();
+    h.kube.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'agents-db-credentials', namespace: 'dev' }, data: { DATABASE_URL: b64('postgres://agents') } });
+    h.kube.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'platform-db-credentials', namespace: 'dev' }, data: { DATABASE_URL: b64('postgres://platform') } });
+    const clash = await h.run(['sync', 'pull', '--env', 'dev', '--to-env-file', 'all.env']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('DATABASE_URL comes from both dev/agents-db-credentials#DATABASE_URL and dev/platform-db-credentials#DATABASE_URL');
+    expect(clash.stderr).not.toContain('postgres://');
+    expect(existsSync(join(h.dir, 'all.env'))).toBe(false);
+    const slotted = await h.run(['sync', 'pull', '--env', 'ai', '--service', 'agents', '--to-env-file', 'ai.env']);
+    expect(slotted.code).toBe(2);
+    expect(slotted.stderr).toContain('--env ai-slot-1');
   });
 });
