@@ -108,7 +108,7 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
     outcome(d, d.result!, d.reason);
     audit({ event: 'skip', target: d.target, result: d.result!, reason: d.reason, key: keyAudit(d.key) });
   }
-  const reused = decisions.length > 0 && writes.length === 0 && decisions.every((d) => d.result === 'idempotent_replay');
+  const reused = writes.length === 0 && outcomes.length > 0 && outcomes.every((o) => o.result === 'idempotent_replay');
   const finish = (status: SyncOutcome['status'], approval?: ApprovalDecision): SyncOutcome => ({
     status: status === 'ok' && outcomes.some((o) => o.result === 'failed') ? 'failed' : status,
     idempotencyKey: plan.idempotencyKey,
