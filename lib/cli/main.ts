@@ -4,9 +4,9 @@ import { ExitCode } from '../errors';
 import { reportFatal } from './fatal';
 import { COMMANDS } from './commands';
 import { CliIo, processIo } from './io';
+import { VERSION } from './version';
 
-/** Version of the CLI, printed by --version. */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('secretops')

@@ -1,9 +1,11 @@
 import type { CommandModule } from '../command';
 import { accessKeyCommand } from './access-key';
 import { fixturesCommand } from './fixtures';
+import { mcpCommand } from './mcp';
 import { resolveCommand } from './resolve';
 import { smokeCommand } from './smoke';
+import { syncCommand } from './sync';
 import { validateCommand } from './validate';
 
 /** Every command, in the order `--help` lists them. Explicit: no registration by side effect. */
-export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, fixturesCommand, smokeCommand, accessKeyCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, fixturesCommand, smokeCommand, accessKeyCommand, syncCommand, mcpCommand];
