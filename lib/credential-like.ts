@@ -19,7 +19,9 @@ export const DEFAULT_CREDENTIAL_KEY_PATTERNS: CredentialKeyPatterns = {
     '(^|_)secret($|_|s$)',
     '(^|_)(api|access|secret|private|signing|encryption|master|license|app|client|service)_?keys?($|_)',
     '(^|_)token($|_|s$)',
-    '(^|_)(auth|bearer|refresh|session|csrf|jwt)(_|$)',
+    // `auth` and friends count as the name's last word (`BASIC_AUTH`) or before a secret noun
+    // (`SESSION_KEY`), not in the middle of settings such as `AUTH_METHOD` or `NO_AUTH_NETWORKS`.
+    '(^|_)(auth|authorization|bearer|refresh|session|csrf|jwt)(_(token|tokens|key|keys|secret|string|header|value|data|code|cookie|hash))?$',
     '(^|_)credentials?($|_)',
     '(^|_)cookie_?secret($|_)',
     '(^|_)(dsn|connection_string|conn_str|database_url|db_url|redis_url|amqp_url|mongo(db)?_uri|postgres(ql)?_url|dburl)($|_)',
@@ -38,6 +40,12 @@ export const DEFAULT_CREDENTIAL_KEY_PATTERNS: CredentialKeyPatterns = {
     '^(auth_url|auth_signin|auth_response_headers|auth_type|auth_method|authentication_method|auth_mount|auth_path)$',
     '(^|_)public(_|$)',
     '(^|_)(client_id|app_id|key_id|access_key_id_ref)$',
+    // Names of Secrets, not secrets: `existingSecret`, `githubConfigSecret`, `tlsSecret`.
+    '(^|_)existing(_|$)',
+    '(^|_)(config|tls|ca|cert|certs|registry|pull|image_pull|env|from|target|source|external|ref)_secrets?$',
+    // iSCSI CHAP and similar: `auth.username_in` is a user name like `username`.
+    '(^|_)(username|user|login|email)(_(in|out|\\d+))?$',
+    '(^|_)(method|methods|networks|cidrs|hosts|scheme|strategy|backend|provider|providers|issuer|audience|scope|scopes|realm|annotations|labels)$',
   ],
 };
 

@@ -1,0 +1,48 @@
+import { splitDocuments, type DocumentSlice } from '../../lib/scan/parse';
+import type { ManifestDocument, Position, ScanFile } from '../../lib/scan/types';
+import { findTokens, hitAnchor, type TokenHit } from '../../lib/scan/detect/token-formats';
+
+/**
+ * Token formats in raw text: what the parsed values cannot show (comments, keys, template actions,
+ * files that do not parse). Hits already seen in a value are skipped through their anchors.
+ */
+export interface RawHit {
+  readonly hit: TokenHit;
+  readonly position: Position;
+  readonly inComment: boolean;
+}
+
+export function rawHits(text: string, firstLine: number, anchors: ReadonlySet<string>): RawHit[] {
+  const out: RawHit[] = [];
+  for (const hit of findTokens(text)) {
+    if (anchors.has(hitAnchor(text, hit))) continue;
+    const lineStart = text.lastIndexOf('\n', hit.index - 1) + 1;
+    const line = firstLine + countNewlines(text, lineStart);
+    const prefix = text.slice(lineStart, hit.index);
+    out.push({ hit, position: { line, column: hit.index - lineStart + 1 }, inComment: /(^|\s)#/.test(prefix) });
+  }
+  return out;
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const slicesByFile = new WeakMap<ScanFile, DocumentSlice[]>();
+
+/** 1-based file line of a document's first line (its slice of the file). */
+export function documentFirstLine(doc: ManifestDocument): number {
+  if (doc.file.kind === 'json') return 1;
+  let slices = slicesByFile.get(doc.file);
+  if (!slices) {
+    slices = splitDocuments(doc.file.text);
+    slicesByFile.set(doc.file, slices);
+  }
+  const slice = slices[doc.index];
+  if (slice && slice.text === doc.text) return slice.startLine + 1;
+  // The engine sliced differently: find the text itself.
+  const at = doc.file.text.indexOf(doc.text);
+  return at < 0 ? 1 : countNewlines(doc.file.text, at) + 1;
+}
