@@ -56,10 +56,20 @@ export interface Owner {
   readonly label: string;
 }
 
-export function ownerOf(ref: ObjectRef | undefined, fallback: string): Owner {
-  if (!ref?.kind) return { label: fallback };
-  const name = ref.name ? (ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name) : '(unnamed)';
-  return { ref, label: `${ref.kind} ${name}` };
+/** A name produced by `neutralizeTemplate` from `{{ ... }}`: not a name anyone wrote. */
+const TEMPLATED_NAME = /\$\{_+\}/;
+
+export function ownerOf(raw: ObjectRef | undefined, fallback: string): Owner {
+  if (!raw?.kind) return { label: fallback };
+  const ref: ObjectRef = {
+    ...(raw.apiVersion ? { apiVersion: raw.apiVersion } : {}),
+    kind: raw.kind,
+    ...(raw.name && !TEMPLATED_NAME.test(raw.name) ? { name: raw.name } : {}),
+    ...(raw.namespace && !TEMPLATED_NAME.test(raw.namespace) ? { namespace: raw.namespace } : {}),
+  };
+  const templated = raw.name !== undefined && ref.name === undefined;
+  const name = ref.name ? ` ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}` : templated ? ' (templated name)' : '';
+  return { ref, label: `${ref.kind}${name}` };
 }
 
 /** `/spec/values/auth/password` -> `spec.values.auth.password`; array indices as `[0]`. */

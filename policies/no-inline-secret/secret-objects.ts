@@ -29,7 +29,7 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
     for (const [key, raw] of Object.entries(entries as Record<string, unknown>)) {
       if (typeof raw !== 'string') continue;
       const at = childPointer(sectionPointer, key);
-      const where = `${section}.${key}`;
+      const where = key.startsWith('.') ? `${section}[${key}]` : `${section}.${key}`;
       let text: string;
       if (section === 'data') {
         const decoded = decodeBase64Data(raw);

@@ -1,3 +1,4 @@
+import { decodeBase64Data } from './base64';
 import { isPublicMaterial } from './pem';
 import { isDeployTimeReference, isPlaceholder, isTemplated } from './placeholder';
 import { describeHits, findTokens } from './token-formats';
@@ -13,6 +14,7 @@ export type ValueKind =
   | 'reference'
   | 'placeholder'
   | 'public-material'
+  | 'unsigned-jwt'
   | 'locator'
   | 'literal';
 
@@ -30,6 +32,8 @@ export interface ClassifyOptions {
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 const ABSOLUTE_PATH = /^\/[\w.@:/-]*$/;
 const SECRET_QUERY_PARAM = /^(?:token|access_token|key|api_?key|sig|signature|secret|password|pass|pwd|auth|code)$/i;
+/** `alg: none` JWTs (empty signature) can be forged by anyone: not a credential. */
+const UNSIGNED_JWT = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*\.$/;
 const PEM_HEADER = /-----BEGIN [A-Z ]+-----/;
 
 const LITERAL: ValueClass = { kind: 'literal', material: 'a literal credential' };
@@ -42,6 +46,7 @@ export function classifyValue(value: unknown, opts: ClassifyOptions = {}): Value
   const hits = findTokens(v);
   if (hits.length > 0) return { kind: 'literal', material: describeHits(hits) };
   if (isTemplated(v)) return { kind: 'templated' };
+  if (UNSIGNED_JWT.test(v)) return { kind: 'unsigned-jwt' };
   if (isDeployTimeReference(v)) return { kind: 'reference' };
   if (isPublicMaterial(v)) return { kind: 'public-material' };
   // A PEM header around no key body: documentation (`<your-private-key>`).
@@ -49,7 +54,23 @@ export function classifyValue(value: unknown, opts: ClassifyOptions = {}): Value
   if (isPlaceholder(v)) return { kind: 'placeholder' };
   if (URL_LIKE.test(v)) return classifyUrl(v, opts);
   if (ABSOLUTE_PATH.test(v) && !opts.urlIsSecret) return { kind: 'locator' };
-  return LITERAL;
+  return classifyEncoded(v, opts) ?? LITERAL;
+}
+
+/** Printable text: what a base64 layer must decode to before its content is trusted to say more. */
+const PRINTABLE = /^[\t\n\r\x20-\x7e]+$/;
+
+/**
+ * A value encoded once more (double base64 in `data`, base64 in `stringData`) is judged by what it
+ * decodes to, so an encoded placeholder or template stays what it is. Random passwords rarely
+ * decode to printable text; when they do, the decoded text is itself a literal.
+ */
+function classifyEncoded(v: string, opts: ClassifyOptions): ValueClass | undefined {
+  if (v.length < 12) return undefined;
+  const decoded = decodeBase64Data(v);
+  if (decoded?.kind !== 'text' || !PRINTABLE.test(decoded.text)) return undefined;
+  const inner = classifyValue(decoded.text, opts);
+  return inner.kind === 'literal' ? undefined : inner;
 }
 
 /** A URL is a secret when it embeds a password or a credential query parameter, or when its name says so. */
