@@ -6,7 +6,7 @@ import { normalizeKeyName } from '../../credential-like';
  * `accountKey` or `ca.key` holds key material (Ceph, Azure storage, TLS), whereas in a values file
  * or a ConfigMap a bare `key:` is usually a lookup name.
  */
-const KEY_MATERIAL_NAME = /(?:^|[a-z0-9])keys?$/;
+const KEY_MATERIAL_NAME = /keys?$/;
 const NOT_KEY_MATERIAL = /(?:^|_)(?:public|pub|crt|cert|certificate|ca_bundle|known_hosts)(?:_?keys?)?$|publickey$|pubkey$/;
 
 export function looksLikeKeyMaterialName(name: string): boolean {
