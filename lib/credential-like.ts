@@ -36,7 +36,9 @@ export const DEFAULT_CREDENTIAL_KEY_PATTERNS: CredentialKeyPatterns = {
   exclude: [
     '(^|_)(ttl|timeout|expiry|expires?|expiration|lifetime|length|min_length|max_length|policy|policies|enabled|disabled|enable|required|file|path|dir|ref|name|names|username|user|header|type|mode|format|endpoint|url_path|rotation|count|size|prefix|suffix|hint|version|algorithm|id_field)$',
     '^(username|user|login|email|token_ttl|password_policy|passwordpolicy|password_min_length)$',
-    '(^|_)(secret|token|auth|password|key)_(name|ref|namespace|key|path|file|ttl|policy|length|mount|engine|store|provider)$',
+    '(^|_)(secret|token|auth|password|key)_(name|ref|namespace|path|file|ttl|policy|length|mount|engine|store|provider)$',
+    // `userPasswordKey: password` names a key inside a Secret; `AWS_SECRET_KEY` stays a credential.
+    '(^|_)(token|auth|password|key)_key$',
     '^(auth_url|auth_signin|auth_response_headers|auth_type|auth_method|authentication_method|auth_mount|auth_path)$',
     '(^|_)public(_|$)',
     '(^|_)(client_id|app_id|key_id|access_key_id_ref)$',

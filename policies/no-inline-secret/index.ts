@@ -1,4 +1,4 @@
-import { parseFile, splitDocuments } from '../../lib/scan/parse';
+import { objectRef, parseFile, splitDocuments } from '../../lib/scan/parse';
 import type { ManifestDocument, Rule, RuleContext, RuleReport, ScanFile } from '../../lib/scan/types';
 import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
 import { parse as parseYaml } from 'yaml';
@@ -87,7 +87,7 @@ function isList(v: Record<string, unknown>): boolean {
 const IGNORED_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret']);
 
 function inspectObject(obj: Record<string, unknown>, pointer: string, path: (string | number)[], valuesFile: boolean, s: Inspection): void {
-  const ref = objectRefOf(obj);
+  const ref = objectRef(obj);
   const owner: Owner = ownerOf(ref, valuesFile ? 'Helm values' : 'document');
   const kind = ref?.kind;
   if (kind === 'Secret' && isCoreApi(obj)) checkSecret(obj, pointer, owner, s);
@@ -111,17 +111,6 @@ function inspectObject(obj: Record<string, unknown>, pointer: string, path: (str
 
 function isCoreApi(obj: Record<string, unknown>): boolean {
   return obj.apiVersion === undefined || obj.apiVersion === 'v1';
-}
-
-function objectRefOf(obj: Record<string, unknown>) {
-  if (typeof obj.kind !== 'string') return undefined;
-  const meta = (obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {}) as Record<string, unknown>;
-  return {
-    ...(typeof obj.apiVersion === 'string' ? { apiVersion: obj.apiVersion } : {}),
-    kind: obj.kind,
-    ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
-    ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
-  };
 }
 
 /**

@@ -10,10 +10,10 @@ import type { Finding, ManifestDocument, Rule, ScanFile } from '../../lib/scan/t
  * every file the scanner would read, marks chart values files, parses what parses (parse problems
  * belong to `parse-error`, not to these rules) and applies the rules' interest prefilter.
  */
-export async function scanTree(root: string, rules: readonly Rule[]): Promise<{ findings: Finding[]; files: number; docs: number }> {
+export async function scanTree(root: string, rules: readonly Rule[], paths: readonly string[] = ['.']): Promise<{ findings: Finding[]; files: number; docs: number }> {
   const files: ScanFile[] = [];
   const docs: ManifestDocument[] = [];
-  for (const abs of walk(root)) {
+  for (const abs of paths.flatMap((p) => [...walk(join(root, p))])) {
     const path = relative(root, abs).split('\\').join('/');
     const text = readFileSync(abs, 'utf8');
     const kind = classifyFile(path, text);
@@ -29,6 +29,10 @@ export async function scanTree(root: string, rules: readonly Rule[]): Promise<{ 
 }
 
 function* walk(dir: string): Generator<string> {
+  if (statSync(dir).isFile()) {
+    yield dir;
+    return;
+  }
   for (const entry of readdirSync(dir).sort()) {
     const p = join(dir, entry);
     const st = statSync(p);
