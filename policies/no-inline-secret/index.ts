@@ -5,8 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { TOKEN_HINT } from '../../lib/scan/detect/token-formats';
 import { childPointer, Inspection, ownerOf, type Owner } from './inspection';
 import { checkConfigMap, checkSecret, checkSecretGenerator } from './secret-objects';
-import { documentFirstLine, rawHits } from './raw-text';
-import { isHelmValuesPath, valuesSources } from './sources';
+import { documentFirstLine, numberedPlaces, rawHits } from './raw-text';
+import { isHelmValuesPath, valuesSources, type ValuesSources } from './sources';
 import { walkObject } from './walk';
 
 /**
@@ -43,10 +43,10 @@ export const noInlineSecret: Rule = {
     // Templates are read by checkFile, which sees their text around `{{ ... }}`.
     if (doc.file.kind === 'helm-template') return;
     const s = inspectDocument(doc, ctx, report);
-    for (const r of rawHits(doc.text, documentFirstLine(doc), s.anchors)) {
-      const owner = ownerOf(doc.object, `document ${doc.index + 1}`);
-      s.reportAt(r.position, `${owner.label} has ${r.hit.format.label} in ${r.inComment ? 'a comment' : 'its text'}`, owner.ref);
-    }
+    const hits = rawHits(doc.text, documentFirstLine(doc), s.anchors);
+    const places = numberedPlaces(hits);
+    const owner = ownerOf(doc.object, `document ${doc.index + 1}`);
+    hits.forEach((r, i) => s.reportAt(r.position, `${owner.label} has ${r.hit.format.label} in ${places[i]}`, owner.ref));
   },
 
   checkFile(file, ctx, report) {
@@ -94,19 +94,31 @@ function inspectObject(obj: Record<string, unknown>, pointer: string, path: (str
   else if (kind === 'ConfigMap' && isCoreApi(obj)) checkConfigMap(obj, pointer, owner, s);
   if (!IGNORED_KINDS.has(kind ?? '')) checkSecretGenerator(obj, pointer, owner, s);
   const sources = IGNORED_KINDS.has(kind ?? '') ? { roots: new Map<string, string>(), strings: [] } : valuesSources(obj, pointer, valuesFile && !kind);
-  for (const str of sources.strings) {
-    if (str.text.length > MAX_VALUES_STRING) continue;
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(neutralizeTemplate(str.text), { maxAliasCount: 100, uniqueKeys: false });
-    } catch {
-      continue; // not YAML: the token walk still scans the string itself
-    }
-    if (parsed && typeof parsed === 'object') {
-      walkObject(parsed, str.pointer, [], { owner, valuesRoots: new Map([[str.pointer, str.label]]), pin: str.pointer }, s);
-    }
-  }
+  for (const str of sources.strings) checkValuesString(str, owner, s);
   walkObject(obj, pointer, path, { owner, valuesRoots: sources.roots }, s);
+}
+
+/**
+ * A values document held in a YAML string (Argo CD `helm.values`, k3s `valuesContent`): parsed and
+ * walked on its own, its findings folded into one at the string's position (a finding's identity is
+ * its pointer, and the string is one node).
+ */
+function checkValuesString(str: ValuesSources['strings'][number], owner: Owner, s: Inspection): void {
+  if (str.text.length > MAX_VALUES_STRING) return;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(neutralizeTemplate(str.text), { maxAliasCount: 100, uniqueKeys: false });
+  } catch {
+    return; // not YAML: the token walk still scans the string itself
+  }
+  if (!parsed || typeof parsed !== 'object') return;
+  const inner: RuleReport[] = [];
+  const sub = new Inspection(s.doc, s.ctx, (r) => inner.push(r));
+  walkObject(parsed, '', [], { owner, valuesRoots: new Map([['', str.label]]) }, sub);
+  for (const a of sub.anchors) s.anchors.add(a);
+  if (inner.length === 0) return;
+  const more = inner.length > 1 ? ` (and ${inner.length - 1} more in the same values)` : '';
+  s.report(str.pointer, `${inner[0]!.message}${more}`, owner.ref);
 }
 
 function isCoreApi(obj: Record<string, unknown>): boolean {
@@ -131,10 +143,11 @@ function checkTemplate(file: ScanFile, ctx: RuleContext, report: (r: RuleReport)
       for (const a of inspectDocument(doc, ctx, report).anchors) anchors.add(a);
     }
   }
-  for (const r of rawHits(file.text, 1, anchors)) {
+  const hits = rawHits(file.text, 1, anchors);
+  const places = numberedPlaces(hits);
+  hits.forEach((r, i) => {
     const home = docs.find((d) => r.position.line >= d.first && r.position.line <= d.last)?.doc;
     const owner = ownerOf(home?.object, `template ${file.path}`);
-    const where = r.inComment ? 'a comment' : 'its text';
-    report({ ...(home ? { doc: home } : { file }), position: r.position, message: `${owner.label} has ${r.hit.format.label} in ${where}`, ...(owner.ref ? { object: owner.ref } : {}) });
-  }
+    report({ ...(home ? { doc: home } : { file }), position: r.position, message: `${owner.label} has ${r.hit.format.label} in ${places[i]}`, ...(owner.ref ? { object: owner.ref } : {}) });
+  });
 }

@@ -131,6 +131,36 @@ describe('no-inline-secret', () => {
     ]);
   });
 
+  it('folds the findings of a values string into one at the string, and numbers repeated comment hits', async () => {
+    const text = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: app, namespace: argocd}',
+      'spec:',
+      '  source:',
+      '    helm:',
+      '      values: |',
+      '        adminPassword: hunter2hunter2',
+      '        smtp:',
+      '          password: s3cr3t-smtp-pass',
+      `# ${samples.gitlab}`,
+      `# ${samples.gitlab.replace('Zx9', 'Qr7')}`,
+      '',
+    ].join('\n');
+    const findings = await checkText(rule, 'app.yaml', text);
+    expect(brief(findings)).toEqual([
+      '7:15 Application argocd/app has a literal credential in spec.source.helm.values at adminPassword (and 1 more in the same values)',
+      '11:3 Application argocd/app has a GitLab personal access token in a comment',
+      '12:3 Application argocd/app has a GitLab personal access token in a comment (#2)',
+    ]);
+    expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(3);
+  });
+
+  it('treats a number in a Secret as a literal', async () => {
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata: {name: pin}\nstringData:\n  password: 48213377\n';
+    expect(brief(await checkText(rule, 'pin.yaml', text))).toEqual(['5:3 Secret pin has a literal credential in stringData.password']);
+  });
+
   it('uses the configured credential-like names', async () => {
     const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      env:\n        - {name: CARD_PIN, value: "48213377"}\n        - {name: DB_PASSWORD, value: hunter2hunter2}\n';
     const isCredentialKey = credentialKeyMatcher({ include: ['(^|_)pin$'], exclude: [] });

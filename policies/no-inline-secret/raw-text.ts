@@ -12,6 +12,21 @@ export interface RawHit {
   readonly inComment: boolean;
 }
 
+/**
+ * Message tails that tell repeated hits apart ("in a comment", "in a comment (#2)"): a finding
+ * without a pointer is identified by its message.
+ */
+export function numberedPlaces(hits: readonly RawHit[]): string[] {
+  const seen = new Map<string, number>();
+  return hits.map((r) => {
+    const place = r.inComment ? 'a comment' : 'its text';
+    const key = `${r.hit.format.id} ${place}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? place : `${place} (#${n})`;
+  });
+}
+
 export function rawHits(text: string, firstLine: number, anchors: ReadonlySet<string>): RawHit[] {
   const out: RawHit[] = [];
   for (const hit of findTokens(text)) {

@@ -26,7 +26,9 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
     const entries = obj[section];
     if (!entries || typeof entries !== 'object' || Array.isArray(entries)) continue;
     const sectionPointer = childPointer(pointer, section);
-    for (const [key, raw] of Object.entries(entries as Record<string, unknown>)) {
+    for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
+      // `password: 12345678` is a number to YAML but a literal all the same.
+      const raw = typeof value === 'number' ? String(value) : value;
       if (typeof raw !== 'string') continue;
       const at = childPointer(sectionPointer, key);
       const where = key.startsWith('.') ? `${section}[${key}]` : `${section}.${key}`;

@@ -12,8 +12,6 @@ export interface WalkScope {
   readonly owner: Owner;
   /** Pointers where Helm values start, with how messages name them ("spec.values"). */
   readonly valuesRoots: ReadonlyMap<string, string>;
-  /** Report everything at this pointer (a values document embedded in a string). */
-  readonly pin?: string;
 }
 
 /** Where the walk is: pointer and path of the node, and what encloses it. */
@@ -42,9 +40,8 @@ function walk(node: unknown, here: Here, scope: WalkScope, s: Inspection, depth:
   const rootLabel = scope.valuesRoots.get(here.pointer);
   if (rootLabel !== undefined) here = { ...here, values: { root: rootLabel, path: [] } };
   if (typeof node === 'string') {
-    const at = scope.pin ?? here.pointer;
-    if (s.has(at)) s.remember(node);
-    else s.scanString(node, at, where(here), scope.owner);
+    if (s.has(here.pointer)) s.remember(node);
+    else s.scanString(node, here.pointer, where(here), scope.owner);
     return;
   }
   if (!node || typeof node !== 'object') return;
@@ -81,16 +78,16 @@ function verb(scope: WalkScope): string {
 
 /** A Helm values key: a credential-like name with a literal, or a chart told to create a Secret from values. */
 function checkValuesEntry(key: string, value: unknown, here: Here, scope: WalkScope, s: Inspection): void {
-  const at = scope.pin ?? here.pointer;
+  const at = here.pointer;
   if (value === true && normalizeKeyName(key) === 'create_secret') {
-    s.report(at, `${scope.owner.label} ${verb(scope)} createSecret: true in ${where(here)}, so the chart renders a Secret from values`, scope.owner.ref, { key: !scope.pin });
+    s.report(at, `${scope.owner.label} ${verb(scope)} createSecret: true in ${where(here)}, so the chart renders a Secret from values`, scope.owner.ref, { key: true });
     return;
   }
   // `secret.reloader.stakater.com/reload`: an annotation or label key, not a setting.
   if (typeof value !== 'string' || key.includes('/') || !s.ctx.isCredentialKey(key)) return;
   const c = classifyValue(value, { urlIsSecret: isSecretUrlName(key) });
   if (c.kind !== 'literal') return;
-  s.report(at, `${scope.owner.label} ${verb(scope)} ${c.material} in ${where(here)}`, scope.owner.ref, { key: !scope.pin });
+  s.report(at, `${scope.owner.label} ${verb(scope)} ${c.material} in ${where(here)}`, scope.owner.ref, { key: true });
 }
 
 /** `{name: DB_PASSWORD, value: "..."}`: container env, Argo CD Helm parameters, plugin env. */
@@ -105,6 +102,6 @@ function checkNameValue(item: Record<string, unknown>, here: Here, parent: Here,
   if (list === 'env' && here.container) what = `${here.container} env ${name}`;
   else if (list === 'parameters' && parent.path[parent.path.length - 2] === 'helm') what = `Helm parameter ${name}`;
   else what = `${where(here)} (entry ${name})`;
-  const at = scope.pin ?? childPointer(here.pointer, 'value');
-  s.report(at, `${scope.owner.label} ${verb(scope)} ${c.material} in ${what}`, scope.owner.ref, { key: !scope.pin });
+  const at = childPointer(here.pointer, 'value');
+  s.report(at, `${scope.owner.label} ${verb(scope)} ${c.material} in ${what}`, scope.owner.ref, { key: true });
 }
