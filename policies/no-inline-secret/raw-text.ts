@@ -1,6 +1,7 @@
 import { splitDocuments, type DocumentSlice } from '../../lib/scan/parse';
 import type { ManifestDocument, Position, ScanFile } from '../../lib/scan/types';
 import { findTokens, hitAnchor, type TokenHit } from '../../lib/scan/detect/token-formats';
+import { lineLocator } from '../../lib/scan/detect/text-position';
 
 /**
  * Token formats in raw text: what the parsed values cannot show (comments, keys, template actions,
@@ -29,20 +30,14 @@ export function numberedPlaces(hits: readonly RawHit[]): string[] {
 
 export function rawHits(text: string, firstLine: number, anchors: ReadonlySet<string>): RawHit[] {
   const out: RawHit[] = [];
+  const locate = lineLocator(text, firstLine);
   for (const hit of findTokens(text)) {
     if (anchors.has(hitAnchor(text, hit))) continue;
-    const lineStart = text.lastIndexOf('\n', hit.index - 1) + 1;
-    const line = firstLine + countNewlines(text, lineStart);
-    const prefix = text.slice(lineStart, hit.index);
-    out.push({ hit, position: { line, column: hit.index - lineStart + 1 }, inComment: /(^|\s)#/.test(prefix) });
+    const position = locate(hit.index);
+    const prefix = text.slice(hit.index - position.column + 1, hit.index);
+    out.push({ hit, position, inComment: /(^|\s)#/.test(prefix) });
   }
   return out;
-}
-
-function countNewlines(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 const slicesByFile = new WeakMap<ScanFile, DocumentSlice[]>();
@@ -59,5 +54,5 @@ export function documentFirstLine(doc: ManifestDocument): number {
   if (slice && slice.text === doc.text) return slice.startLine + 1;
   // The engine sliced differently: find the text itself.
   const at = doc.file.text.indexOf(doc.text);
-  return at < 0 ? 1 : countNewlines(doc.file.text, at) + 1;
+  return at < 0 ? 1 : lineLocator(doc.file.text)(at).line;
 }

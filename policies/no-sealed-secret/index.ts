@@ -1,5 +1,6 @@
 import type { ObjectRef, Rule } from '../../lib/scan/types';
 import { objectRef } from '../../lib/scan/parse';
+import { lineLocator } from '../../lib/scan/detect/text-position';
 
 /**
  * SealedSecrets put encrypted secrets in Git, bound to one controller key per cluster: rotation,
@@ -55,12 +56,14 @@ export const noSealedSecret: Rule = {
   checkFile(file, _ctx, report) {
     if (file.kind !== 'helm-template' && file.kind !== 'text') return;
     if (!file.text.includes('SealedSecret')) return;
+    const locate = lineLocator(file.text);
+    let n = 0;
     TEMPLATE_KIND.lastIndex = 0;
     for (let m = TEMPLATE_KIND.exec(file.text); m; m = TEMPLATE_KIND.exec(file.text)) {
-      const before = file.text.slice(0, m.index);
-      const line = before.split('\n').length;
-      const column = m[0].search(/\S/) + 1;
-      report({ file, position: { line, column }, message: `Template ${file.path} renders a SealedSecret; ${MESSAGE_TAIL}`, object: { kind: 'SealedSecret' } });
+      const position = locate(m.index + m[0].search(/\S/));
+      // Numbered from the second on: a finding without a pointer is identified by its message.
+      const which = ++n === 1 ? '' : ` (#${n})`;
+      report({ file, position, message: `Template ${file.path} renders a SealedSecret${which}; ${MESSAGE_TAIL}`, object: { kind: 'SealedSecret' } });
     }
   },
 };

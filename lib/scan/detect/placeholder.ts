@@ -4,17 +4,23 @@
  */
 
 /** Helm/Go templates, `${VAR}` and `$VAR` substitution (Flux, envsubst), Kubernetes `$(VAR)` expansion. */
-const TEMPLATED = [
-  /\{\{.*?\}\}/s,
-  /\$\{[^}\s]*\}/,
+const SUBSTITUTIONS = [
+  // `[^{}\s$]`: a run belongs to one `${` only, so `${${${...` stays linear.
+  /\$\{[^{}\s$]*\}/,
   /\$\([A-Za-z_][A-Za-z0-9_]*\)/,
   /(?:^|[^A-Za-z0-9$\\])\$[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])/,
-  /\{%.*?%\}/s,
 ];
 
+/** An opener followed, anywhere later, by its closer (by index, which stays linear on any input). */
+function hasPair(value: string, open: string, close: string): boolean {
+  const i = value.indexOf(open);
+  return i >= 0 && value.indexOf(close, i + open.length) >= 0;
+}
+
 export function isTemplated(value: string): boolean {
-  if (!value.includes('{') && !value.includes('$')) return false;
-  return TEMPLATED.some((re) => re.test(value));
+  if (hasPair(value, '{{', '}}') || hasPair(value, '{%', '%}')) return true;
+  if (!value.includes('$')) return false;
+  return SUBSTITUTIONS.some((re) => re.test(value));
 }
 
 /**
@@ -32,7 +38,7 @@ const PLACEHOLDER_WHOLE =
   /^(?:change[-_ .]?(?:me|it)|replace[-_ .]?me|to[-_ ]?do|tbd|fixme|n\/?a|none|null|nil|undefined|placeholder|example|sample|dummy|redacted|hidden|masked|secret[-_ ]?here|[xX]{3,}|[*]{3,}|[.]{3,}|[-_#?]{1,}|<[^<>]*>|\[[^\]]*\]|\*\*[^*]+\*\*|true|false|yes|no|on|off|enabled|disabled)$/i;
 /** Markers that make any value a stand-in. */
 const PLACEHOLDER_MARKER =
-  /change[-_ ]?me|replace[-_ ]?me|placeholder|goes[-_ ]here|fill[-_ ]?(?:me[-_ ]?)?in|put[-_ ].*[-_ ]here|insert[-_ ].*[-_ ]here|^your[-_ ]?|^<your|fake|^my[-_ ]?(?:secret|token|password|pass|key|api[-_]?key)$|example|EXAMPLE|x{4,}|X{4,}|\*{4,}/i;
+  /change[-_ ]?me|replace[-_ ]?me|placeholder|goes[-_ ]here|fill[-_ ]?(?:me[-_ ]?)?in|(?:put|insert)[-_ ][^\n]{0,40}?[-_ ]here|^your[-_ ]?|^<your|fake|^my[-_ ]?(?:secret|token|password|pass|key|api[-_]?key)$|example|EXAMPLE|x{4,}|X{4,}|\*{4,}/i;
 
 export function isPlaceholder(value: string): boolean {
   const v = value.trim().replace(/^["']|["']$/g, '');

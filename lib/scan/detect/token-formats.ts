@@ -21,8 +21,10 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
   { id: 'slack-webhook', label: 'a Slack webhook URL', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/+-]{20,}/g },
   { id: 'google-api-key', label: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { id: 'stripe', label: 'a Stripe live key', pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}/g },
-  // Header and payload are base64url JSON objects (`{"` encodes to `eyJ`); the signature must be present.
-  { id: 'jwt', label: 'a signed JWT', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
+  // Header and payload are base64url JSON objects (`{"` encodes to `eyJ`); the signature must be
+  // present. Matches start only where a run of base64url characters starts, so each run is read
+  // once (no quadratic backtracking on `eyJ-eyJ-eyJ...`).
+  { id: 'jwt', label: 'a signed JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
 ];
 
 /** Cheap first pass: text without any of these substrings holds no known token. */
