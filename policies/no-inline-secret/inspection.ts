@@ -1,5 +1,8 @@
 import type { ManifestDocument, ObjectRef, Position, RuleContext, RuleReport } from '../../lib/scan/types';
 import { describeHits, findTokens, hitAnchor } from '../../lib/scan/detect/token-formats';
+import { classifyValue, type ClassifyOptions, type ValueClass } from '../../lib/scan/detect/classify-value';
+import { isSecretUrlName, lastPathSegment } from '../../lib/scan/detect/key-names';
+import { readOptions, type NoInlineSecretOptions } from './options';
 
 /**
  * The state of one document's inspection: what has been reported (so a value named by a precise
@@ -11,12 +14,25 @@ export class Inspection {
   private readonly reported = new Set<string>();
   /** Token anchors seen in parsed values. */
   readonly anchors = new Set<string>();
+  readonly options: NoInlineSecretOptions;
 
   constructor(
     readonly doc: ManifestDocument,
     readonly ctx: RuleContext,
     private readonly sink: (r: RuleReport) => void,
-  ) {}
+  ) {
+    this.options = readOptions(ctx.options);
+  }
+
+  /** Options for the value classifier: configured placeholders, and whether the name makes a URL secret. */
+  classifyOptions(name?: string): ClassifyOptions {
+    return { placeholders: this.options.placeholders, urlIsSecret: name !== undefined && isSecretUrlName(lastPathSegment(name)) };
+  }
+
+  /** Classifies a value found under `name`. */
+  classify(value: unknown, name?: string): ValueClass {
+    return classifyValue(value, this.classifyOptions(name));
+  }
 
   has(pointer: string): boolean {
     return this.reported.has(pointer);

@@ -169,6 +169,14 @@ describe('no-inline-secret', () => {
     expect(DEFAULT_CREDENTIAL_KEY_PATTERNS.include.length).toBeGreaterThan(0);
   });
 
+  it('takes organisation placeholders and the ConfigMap switch from its options', async () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  API_TOKEN: set-in-vault-please\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: set-in-vault-please\n';
+    expect(await checkText(rule, 'c.yaml', text)).toHaveLength(2);
+    expect(await checkText(rule, 'c.yaml', text, { options: { placeholders: ['^set-in-vault'] } })).toEqual([]);
+    expect((await checkText(rule, 'c.yaml', text, { options: { configMaps: false } })).map((f) => f.object?.kind)).toEqual(['Secret']);
+    await expect(checkText(rule, 'c.yaml', text, { options: { placeholders: ['(unclosed'] } })).rejects.toThrow(/placeholders\[0\] is not a valid regular expression/);
+  });
+
   it('prefilters on raw text without missing the structures it checks', () => {
     const interest = rule.meta.interest!;
     expect(interest.test('apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n')).toBe(false);

@@ -1,7 +1,7 @@
 import { decodeBase64Data } from '../../lib/scan/detect/base64';
-import { classifyValue, type ValueClass } from '../../lib/scan/detect/classify-value';
+import type { ValueClass } from '../../lib/scan/detect/classify-value';
 import { registryCredentials } from '../../lib/scan/detect/docker-config';
-import { isSecretUrlName, looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
+import { looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
 import { describeHits, findTokens } from '../../lib/scan/detect/token-formats';
 import { childPointer, type Inspection, type Owner } from './inspection';
 
@@ -54,7 +54,7 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
         continue;
       }
       if (!isSecretDataName(key, s)) continue;
-      const c = classifyValue(text, { urlIsSecret: isSecretUrlName(key) });
+      const c = s.classify(text, key);
       if (c.kind === 'literal') s.report(at, `${owner.label} has ${materialOf(c, type)} in ${where}`, owner.ref, { key: true });
     }
   }
@@ -62,7 +62,7 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
 
 /** True when the value was a docker config (reported or clean); false to classify it as a plain value. */
 function checkDockerConfig(text: string, at: string, where: string, owner: Owner, s: Inspection): boolean {
-  const creds = registryCredentials(text);
+  const creds = registryCredentials(text, s.classifyOptions());
   if (!creds) return false;
   if (creds.length > 0) {
     const registries = creds.map((c) => `${c.registry} (${c.field})`).join(', ');
@@ -78,11 +78,12 @@ function materialOf(c: ValueClass, type: string): string {
 }
 
 export function checkConfigMap(obj: Record<string, unknown>, pointer: string, owner: Owner, s: Inspection): void {
+  if (!s.options.configMaps) return;
   const data = obj.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) return;
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     if (typeof value !== 'string' || !s.ctx.isCredentialKey(key)) continue;
-    const c = classifyValue(value, { urlIsSecret: isSecretUrlName(key) });
+    const c = s.classify(value, key);
     if (c.kind !== 'literal') continue;
     s.remember(value);
     s.report(childPointer(childPointer(pointer, 'data'), key), `${owner.label} has ${c.material} in data.${key} (a ConfigMap is not a place for credentials)`, owner.ref, { key: true });
@@ -112,7 +113,7 @@ export function checkSecretGenerator(obj: Record<string, unknown>, pointer: stri
         return;
       }
       if (!isSecretDataName(key, s)) return;
-      const c = classifyValue(value, { urlIsSecret: isSecretUrlName(key) });
+      const c = s.classify(value, key);
       if (c.kind === 'literal') s.report(at, `${owner.label} secretGenerator ${name} has ${c.material} in literal ${key}`, owner.ref);
     });
   });

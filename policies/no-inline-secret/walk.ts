@@ -1,5 +1,4 @@
-import { classifyValue } from '../../lib/scan/detect/classify-value';
-import { isSecretUrlName, lastPathSegment } from '../../lib/scan/detect/key-names';
+import { lastPathSegment } from '../../lib/scan/detect/key-names';
 import { normalizeKeyName } from '../../lib/credential-like';
 import { childPointer, dotted, type Inspection, type Owner } from './inspection';
 
@@ -85,7 +84,7 @@ function checkValuesEntry(key: string, value: unknown, here: Here, scope: WalkSc
   }
   // `secret.reloader.stakater.com/reload`: an annotation or label key, not a setting.
   if (typeof value !== 'string' || key.includes('/') || !s.ctx.isCredentialKey(key)) return;
-  const c = classifyValue(value, { urlIsSecret: isSecretUrlName(key) });
+  const c = s.classify(value, key);
   if (c.kind !== 'literal') return;
   s.report(at, `${scope.owner.label} ${verb(scope)} ${c.material} in ${where(here)}`, scope.owner.ref, { key: true });
 }
@@ -95,7 +94,7 @@ function checkNameValue(item: Record<string, unknown>, here: Here, parent: Here,
   const { name, value } = item;
   if (typeof name !== 'string' || typeof value !== 'string') return;
   if (!s.ctx.isCredentialKey(name) && !s.ctx.isCredentialKey(lastPathSegment(name))) return;
-  const c = classifyValue(value, { urlIsSecret: isSecretUrlName(lastPathSegment(name)) });
+  const c = s.classify(value, name);
   if (c.kind !== 'literal') return;
   const list = String(parent.path[parent.path.length - 1]);
   let what: string;

@@ -27,6 +27,8 @@ export interface ValueClass {
 export interface ClassifyOptions {
   /** The name says the URL itself is the secret (`webhookUrl`): a URL is not a mere locator. */
   readonly urlIsSecret?: boolean;
+  /** Organisation-specific placeholder patterns, tested against the trimmed value. */
+  readonly placeholders?: readonly RegExp[];
 }
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
@@ -51,7 +53,7 @@ export function classifyValue(value: unknown, opts: ClassifyOptions = {}): Value
   if (isPublicMaterial(v)) return { kind: 'public-material' };
   // A PEM header around no key body: documentation (`<your-private-key>`).
   if (PEM_HEADER.test(v)) return { kind: 'placeholder' };
-  if (isPlaceholder(v)) return { kind: 'placeholder' };
+  if (isPlaceholder(v) || opts.placeholders?.some((re) => re.test(v))) return { kind: 'placeholder' };
   if (URL_LIKE.test(v)) return classifyUrl(v, opts);
   if (ABSOLUTE_PATH.test(v) && !opts.urlIsSecret) return { kind: 'locator' };
   return classifyEncoded(v, opts) ?? LITERAL;

@@ -1,4 +1,4 @@
-import { classifyValue } from './classify-value';
+import { classifyValue, type ClassifyOptions } from './classify-value';
 
 /**
  * Registry credentials in a `.dockerconfigjson` (`{"auths": {...}}`) or legacy `.dockercfg`
@@ -13,7 +13,7 @@ export interface RegistryCredential {
 const SECRET_FIELDS = ['auth', 'password', 'identitytoken', 'registrytoken'] as const;
 
 /** Undefined when the text is not a docker config JSON object (the caller then classifies it as a plain value). */
-export function registryCredentials(text: string): RegistryCredential[] | undefined {
+export function registryCredentials(text: string, opts: ClassifyOptions = {}): RegistryCredential[] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -27,7 +27,7 @@ export function registryCredentials(text: string): RegistryCredential[] | undefi
   for (const [registry, entry] of Object.entries(auths)) {
     if (!entry || typeof entry !== 'object') continue;
     const e = entry as Record<string, unknown>;
-    const field = SECRET_FIELDS.find((f) => classifyValue(e[f]).kind === 'literal');
+    const field = SECRET_FIELDS.find((f) => classifyValue(e[f], opts).kind === 'literal');
     if (field) out.push({ registry, field });
   }
   return out;
