@@ -1,4 +1,4 @@
-import { objectRef, parseFile, splitDocuments } from '../../lib/scan/parse';
+import { objectRef, parseFile, splitDocuments, suppressedRules } from '../../lib/scan/parse';
 import type { ManifestDocument, Rule, RuleContext, RuleReport, ScanFile } from '../../lib/scan/types';
 import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
 import { parse as parseYaml } from 'yaml';
@@ -71,7 +71,11 @@ function inspectDocument(doc: ManifestDocument, ctx: RuleContext, report: (r: Ru
   const items = isList(root) ? (root.items as unknown[]) : undefined;
   if (items) {
     items.forEach((item, i) => {
-      if (item && typeof item === 'object' && !Array.isArray(item)) inspectObject(item as Record<string, unknown>, childPointer('/items', i), ['items', i], false, s);
+      if (!item || typeof item !== 'object' || Array.isArray(item)) return;
+      // An item can carry its own reasoned ignore annotation: its findings go nowhere.
+      const target = suppressedRules(item).has(noInlineSecret.meta.id) ? new Inspection(doc, ctx, () => {}) : s;
+      inspectObject(item as Record<string, unknown>, childPointer('/items', i), ['items', i], false, target);
+      if (target !== s) for (const a of target.anchors) s.anchors.add(a);
     });
     const rest = { ...root };
     delete rest.items;

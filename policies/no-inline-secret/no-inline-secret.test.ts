@@ -204,6 +204,13 @@ describe('no-inline-secret', () => {
     }
   });
 
+  it('honours a reasoned ignore annotation on a List item, and only on that item', async () => {
+    const item = (name: string, ann: string) =>
+      `  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: ${name}\n${ann}    stringData:\n      password: hunter2hunter2\n`;
+    const text = `apiVersion: v1\nkind: List\nitems:\n${item('kept', '      annotations: {secretops.dev/ignore: "no-inline-secret -- kind demo"}\n')}${item('found', '')}`;
+    expect((await checkText(rule, 'list.yaml', text)).map((f) => f.object?.name)).toEqual(['found']);
+  });
+
   it('honours a reasoned ignore annotation on the object', async () => {
     const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo\n  annotations:\n    secretops.dev/ignore: "no-inline-secret -- local kind cluster only"\nstringData:\n  password: hunter2hunter2\n';
     expect(await checkText(rule, 'demo.yaml', text)).toEqual([]);

@@ -1,5 +1,5 @@
 import type { ObjectRef, Rule } from '../../lib/scan/types';
-import { objectRef } from '../../lib/scan/parse';
+import { objectRef, suppressedRules } from '../../lib/scan/parse';
 import { lineLocator } from '../../lib/scan/detect/text-position';
 
 /**
@@ -47,7 +47,7 @@ export const noSealedSecret: Rule = {
     const items = (v as { items?: unknown } | null)?.items;
     if (!Array.isArray(items)) return;
     items.forEach((item, i) => {
-      if (!isSealedSecret(item)) return;
+      if (!isSealedSecret(item) || suppressedRules(item).has(noSealedSecret.meta.id)) return;
       const ref = objectRef(item);
       report({ pointer: `/items/${i}/kind`, message: `${label(ref)} (item ${i} of a List) keeps an encrypted secret in Git; ${MESSAGE_TAIL}`, ...(ref ? { object: ref } : {}) });
     });

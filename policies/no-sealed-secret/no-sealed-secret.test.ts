@@ -42,6 +42,18 @@ describe('no-sealed-secret', () => {
     ]);
   });
 
+  it('honours an ignore annotation on a List item', async () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - {apiVersion: bitnami.com/v1alpha1, kind: SealedSecret, metadata: {name: a, annotations: {secretops.dev/ignore: "no-sealed-secret -- PLAT-7"}}}',
+      '  - {apiVersion: bitnami.com/v1alpha1, kind: SealedSecret, metadata: {name: b}}',
+      '',
+    ].join('\n');
+    expect((await checkText(rule, 'list.yaml', text)).map((f) => f.object?.name)).toEqual(['b']);
+  });
+
   it('ignores a kind called SealedSecret in another API group', async () => {
     expect(await checkText(rule, 'x.yaml', 'apiVersion: example.com/v1\nkind: SealedSecret\nmetadata: {name: x}\n')).toEqual([]);
   });

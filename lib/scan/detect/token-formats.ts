@@ -16,8 +16,9 @@ export interface TokenFormat {
 export const TOKEN_FORMATS: readonly TokenFormat[] = [
   { id: 'github', label: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b/g },
   { id: 'gitlab', label: 'a GitLab personal access token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  { id: 'aws-access-key-id', label: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
-  { id: 'slack-token', label: 'a Slack token', pattern: /\bxox[baprs]-[0-9]+-[A-Za-z0-9-]{8,}/g },
+  // The 16 characters after the prefix are base32 (A-Z, 2-7): `ASIAPACIFICREGION1` is not a key id.
+  { id: 'aws-access-key-id', label: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g },
+  { id: 'slack-token', label: 'a Slack token', pattern: /\b(?:xox[baprs]|xapp)-[0-9]+-[A-Za-z0-9-]{8,}/g },
   { id: 'slack-webhook', label: 'a Slack webhook URL', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/+-]{20,}/g },
   { id: 'google-api-key', label: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { id: 'stripe', label: 'a Stripe live key', pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}/g },
@@ -28,7 +29,7 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
 ];
 
 /** Cheap first pass: text without any of these substrings holds no known token. */
-export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|A[SKBC][IC]A|xox[baprs]-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|eyJ/;
+export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|eyJ/;
 
 /** Documented sample values that have a token's shape (AWS docs, jwt.io, Slack docs). */
 const DOCUMENTED_SAMPLES = /EXAMPLE|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c/;

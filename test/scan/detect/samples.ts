@@ -8,7 +8,7 @@ export const samples = {
   github: 'ghp' + '_' + alnum('a1B2c3D4e5', 36),
   githubFineGrained: 'github' + '_pat_' + alnum('11ABCDEFG0', 22) + '_' + alnum('q9W8e7R6t5', 59),
   gitlab: 'glpat' + '-' + alnum('Zx9-Yw8_Vu', 20),
-  awsKeyId: 'AKIA' + alnum('Q7R2T5W8Z3', 16),
+  awsKeyId: 'AKIA' + alnum('Q7R2T5W6Z3', 16),
   awsDocsKeyId: 'AKIA' + 'IOSFODNN7EXAMPLE',
   slackToken: 'xoxb' + '-' + '2401597812-' + '5520188133-' + alnum('pQ7rS2tU9v', 24),
   slackWebhook: 'https://hooks.slack' + '.com/services/' + 'T02AB3CD4/B05EF6GH7/' + alnum('mN3oP4qR5s', 24),

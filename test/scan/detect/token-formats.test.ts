@@ -14,6 +14,7 @@ describe('findTokens', () => {
     ['aws-access-key-id', samples.awsKeyId],
     ['aws-access-key-id', 'ASIA' + samples.awsKeyId.slice(4)],
     ['slack-token', samples.slackToken],
+    ['slack-token', 'xapp' + '-1-' + 'A05B7C9D1E2-' + '6123456789012-' + 'f3e2d1c0b9a8f7e6d5c4b3a2'],
     ['slack-webhook', samples.slackWebhook],
     ['google-api-key', samples.googleApiKey],
     ['stripe', samples.stripe],
@@ -44,6 +45,7 @@ describe('findTokens', () => {
     ['a certificate', pem('CERTIFICATE')],
     ['a public key', pem('PUBLIC KEY')],
     ['a run of one character', 'AKIA' + 'X'.repeat(16)],
+    ['a word that starts like a key id', 'ASIA' + 'PACIFICREGION123'],
   ])('ignores %s', (_what, text) => {
     expect(findTokens(text)).toEqual([]);
   });
