@@ -134,10 +134,10 @@ function isCoreApi(obj: Record<string, unknown>): boolean {
  * then its raw text scanned for token formats the values did not show (actions, comments).
  */
 function checkTemplate(file: ScanFile, ctx: RuleContext, report: (r: RuleReport) => void): void {
-  const neutral = neutralizeTemplate(file.text);
   const anchors = new Set<string>();
   const docs: { doc: ManifestDocument; first: number; last: number }[] = [];
   if (file.kind === 'helm-template') {
+    const neutral = neutralizeTemplate(file.text);
     const slices = splitDocuments(neutral);
     const parsed = parseFile({ path: file.path, kind: 'yaml', text: neutral });
     for (const doc of parsed.docs) {
