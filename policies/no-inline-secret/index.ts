@@ -74,13 +74,13 @@ function inspectDocument(doc: ManifestDocument, ctx: RuleContext, report: (r: Ru
       if (!item || typeof item !== 'object' || Array.isArray(item)) return;
       // An item can carry its own reasoned ignore annotation: its findings go nowhere.
       const target = suppressedRules(item).has(noInlineSecret.meta.id) ? new Inspection(doc, ctx, () => {}) : s;
-      inspectObject(item as Record<string, unknown>, childPointer('/items', i), ['items', i], false, target);
+      inspectObject(item as Record<string, unknown>, childPointer('/items', i), false, target);
       if (target !== s) for (const a of target.anchors) s.anchors.add(a);
     });
     const rest = { ...root };
     delete rest.items;
-    walkObject(rest, '', [], { owner: ownerOf(doc.object, 'List'), valuesRoots: new Map() }, s);
-  } else inspectObject(root, '', [], valuesFile, s);
+    walkObject(rest, '', { owner: ownerOf(doc.object, 'List'), valuesRoots: new Map() }, s);
+  } else inspectObject(root, '', valuesFile, s);
   return s;
 }
 
@@ -90,7 +90,7 @@ function isList(v: Record<string, unknown>): boolean {
 
 const IGNORED_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret']);
 
-function inspectObject(obj: Record<string, unknown>, pointer: string, path: (string | number)[], valuesFile: boolean, s: Inspection): void {
+function inspectObject(obj: Record<string, unknown>, pointer: string, valuesFile: boolean, s: Inspection): void {
   const ref = objectRef(obj);
   const owner: Owner = ownerOf(ref, valuesFile ? 'Helm values' : 'document');
   const kind = ref?.kind;
@@ -99,7 +99,7 @@ function inspectObject(obj: Record<string, unknown>, pointer: string, path: (str
   if (!IGNORED_KINDS.has(kind ?? '')) checkSecretGenerator(obj, pointer, owner, s);
   const sources = IGNORED_KINDS.has(kind ?? '') ? { roots: new Map<string, string>(), strings: [] } : valuesSources(obj, pointer, valuesFile && !kind);
   for (const str of sources.strings) checkValuesString(str, owner, s);
-  walkObject(obj, pointer, path, { owner, valuesRoots: sources.roots }, s);
+  walkObject(obj, pointer, { owner, valuesRoots: sources.roots }, s);
 }
 
 /**
@@ -118,7 +118,7 @@ function checkValuesString(str: ValuesSources['strings'][number], owner: Owner, 
   if (!parsed || typeof parsed !== 'object') return;
   const inner: RuleReport[] = [];
   const sub = new Inspection(s.doc, s.ctx, (r) => inner.push(r));
-  walkObject(parsed, '', [], { owner, valuesRoots: new Map([['', str.label]]) }, sub);
+  walkObject(parsed, '', { owner, valuesRoots: new Map([['', str.label]]) }, sub);
   for (const a of sub.anchors) s.anchors.add(a);
   if (inner.length === 0) return;
   const more = inner.length > 1 ? ` (and ${inner.length - 1} more in the same values)` : '';

@@ -55,14 +55,14 @@ export class Inspection {
   }
 
   /**
-   * Known token formats in a string value not yet reported. `pointer` is where to report (the
-   * value itself, or the string that embeds a parsed values document).
+   * Known token formats in a string value not yet reported, at its pointer. `where` names the
+   * place for the message (a function when naming it costs: most strings hold no token).
    */
-  scanString(text: string, pointer: string, where: string, owner: Owner): void {
+  scanString(text: string, pointer: string, where: string | (() => string), owner: Owner): void {
     const hits = findTokens(text);
     if (hits.length === 0) return;
     for (const h of hits) this.anchors.add(hitAnchor(text, h));
-    this.report(pointer, `${owner.label} has ${describeHits(hits)} in ${where}`, owner.ref);
+    this.report(pointer, `${owner.label} has ${describeHits(hits)} in ${typeof where === 'string' ? where : where()}`, owner.ref);
   }
 }
 
