@@ -161,6 +161,11 @@ describe('no-inline-secret', () => {
     expect(brief(await checkText(rule, 'pin.yaml', text))).toEqual(['5:3 Secret pin has a literal credential in stringData.password']);
   });
 
+  it('reads helmfile values templates as values', async () => {
+    const text = 'auth:\n  password: {{ requiredEnv "DB_PASSWORD" | quote }}\n  apiToken: tok3n-hunter2-value\n';
+    expect(brief(await checkText(rule, 'helmfile/values.yaml.gotmpl', text))).toEqual(['3:3 Helm values set a literal credential in auth.apiToken']);
+  });
+
   it('uses the configured credential-like names', async () => {
     const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      env:\n        - {name: CARD_PIN, value: "48213377"}\n        - {name: DB_PASSWORD, value: hunter2hunter2}\n';
     const isCredentialKey = credentialKeyMatcher({ include: ['(^|_)pin$'], exclude: [] });

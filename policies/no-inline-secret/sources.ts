@@ -55,5 +55,5 @@ function asObject(x: unknown): Record<string, unknown> | undefined {
 /** A chart values file by name: `values.yaml`, `values-prod.yaml`, `values.prod.yaml`, `ng.values.yaml`. */
 export function isHelmValuesPath(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
-  return /^(?:.*\.)?values(?:[.-][\w.-]*)?\.ya?ml$/i.test(base);
+  return /^(?:.*\.)?values(?:[.-][\w.-]*)?\.ya?ml(?:\.gotmpl)?$/i.test(base);
 }
