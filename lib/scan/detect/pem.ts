@@ -41,6 +41,27 @@ export function findPrivateKeys(text: string): PemPrivateKey[] {
   return out;
 }
 
+/** `-----BEGIN ` in base64 at the start of an encoded value (kubeconfig `client-key-data`, Argo CD `keyData`). */
+const ENCODED_BEGIN = /(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/=\s]*/g;
+/** Enough of the encoding to hold a header and the first body line. */
+const ENCODED_PREFIX = 4096;
+
+/**
+ * Base64-encoded PEM private keys: the encoding is decoded (its first few kilobytes) and must hold a
+ * private key with a body, so an encoded certificate or placeholder is not one.
+ */
+export function findEncodedPrivateKeys(text: string): PemPrivateKey[] {
+  if (!text.includes('LS0tLS1CRUdJTi')) return [];
+  const out: PemPrivateKey[] = [];
+  ENCODED_BEGIN.lastIndex = 0;
+  for (let m = ENCODED_BEGIN.exec(text); m; m = ENCODED_BEGIN.exec(text)) {
+    const compact = m[0].slice(0, ENCODED_PREFIX * 2).replace(/\s+/g, '').slice(0, ENCODED_PREFIX);
+    const decoded = Buffer.from(compact.slice(0, compact.length - (compact.length % 4)), 'base64').toString('latin1');
+    if (findPrivateKeys(decoded).length > 0) out.push({ index: m.index, length: m[0].trimEnd().length });
+  }
+  return out;
+}
+
 /** True when the text is only public material: certificates, public keys, SSH public keys. */
 export function isPublicMaterial(text: string): boolean {
   if (SSH_PUBLIC_KEY.test(text)) return true;

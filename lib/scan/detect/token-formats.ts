@@ -1,4 +1,4 @@
-import { findPrivateKeys } from './pem';
+import { findEncodedPrivateKeys, findPrivateKeys } from './pem';
 
 /**
  * Known credential formats, recognised by their shape wherever they appear: values, block scalars,
@@ -29,7 +29,7 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
 ];
 
 /** Cheap first pass: text without any of these substrings holds no known token. */
-export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|eyJ/;
+export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|LS0tLS1CRUdJTi|eyJ/;
 
 /** Documented sample values that have a token's shape (AWS docs, jwt.io, Slack docs). */
 const DOCUMENTED_SAMPLES = /EXAMPLE|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c/;
@@ -43,10 +43,11 @@ export interface TokenHit {
 }
 
 interface PrivateKeyFormat {
-  readonly id: 'private-key';
+  readonly id: 'private-key' | 'private-key-base64';
   readonly label: string;
 }
 export const PRIVATE_KEY_FORMAT: PrivateKeyFormat = { id: 'private-key', label: 'a private key' };
+export const ENCODED_PRIVATE_KEY_FORMAT: PrivateKeyFormat = { id: 'private-key-base64', label: 'a base64-encoded private key' };
 
 /** Every known token and private key block in the text, in order of appearance. */
 export function findTokens(text: string): TokenHit[] {
@@ -60,6 +61,7 @@ export function findTokens(text: string): TokenHit[] {
     }
   }
   for (const k of findPrivateKeys(text)) hits.push({ format: PRIVATE_KEY_FORMAT, index: k.index, length: k.length });
+  for (const k of findEncodedPrivateKeys(text)) hits.push({ format: ENCODED_PRIVATE_KEY_FORMAT, index: k.index, length: k.length });
   return hits.sort((a, b) => a.index - b.index);
 }
 

@@ -48,6 +48,7 @@ describe('detectors on arbitrary text', () => {
     ['put put ', 'placeholder marker starts'],
     ['xoxb-1', 'Slack prefixes'],
     ['-----BEGIN PRIVATE KEY-----', 'PEM headers without bodies'],
+    ['LS0tLS1CRUdJTi-', 'base64 PEM headers'],
   ])('stay linear on %j repeated (%s)', (unit) => {
     const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
     expect(findTokens(text)).toEqual([]);

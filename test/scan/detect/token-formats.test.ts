@@ -24,6 +24,8 @@ describe('findTokens', () => {
     ['private-key', pem('PRIVATE KEY')],
     ['private-key', pem('OPENSSH PRIVATE KEY')],
     ['private-key', pem('EC PRIVATE KEY')],
+    ['private-key-base64', Buffer.from(pem('RSA PRIVATE KEY')).toString('base64')],
+    ['private-key-base64', Buffer.from(pem('OPENSSH PRIVATE KEY')).toString('base64').replace(/(.{76})/g, '$1\n    ')],
   ])('finds %s', (id, token) => {
     expect(ids(`prefix ${token} suffix`)).toEqual([id]);
   });
@@ -44,6 +46,9 @@ describe('findTokens', () => {
     ['a private key header around a short dummy', '-----BEGIN PRIVATE KEY-----\\nA key\\n-----END PRIVATE KEY-----\\n'],
     ['a certificate', pem('CERTIFICATE')],
     ['a public key', pem('PUBLIC KEY')],
+    ['an encoded certificate', Buffer.from(pem('CERTIFICATE')).toString('base64')],
+    ['an encoded placeholder key', Buffer.from(pem('PRIVATE KEY', '<your-key-here>')).toString('base64')],
+    ['encoded BEGIN prefixes repeated', 'LS0tLS1CRUdJTi'.repeat(1000)],
     ['a run of one character', 'AKIA' + 'X'.repeat(16)],
     ['a word that starts like a key id', 'ASIA' + 'PACIFICREGION123'],
   ])('ignores %s', (_what, text) => {
