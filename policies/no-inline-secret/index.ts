@@ -1,12 +1,12 @@
 import { objectRef, parseFile, splitDocuments, suppressedRules } from '../../lib/scan/parse';
 import type { ManifestDocument, Rule, RuleContext, RuleReport, ScanFile } from '../../lib/scan/types';
 import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
-import { parse as parseYaml } from 'yaml';
 import { TOKEN_HINT } from '../../lib/scan/detect/token-formats';
 import { childPointer, Inspection, ownerOf, type Owner } from './inspection';
 import { checkConfigMap, checkSecret, checkSecretGenerator } from './secret-objects';
 import { documentFirstLine, numberedPlaces, rawHits } from './raw-text';
-import { isHelmValuesPath, valuesSources, type ValuesSources } from './sources';
+import { isHelmValuesPath, valuesSources } from './sources';
+import { checkEmbeddedValues } from './embedded-values';
 import { walkObject } from './walk';
 
 /**
@@ -98,31 +98,10 @@ function inspectObject(obj: Record<string, unknown>, pointer: string, valuesFile
   else if (kind === 'ConfigMap' && isCoreApi(obj)) checkConfigMap(obj, pointer, owner, s);
   if (!IGNORED_KINDS.has(kind ?? '')) checkSecretGenerator(obj, pointer, owner, s);
   const sources = IGNORED_KINDS.has(kind ?? '') ? { roots: new Map<string, string>(), strings: [] } : valuesSources(obj, pointer, valuesFile && !kind);
-  for (const str of sources.strings) checkValuesString(str, owner, s);
-  walkObject(obj, pointer, { owner, valuesRoots: sources.roots }, s);
-}
-
-/**
- * A values document held in a YAML string (Argo CD `helm.values`, k3s `valuesContent`): parsed and
- * walked on its own, its findings folded into one at the string's position (a finding's identity is
- * its pointer, and the string is one node).
- */
-function checkValuesString(str: ValuesSources['strings'][number], owner: Owner, s: Inspection): void {
-  if (str.text.length > MAX_VALUES_STRING) return;
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(neutralizeTemplate(str.text), { maxAliasCount: 100, uniqueKeys: false });
-  } catch {
-    return; // not YAML: the token walk still scans the string itself
+  for (const str of sources.strings) {
+    if (str.text.length <= MAX_VALUES_STRING) checkEmbeddedValues(str.text, str.pointer, str.label, owner, s);
   }
-  if (!parsed || typeof parsed !== 'object') return;
-  const inner: RuleReport[] = [];
-  const sub = new Inspection(s.doc, s.ctx, (r) => inner.push(r));
-  walkObject(parsed, '', { owner, valuesRoots: new Map([['', str.label]]) }, sub);
-  for (const a of sub.anchors) s.anchors.add(a);
-  if (inner.length === 0) return;
-  const more = inner.length > 1 ? ` (and ${inner.length - 1} more in the same values)` : '';
-  s.report(str.pointer, `${inner[0]!.message}${more}`, owner.ref);
+  walkObject(obj, pointer, { owner, valuesRoots: sources.roots }, s);
 }
 
 function isCoreApi(obj: Record<string, unknown>): boolean {

@@ -126,7 +126,7 @@ describe('no-inline-secret', () => {
       '',
     ].join('\n');
     expect(brief(await checkText(rule, 'k.yaml', text))).toEqual([
-      '5:18 HelmChart kube-system/traefik has a literal credential in spec.valuesContent at dashboard.auth.password',
+      '5:3 HelmChart kube-system/traefik has a literal credential in spec.valuesContent at dashboard.auth.password',
       '15:7 Kustomization has a literal credential in helmCharts[0].valuesInline at rootPassword',
     ]);
   });
@@ -149,11 +149,35 @@ describe('no-inline-secret', () => {
     ].join('\n');
     const findings = await checkText(rule, 'app.yaml', text);
     expect(brief(findings)).toEqual([
-      '7:15 Application argocd/app has a literal credential in spec.source.helm.values at adminPassword (and 1 more in the same values)',
+      '7:7 Application argocd/app has a literal credential in spec.source.helm.values at adminPassword (and 1 more in the same text)',
       '11:3 Application argocd/app has a GitLab personal access token in a comment',
       '12:3 Application argocd/app has a GitLab personal access token in a comment (#2)',
     ]);
     expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(3);
+  });
+
+  it('reads config files held in a Secret like values, and leaves credential-free ones alone', async () => {
+    const cluster = JSON.stringify({ bearerToken: 'k8s-bearer-hunter2', tlsClientConfig: { insecure: false, caData: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t' } });
+    const text = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: prod-cluster',
+      '  namespace: argocd',
+      '  labels: {argocd.argoproj.io/secret-type: cluster}',
+      'stringData:',
+      '  name: prod',
+      '  server: https://prod.k8s.internal',
+      `  config: '${cluster}'`,
+      '  alertmanager.yaml: |',
+      '    global:',
+      '      resolve_timeout: 5m',
+      '      smtp_auth_username: alerts',
+      '    receivers:',
+      '      - name: "null"',
+      '',
+    ].join('\n');
+    expect(brief(await checkText(rule, 'cluster.yaml', text))).toEqual(['10:3 Secret argocd/prod-cluster has a literal credential in stringData.config at bearerToken']);
   });
 
   it('treats a number in a Secret as a literal', async () => {

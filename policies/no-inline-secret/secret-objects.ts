@@ -3,6 +3,7 @@ import type { ValueClass } from '../../lib/scan/detect/classify-value';
 import { registryCredentials } from '../../lib/scan/detect/docker-config';
 import { looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
 import { describeHits, findTokens } from '../../lib/scan/detect/token-formats';
+import { checkEmbeddedValues } from './embedded-values';
 import { childPointer, type Inspection, type Owner } from './inspection';
 
 /**
@@ -53,11 +54,24 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
         s.report(at, `${owner.label} has ${describeHits(tokens)} in ${where}`, owner.ref, { key: true });
         continue;
       }
-      if (!isSecretDataName(key, s)) continue;
+      if (!isSecretDataName(key, s)) {
+        checkEmbeddedConfig(text, at, where, owner, s);
+        continue;
+      }
       const c = s.classify(text, key);
       if (c.kind === 'literal') s.report(at, `${owner.label} has ${materialOf(c, type)} in ${where}`, owner.ref, { key: true });
     }
   }
+}
+
+/** A config file held in a Secret (JSON, YAML): credential-like keys inside it, as in Helm values. */
+const LOOKS_STRUCTURED = /^\s*[{[]|^\s*[\w."'-]+\s*:\s/m;
+const MAX_EMBEDDED = 1_000_000;
+
+function checkEmbeddedConfig(text: string, at: string, where: string, owner: Owner, s: Inspection): void {
+  if (text.length > MAX_EMBEDDED || !text.includes('\n') && !/^\s*\{/.test(text)) return;
+  if (!LOOKS_STRUCTURED.test(text)) return;
+  checkEmbeddedValues(text, at, where, owner, s);
 }
 
 /** True when the value was a docker config (reported or clean); false to classify it as a plain value. */
