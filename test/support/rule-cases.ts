@@ -6,8 +6,8 @@ import type { Rule } from '../../lib/scan/types';
 
 /**
  * Runs a rule over its `cases/` folder: every `ng.*` case must produce at least one finding of
- * that rule and every `ok.*` case none. An empty folder or a stray file name fails, so a case
- * cannot silently stop counting.
+ * that rule and every `ok.*` case none, with or without the rule's `interest` prefilter. An empty
+ * folder or a stray file name fails, so a case cannot silently stop counting.
  */
 export function itRunsCases(rule: Rule, repoRoot: string): void {
   const dir = join(repoRoot, 'policies', rule.meta.id, 'cases');
@@ -24,6 +24,9 @@ export function itRunsCases(rule: Rule, repoRoot: string): void {
       expect(findings.every((f) => f.ruleId === rule.meta.id)).toBe(true);
       if (name.startsWith('ng.')) expect(findings.length, `${name} must produce a finding`).toBeGreaterThan(0);
       else expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([]);
+      // The raw-text prefilter must not hide a finding: the rule without it finds the same.
+      const unfiltered: Rule = { ...rule, meta: { ...rule.meta, interest: undefined } };
+      expect(await checkText(unfiltered, path, readFileSync(join(dir, name), 'utf8'))).toEqual(findings);
     });
   }
 }
