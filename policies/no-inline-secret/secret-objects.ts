@@ -65,11 +65,12 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
 }
 
 /** A config file held in a Secret (JSON, YAML): credential-like keys inside it, as in Helm values. */
-const LOOKS_STRUCTURED = /^\s*[{[]|^\s*[\w."'-]+\s*:\s/m;
+const LOOKS_STRUCTURED = /^[ \t]*[{[]|^[ \t]*[\w."'-]+[ \t]*:\s/m;
 const MAX_EMBEDDED = 1_000_000;
 
 function checkEmbeddedConfig(text: string, at: string, where: string, owner: Owner, s: Inspection): void {
-  if (text.length > MAX_EMBEDDED || !text.includes('\n') && !/^\s*\{/.test(text)) return;
+  // One-line values are JSON objects or nothing; longer text must have a `key: value` line.
+  if (text.length > MAX_EMBEDDED || (!text.includes('\n') && !text.trimStart().startsWith('{'))) return;
   if (!LOOKS_STRUCTURED.test(text)) return;
   checkEmbeddedValues(text, at, where, owner, s);
 }

@@ -62,5 +62,8 @@ describe('detectors on arbitrary text', () => {
     expect((await checkText(noInlineSecret, 'big.yaml', yaml)).length).toBeLessThanOrEqual(1);
     expect(await checkText(noInlineSecret, 'chart/templates/big.yaml', `{{${blob}\n`.repeat(3))).toEqual([]);
     expect(await checkText(noSealedSecret, 'chart/templates/big.yaml', `kind: SealedSecret\n${blob}\n`.repeat(50))).toHaveLength(50);
+    // A config-file value of blank lines: the "looks structured" test must not rescan them per line.
+    const blank = JSON.stringify(' \n'.repeat(200_000) + 'x');
+    expect(await checkText(noInlineSecret, 'blank.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: b}\nstringData:\n  config: ${blank}\n`)).toEqual([]);
   });
 });
