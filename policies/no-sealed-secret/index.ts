@@ -24,10 +24,28 @@ function isSealedSecret(v: unknown): boolean {
   return o.kind === 'SealedSecret' && (o.apiVersion === undefined || (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('bitnami.com/')));
 }
 
+const MAX_DEPTH = 100;
+
+/** Every SealedSecret in a document: the document itself, List items, objects nested in values. */
+function sealedSecretsIn(root: unknown): { pointer: string; value: unknown }[] {
+  const out: { pointer: string; value: unknown }[] = [];
+  const visit = (node: unknown, pointer: string, depth: number): void => {
+    if (!node || typeof node !== 'object' || depth > MAX_DEPTH) return;
+    if (isSealedSecret(node)) {
+      out.push({ pointer, value: node });
+      return;
+    }
+    if (Array.isArray(node)) node.forEach((v, i) => visit(v, `${pointer}/${i}`, depth + 1));
+    else for (const [k, v] of Object.entries(node)) visit(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+  };
+  visit(root, '', 0);
+  return out;
+}
+
 export const noSealedSecret: Rule = {
   meta: {
     id: 'no-sealed-secret',
-    description: 'A Bitnami SealedSecret, on its own, inside a List, or rendered by a Helm template.',
+    description: 'A Bitnami SealedSecret: on its own, inside a List or values (extraObjects), or rendered by a Helm template.',
     remediation:
       'Store the secret in Vault and deliver it with an ExternalSecret (declare it in services.yaml so secretops generates one), then delete the SealedSecret.',
     defaultSeverity: 'error',
@@ -39,18 +57,17 @@ export const noSealedSecret: Rule = {
   checkDocument(doc, _ctx, report) {
     // Templates are read as text by checkFile.
     if (doc.file.kind === 'helm-template') return;
-    const v = doc.value;
-    if (isSealedSecret(v)) {
-      report({ pointer: '/kind', message: `${label(doc.object)} keeps an encrypted secret in Git; ${MESSAGE_TAIL}` });
-      return;
+    for (const found of sealedSecretsIn(doc.value)) {
+      if (found.pointer === '') {
+        report({ pointer: '/kind', message: `${label(doc.object)} keeps an encrypted secret in Git; ${MESSAGE_TAIL}` });
+        continue;
+      }
+      // Nested: a List item, or an object carried in values (`extraObjects`, `extraDeploy`).
+      if (suppressedRules(found.value).has(noSealedSecret.meta.id)) continue;
+      const ref = objectRef(found.value);
+      const where = /^\/items\/\d+$/.test(found.pointer) ? `item ${found.pointer.slice(7)} of a List` : `nested at ${found.pointer}`;
+      report({ pointer: `${found.pointer}/kind`, message: `${label(ref)} (${where}) keeps an encrypted secret in Git; ${MESSAGE_TAIL}`, ...(ref ? { object: ref } : {}) });
     }
-    const items = (v as { items?: unknown } | null)?.items;
-    if (!Array.isArray(items)) return;
-    items.forEach((item, i) => {
-      if (!isSealedSecret(item) || suppressedRules(item).has(noSealedSecret.meta.id)) return;
-      const ref = objectRef(item);
-      report({ pointer: `/items/${i}/kind`, message: `${label(ref)} (item ${i} of a List) keeps an encrypted secret in Git; ${MESSAGE_TAIL}`, ...(ref ? { object: ref } : {}) });
-    });
   },
 
   checkFile(file, _ctx, report) {
