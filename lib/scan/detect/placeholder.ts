@@ -8,7 +8,10 @@ const SUBSTITUTIONS = [
   // `[^{}\s$]`: a run belongs to one `${` only, so `${${${...` stays linear.
   /\$\{[^{}\s$]*\}/,
   /\$\([A-Za-z_][A-Za-z0-9_]*\)/,
-  /(?:^|[^A-Za-z0-9$\\])\$[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])/,
+  // `$VAR` only in the environment-variable convention (upper case), or as the whole value: a
+  // generated password such as `Pa!$word9` is not a substitution.
+  /(?:^|[^A-Za-z0-9$\\])\$[A-Z_][A-Z0-9_]+(?![A-Za-z0-9_])/,
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
 ];
 
 /** An opener followed, anywhere later, by its closer (by index, which stays linear on any input). */

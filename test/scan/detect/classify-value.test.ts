@@ -17,6 +17,8 @@ describe('classifyValue', () => {
     ['templated', '${DB_PASSWORD}'],
     ['templated', '${CONTROLLER:=Deployment}'],
     ['templated', '$DB_PASSWORD'],
+    ['templated', '$dbPassword'],
+    ['templated', 'postgres://app:$DB_PASS@db/app'],
     ['templated', 'postgres://app:$(DB_PASSWORD)@db/app'],
     ['reference', 'op://vault/item/field'],
     ['reference', '<path:secret/data/app#password>'],
@@ -54,6 +56,7 @@ describe('classifyValue', () => {
   it.each([
     ['a password', 'S3cr3tP@ss', 'a literal credential'],
     ['a toy password', 'demo', 'a literal credential'],
+    ['a password with a dollar sign', 'Pa!$word9-x', 'a literal credential'],
     ['a private key', pem('RSA PRIVATE KEY'), 'a private key'],
     ['a token among text', `token = "${samples.github}"`, 'a GitHub token'],
     ['a token next to a template', `{{ default "${samples.github}" .Values.token }}`, 'a GitHub token'],
