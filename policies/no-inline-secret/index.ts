@@ -7,6 +7,7 @@ import { checkConfigMap, checkSecret, checkSecretGenerator } from './secret-obje
 import { documentFirstLine, numberedPlaces, rawHits } from './raw-text';
 import { isHelmValuesPath, valuesSources } from './sources';
 import { checkEmbeddedValues } from './embedded-values';
+import { checkKustomizePatches } from './kustomize-patches';
 import { walkObject } from './walk';
 
 /**
@@ -96,7 +97,10 @@ function inspectObject(obj: Record<string, unknown>, pointer: string, valuesFile
   const kind = ref?.kind;
   if (kind === 'Secret' && isCoreApi(obj)) checkSecret(obj, pointer, owner, s);
   else if (kind === 'ConfigMap' && isCoreApi(obj)) checkConfigMap(obj, pointer, owner, s);
-  if (!IGNORED_KINDS.has(kind ?? '')) checkSecretGenerator(obj, pointer, owner, s);
+  if (!IGNORED_KINDS.has(kind ?? '')) {
+    checkSecretGenerator(obj, pointer, owner, s);
+    checkKustomizePatches(obj, pointer, owner, s, (patched, p, sub) => inspectObject(patched, p, false, sub));
+  }
   const sources = IGNORED_KINDS.has(kind ?? '') ? { roots: new Map<string, string>(), strings: [] } : valuesSources(obj, pointer, valuesFile && !kind);
   for (const str of sources.strings) {
     if (str.text.length <= MAX_VALUES_STRING) checkEmbeddedValues(str.text, str.pointer, str.label, owner, s);
