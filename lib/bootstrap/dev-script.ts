@@ -114,72 +114,96 @@ store_credentials() {
 
 # --- Fixture values ------------------------------------------------------------------------------------
 # HMAC-SHA256(seed, "<path>#<key>") in hex; longer values append HMAC-SHA256(seed, "<path>#<key>#<n>")
-# for n = 2, 3...; cut to LENGTH. Same seed, same values, on any cluster.
+# for n = 2, 3...; cut to LENGTH. Same seed, same values, on any cluster. Sets VALUE.
 deterministic_value() { # PATH#KEY LENGTH
-  dv_out=''
+  VALUE=''
   dv_block=1
-  while [ "\${#dv_out}" -lt "$2" ]; do
+  while [ "\${#VALUE}" -lt "$2" ]; do
     if [ "$dv_block" -eq 1 ]; then dv_msg=$1; else dv_msg="$1#$dv_block"; fi
-    dv_out="$dv_out$(printf '%s' "$dv_msg" | openssl dgst -sha256 -hmac "$SEED" -r | cut -d ' ' -f 1)"
+    dv_hmac=$(printf '%s' "$dv_msg" | openssl dgst -sha256 -hmac "$SEED" -r)
+    VALUE="$VALUE\${dv_hmac%% *}"
     dv_block=$((dv_block + 1))
   done
-  printf '%s' "$dv_out" | cut -c "1-$2" | tr -d '\\n'
-  dv_out=''
+  dv_hmac=''
+  # shellcheck disable=SC2059 # the precision is the fixture's length, a number
+  VALUE=$(printf "%.$2s" "$VALUE")
 }
 
-random_value() { # LENGTH
-  openssl rand -hex $((($1 + 1) / 2)) | cut -c "1-$1" | tr -d '\\n'
+random_value() { # LENGTH; sets VALUE
+  VALUE=$(openssl rand -hex $((($1 + 1) / 2)))
+  # shellcheck disable=SC2059 # the precision is the fixture's length, a number
+  VALUE=$(printf "%.$1s" "$VALUE")
 }
 
-# Per path: read the current version, create only the keys that are absent, write once with
-# check-and-set on the version read, so a value that exists is never overwritten.
+# Writes the path collected so far: the base body (current data, literals, cas on the version read)
+# plus the generated values, in one check-and-set write, so a value that exists is never overwritten.
+flush_fixture_path() {
+  if [ -z "$FX_PATH" ]; then return 0; fi
+  if [ -s "$WORK/generated" ]; then
+    { printf '{'; cat "$WORK/generated"; printf '}'; } > "$WORK/generated.json"
+    jq -c --slurpfile gen "$WORK/generated.json" '.data += $gen[0]' "$WORK/fixture-body" > "$WORK/body"
+  else
+    mv "$WORK/fixture-body" "$WORK/body"
+  fi
+  : > "$WORK/generated"
+  fx_status=$(vault_call POST "$FX_KV/data/$FX_PATH" "$WORK/body")
+  : > "$WORK/body"
+  case "$fx_status" in
+    200 | 204) changed "seeded $FX_KV/$FX_PATH:$FX_ADDED" ;;
+    400) vault_fail "seed $FX_KV/$FX_PATH (it changed while seeding; nothing was overwritten; the next run retries)" "$fx_status" ;;
+    *) vault_fail "seed $FX_KV/$FX_PATH" "$fx_status" ;;
+  esac
+  FX_PATH=''
+}
+
+# Reads every fixture path, lets one jq run list what is absent (P lines: path and base body; K lines:
+# missing keys), then creates only those keys.
 seed_fixtures() {
-  sf_kv=$(plan .kvMount)
-  sf_same=0
-  jq -r '.paths | keys[]' "$BOOTSTRAP_FIXTURES" > "$WORK/fixture-index"
-  while IFS= read -r sf_i <&3; do
-    jq --argjson i "$sf_i" '.paths[$i]' "$BOOTSTRAP_FIXTURES" > "$WORK/fixture"
-    sf_path=$(jq -r .path "$WORK/fixture")
-    sf_status=$(vault_call GET "$sf_kv/data/$sf_path")
-    case "$sf_status" in
-      200 | 404) ;;
-      *) vault_fail "read $sf_kv/$sf_path" "$sf_status" ;;
+  FX_KV=$(plan .kvMount)
+  jq -r '.paths[].path' "$BOOTSTRAP_FIXTURES" > "$WORK/fixture-paths"
+  fetch_all "$FX_KV/data/" "$WORK/fixture-paths"
+  if [ "$FETCHED" -eq 0 ]; then return 0; fi
+  jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" '
+    [inputs] as $have
+    | $fx[0].paths | to_entries[]
+    | ($have[.key].data // {}) as $cur
+    | ($cur.data // {}) as $data
+    | [.value.keys[] | select(.key as $k | $data | has($k) | not)] as $missing
+    | select($missing | length > 0)
+    | "P\\t\\(.value.path)\\t\\({options: {cas: ($cur.metadata.version // 0)},
+        data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}))} | tojson)",
+      ($missing[] | "K\\t\\(.key)\\t\\(.generate // "value")\\t\\(.length // 0)")' "$WORK"/have/*.json > "$WORK/fixture-todo"
+  rm -rf "$WORK/have"
+  FX_PATH=''
+  FX_WRITES=0
+  : > "$WORK/generated"
+  while IFS="$TAB" read -r fx_kind fx_a fx_b fx_c <&3; do
+    case "$fx_kind" in
+      P)
+        flush_fixture_path
+        FX_PATH=$fx_a
+        FX_ADDED=''
+        FX_WRITES=$((FX_WRITES + 1))
+        printf '%s\\n' "$fx_b" > "$WORK/fixture-body" ;;
+      K)
+        case "$fx_b" in
+          deterministic) deterministic_value "$FX_PATH#$fx_a" "$fx_c" ;;
+          random) random_value "$fx_c" ;;
+          value) VALUE='' ;;
+          *) die "fixture $FX_KV/$FX_PATH#$fx_a: unknown generator $fx_b" ;;
+        esac
+        if [ "$fx_b" != value ]; then
+          # Keys match [A-Za-z_][A-Za-z0-9_.-]* and generated values are hex: both are JSON-safe.
+          if [ -s "$WORK/generated" ]; then printf ',' >> "$WORK/generated"; fi
+          printf '"%s":"%s"' "$fx_a" "$VALUE" >> "$WORK/generated"
+        fi
+        VALUE=''
+        FX_ADDED="$FX_ADDED $fx_a ($fx_b)" ;;
     esac
-    jq '{version: (.data.metadata.version // 0), data: (.data.data // {})}' "$WORK/resp" > "$WORK/current"
-    : > "$WORK/resp"
-    printf '{}' > "$WORK/new"
-    sf_added=''
-    jq -r '.keys[] | [.key, (.generate // "value"), ((.length // 0) | tostring)] | @tsv' "$WORK/fixture" > "$WORK/fixture-keys"
-    while IFS="$TAB" read -r sf_key sf_how sf_length <&4; do
-      if jq -e --arg k "$sf_key" '.data | has($k)' "$WORK/current" > /dev/null; then continue; fi
-      case "$sf_how" in
-        deterministic) deterministic_value "$sf_path#$sf_key" "$sf_length" > "$WORK/value" ;;
-        random) random_value "$sf_length" > "$WORK/value" ;;
-        value) jq -j --arg k "$sf_key" '.keys[] | select(.key == $k) | .value' "$WORK/fixture" > "$WORK/value" ;;
-        *) die "fixture $sf_kv/$sf_path#$sf_key: unknown generator $sf_how" ;;
-      esac
-      jq --arg k "$sf_key" --rawfile v "$WORK/value" '. + {($k): $v}' "$WORK/new" > "$WORK/new.tmp"
-      mv "$WORK/new.tmp" "$WORK/new"
-      : > "$WORK/value"
-      sf_added="$sf_added $sf_key ($sf_how)"
-    done 4< "$WORK/fixture-keys"
-    if [ -z "$sf_added" ]; then
-      sf_same=$((sf_same + 1))
-      continue
-    fi
-    jq -n --slurpfile cur "$WORK/current" --slurpfile new "$WORK/new" \\
-      '{options: {cas: $cur[0].version}, data: ($cur[0].data + $new[0])}' > "$WORK/body"
-    : > "$WORK/current"
-    : > "$WORK/new"
-    sf_status=$(vault_call POST "$sf_kv/data/$sf_path" "$WORK/body")
-    : > "$WORK/body"
-    case "$sf_status" in
-      200 | 204) changed "seeded $sf_kv/$sf_path:$sf_added" ;;
-      400) vault_fail "seed $sf_kv/$sf_path (it changed while seeding; nothing was overwritten; the next run retries)" "$sf_status" ;;
-      *) vault_fail "seed $sf_kv/$sf_path" "$sf_status" ;;
-    esac
-  done 3< "$WORK/fixture-index"
-  log "$sf_same fixture paths already complete"
+  done 3< "$WORK/fixture-todo"
+  flush_fixture_path
+  rm -f "$WORK/fixture-todo"
+  log "$((FETCHED - FX_WRITES)) of $FETCHED fixture paths already complete"
 }
 `;
 

@@ -21,10 +21,13 @@ export interface BootstrapPlan {
   readonly capabilities: readonly CapabilityRequirement[];
 }
 
+/** An ACL policy as written to `sys/policies/acl/<name>`. */
 export interface PolicyPlan {
   readonly name: string;
-  /** HCL text, compared verbatim with what Vault holds so an unchanged policy is not rewritten. */
-  readonly policy: string;
+  readonly body: {
+    /** HCL text, compared verbatim with what Vault holds so an unchanged policy is not rewritten. */
+    readonly policy: string;
+  };
 }
 
 /** A Kubernetes auth role as written to `auth/<mount>/role/<name>`. */
@@ -112,7 +115,7 @@ export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: Boo
       }
       if (paths.size === 0) continue;
       const name = policyName(env.name, service.name);
-      policies.push({ name, policy: readPolicy(vault.kvMount, env.name, service.name, [...paths].sort()) });
+      policies.push({ name, body: { policy: readPolicy(vault.kvMount, env.name, service.name, [...paths].sort()) } });
       roles.push({ name, body: roleBody([name]) });
     }
   }

@@ -172,62 +172,54 @@ ensure_kubernetes_auth() {
   changed "configured kubernetes auth at $ea_mount/ (kubernetes_host $(plan .kubernetesHost))"
 }
 
-ensure_policies() {
-  ep_same=0
-  plan '.policies | keys[]' > "$WORK/policy-index"
-  while IFS= read -r ep_i <&3; do
-    jq --argjson i "$ep_i" '.policies[$i]' "$BOOTSTRAP_CONFIG" > "$WORK/item"
-    ep_name=$(jq -r .name "$WORK/item")
-    ep_status=$(vault_call GET "sys/policies/acl/$ep_name")
-    case "$ep_status" in
-      200)
-        if jq -e --slurpfile want "$WORK/item" '.data.policy == $want[0].policy' "$WORK/resp" > /dev/null; then
-          ep_same=$((ep_same + 1))
-          continue
-        fi ;;
-      404) ;;
-      *) vault_fail "read policy $ep_name" "$ep_status" ;;
+# fetch_all PREFIX LIST_FILE: GET PREFIX<line> for every line, into $WORK/have/00001.json... in order
+# (an absent object keeps Vault's 404 body); sets FETCHED to the count.
+fetch_all() {
+  rm -rf "$WORK/have"
+  mkdir "$WORK/have"
+  FETCHED=0
+  while IFS= read -r fa_name <&3; do
+    FETCHED=$((FETCHED + 1))
+    fa_file="$WORK/have/$(printf '%05d' "$FETCHED").json"
+    fa_status=$(vault_call GET "$1$fa_name")
+    case "$fa_status" in
+      200 | 404) mv "$WORK/resp" "$fa_file" ;;
+      *) vault_fail "read $1$fa_name" "$fa_status" ;;
     esac
-    jq '{policy: .policy}' "$WORK/item" > "$WORK/body"
-    expect_status "write policy $ep_name" "$(vault_call PUT "sys/policies/acl/$ep_name" "$WORK/body")" 200 204
-    changed "wrote policy $ep_name"
-  done 3< "$WORK/policy-index"
-  log "$ep_same policies already up to date"
+    [ -s "$fa_file" ] || printf '{}' > "$fa_file"
+  done 3< "$2"
 }
 
-ensure_roles() {
-  er_mount=$(plan .authMount)
-  er_same=0
-  plan '.roles | keys[]' > "$WORK/role-index"
-  while IFS= read -r er_i <&3; do
-    jq --argjson i "$er_i" '.roles[$i]' "$BOOTSTRAP_CONFIG" > "$WORK/item"
-    er_name=$(jq -r .name "$WORK/item")
-    er_status=$(vault_call GET "auth/$er_mount/role/$er_name")
-    case "$er_status" in
-      200)
-        if jq -e --slurpfile want "$WORK/item" '
-          def norm: if type == "array" then sort else . end;
-          .data as $have | $want[0].body | to_entries | all(($have[.key] | norm) == (.value | norm))' "$WORK/resp" > /dev/null; then
-          er_same=$((er_same + 1))
-          continue
-        fi ;;
-      404) ;;
-      *) vault_fail "read role $er_name" "$er_status" ;;
-    esac
-    jq .body "$WORK/item" > "$WORK/body"
-    expect_status "write role $er_name" "$(vault_call POST "auth/$er_mount/role/$er_name" "$WORK/body")" 200 204
-    changed "wrote role $er_name (auth/$er_mount)"
-  done 3< "$WORK/role-index"
-  log "$er_same roles already up to date"
+# sync_items SECTION WHAT PREFIX METHOD: plan[SECTION] is [{name, body}]; reads every object, then
+# writes only those whose fields differ from the body (arrays compared as sets). One jq run for the
+# comparison keeps the script fast; a second run writes nothing.
+sync_items() {
+  jq -r --arg s "$1" '.[$s][].name' "$BOOTSTRAP_CONFIG" > "$WORK/names"
+  fetch_all "$3" "$WORK/names"
+  if [ "$FETCHED" -eq 0 ]; then return 0; fi
+  jq -n -r --arg s "$1" --slurpfile plan "$BOOTSTRAP_CONFIG" '
+    def norm: if type == "array" then sort else . end;
+    [inputs] as $have
+    | $plan[0][$s] | to_entries[]
+    | ($have[.key].data // {}) as $cur
+    | select(.value.body | to_entries | all(($cur[.key] | norm) == (.value | norm)) | not)
+    | .value.name, (.value.body | tojson)' "$WORK"/have/*.json > "$WORK/todo"
+  si_written=0
+  while IFS= read -r si_name <&3 && IFS= read -r si_body <&3; do
+    printf '%s\\n' "$si_body" > "$WORK/body"
+    expect_status "write $2 $si_name" "$(vault_call "$4" "$3$si_name" "$WORK/body")" 200 204
+    si_written=$((si_written + 1))
+    changed "wrote $2 $si_name"
+  done 3< "$WORK/todo"
+  log "$((FETCHED - si_written)) of $FETCHED $2 objects already up to date"
 }
 
 configure_vault() {
   ensure_kv_mount
   ensure_kubernetes_auth
-  ensure_policies
-  ensure_roles
+  sync_items policies policy sys/policies/acl/ PUT
+  sync_items roles role "auth/$(plan .authMount)/role/" POST
 }
-
 finish() {
   if [ "$CHANGES" -eq 0 ]; then log "done: nothing to change"; else log "done: $CHANGES change(s)"; fi
 }
