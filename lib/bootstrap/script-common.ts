@@ -57,6 +57,9 @@ log() { printf 'vault-bootstrap: %s\\n' "$*"; }
 die() { printf 'vault-bootstrap: error: %s\\n' "$*" >&2; exit 1; }
 changed() { CHANGES=$((CHANGES + 1)); log "$*"; }
 
+for tool in curl jq openssl; do
+  command -v "$tool" > /dev/null 2>&1 || die "this image lacks $tool: use an image with sh, curl, jq and openssl"
+done
 [ -r "$BOOTSTRAP_CONFIG" ] || die "cannot read the bootstrap plan $BOOTSTRAP_CONFIG"
 `;
 }
