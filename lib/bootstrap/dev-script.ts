@@ -1,4 +1,4 @@
-import { CONFIGURE_FUNCTIONS, FIXTURES_FILE, FIXTURES_MOUNT_DIR, scriptHeader, shellDefault, VAULT_FUNCTIONS } from './script-common';
+import { CONFIGURE_FUNCTIONS, FIXTURES_FILE, FIXTURES_MOUNT_DIR, scriptHeader, sh, shellDefault, VAULT_FUNCTIONS } from './script-common';
 
 /** The Secret where the dev bootstrap keeps the root token, the unseal key and the HMAC seed. */
 export const DEV_CREDENTIALS_SECRET = 'vault-auto-credentials';
@@ -42,6 +42,7 @@ TAB=$(printf '\\t')
     VAULT_FUNCTIONS,
     CONFIGURE_FUNCTIONS,
     DEV_FUNCTIONS,
+    SEED_FUNCTIONS,
     DEV_MAIN,
   ].join('\n');
 }
@@ -98,7 +99,13 @@ store_credentials() {
   done
   if [ "$CREDENTIALS_FOUND" = yes ]; then
     jq '{data: .}' "$WORK/cred.json" > "$WORK/kbody"
-    sc_status=$(kube_call PATCH "$(secret_api)/$CREDENTIALS_SECRET" "$WORK/kbody" application/merge-patch+json)
+    # Retried: after an init this write is all that keeps the new root token.
+    for sc_try in 1 2 3 4 5; do
+      sc_status=$(kube_call PATCH "$(secret_api)/$CREDENTIALS_SECRET" "$WORK/kbody" application/merge-patch+json)
+      if [ "$sc_status" = 200 ]; then break; fi
+      log "update Secret $NAMESPACE/$CREDENTIALS_SECRET: Kubernetes API answered HTTP $sc_status (attempt $sc_try of 5)"
+      sleep "$sc_try"
+    done
     [ "$sc_status" = 200 ] || die "update Secret $NAMESPACE/$CREDENTIALS_SECRET: Kubernetes API answered HTTP $sc_status"
   else
     jq --arg name "$CREDENTIALS_SECRET" --arg ns "$NAMESPACE" '{
@@ -135,75 +142,83 @@ random_value() { # LENGTH; sets VALUE
   VALUE=$(printf "%.$1s" "$VALUE")
 }
 
-# Writes the path collected so far: the base body (current data, literals, cas on the version read)
-# plus the generated values, in one check-and-set write, so a value that exists is never overwritten.
-flush_fixture_path() {
-  if [ -z "$FX_PATH" ]; then return 0; fi
-  if [ -s "$WORK/generated" ]; then
-    { printf '{'; cat "$WORK/generated"; printf '}'; } > "$WORK/generated.json"
-    jq -c --slurpfile gen "$WORK/generated.json" '.data += $gen[0]' "$WORK/fixture-body" > "$WORK/body"
-  else
-    mv "$WORK/fixture-body" "$WORK/body"
-  fi
-  : > "$WORK/generated"
-  fx_status=$(vault_call POST "$FX_KV/data/$FX_PATH" "$WORK/body")
-  : > "$WORK/body"
-  case "$fx_status" in
-    200 | 204) changed "seeded $FX_KV/$FX_PATH:$FX_ADDED" ;;
-    400) vault_fail "seed $FX_KV/$FX_PATH (it changed while seeding; nothing was overwritten; the next run retries)" "$fx_status" ;;
-    *) vault_fail "seed $FX_KV/$FX_PATH" "$fx_status" ;;
-  esac
-  FX_PATH=''
-}
+`;
 
-# Reads every fixture path, lets one jq run list what is absent (P lines: path and base body; K lines:
-# missing keys), then creates only those keys.
+const SEED_FUNCTIONS = sh`
+# Reads every fixture path in one batch; one jq run lists what is absent (P: a path to write, K: a
+# missing key and how to create it); generated values are collected as JSON lines (keys match
+# [A-Za-z_][A-Za-z0-9_.-]* and values are hex, so printf writes valid JSON); a second jq run builds
+# each path's body from what exists plus what is new, with check-and-set on the version read, and
+# one batch writes them. A value that exists is never overwritten.
 seed_fixtures() {
   FX_KV=$(plan .kvMount)
   jq -r '.paths[].path' "$BOOTSTRAP_FIXTURES" > "$WORK/fixture-paths"
   fetch_all "$FX_KV/data/" "$WORK/fixture-paths"
   if [ "$FETCHED" -eq 0 ]; then return 0; fi
-  jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" '
-    [inputs] as $have
-    | $fx[0].paths | to_entries[]
-    | ($have[.key].data // {}) as $cur
+  # shellcheck disable=SC2016 # a jq program, not shell
+  FX_MISSING_JQ='$fx[0].paths | to_entries[]
+    | ($have["\(100001 + .key).json"].data // {}) as $cur
     | ($cur.data // {}) as $data
     | [.value.keys[] | select(.key as $k | $data | has($k) | not)] as $missing
-    | select($missing | length > 0)
-    | "P\\t\\(.value.path)\\t\\({options: {cas: ($cur.metadata.version // 0)},
-        data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}))} | tojson)",
-      ($missing[] | "K\\t\\(.key)\\t\\(.generate // "value")\\t\\(.length // 0)")' "$WORK"/have/*.json > "$WORK/fixture-todo"
-  rm -rf "$WORK/have"
-  FX_PATH=''
-  FX_WRITES=0
+    | select($missing | length > 0)'
+  jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" "$HAVE_JQ | $FX_MISSING_JQ"'
+    | "P\t\(.key)\t\(.value.path)",
+      ($missing[] | "K\t\(.key)\t\(.generate // "value")\t\(.length // 0)")' "$WORK"/out/1*.json > "$WORK/fixture-todo"
   : > "$WORK/generated"
+  : > "$WORK/fixture-log"
+  fx_writes=0
+  fx_path=''
+  fx_index=''
+  fx_added=''
   while IFS="$TAB" read -r fx_kind fx_a fx_b fx_c <&3; do
     case "$fx_kind" in
       P)
-        flush_fixture_path
-        FX_PATH=$fx_a
-        FX_ADDED=''
-        FX_WRITES=$((FX_WRITES + 1))
-        printf '%s\\n' "$fx_b" > "$WORK/fixture-body" ;;
+        if [ -n "$fx_path" ]; then printf '%s:%s\n' "$fx_path" "$fx_added" >> "$WORK/fixture-log"; fi
+        fx_index=$fx_a
+        fx_path=$fx_b
+        fx_added=''
+        fx_writes=$((fx_writes + 1)) ;;
       K)
         case "$fx_b" in
-          deterministic) deterministic_value "$FX_PATH#$fx_a" "$fx_c" ;;
+          deterministic) deterministic_value "$fx_path#$fx_a" "$fx_c" ;;
           random) random_value "$fx_c" ;;
           value) VALUE='' ;;
-          *) die "fixture $FX_KV/$FX_PATH#$fx_a: unknown generator $fx_b" ;;
+          *) die "fixture $FX_KV/$fx_path#$fx_a: unknown generator $fx_b" ;;
         esac
         if [ "$fx_b" != value ]; then
-          # Keys match [A-Za-z_][A-Za-z0-9_.-]* and generated values are hex: both are JSON-safe.
-          if [ -s "$WORK/generated" ]; then printf ',' >> "$WORK/generated"; fi
-          printf '"%s":"%s"' "$fx_a" "$VALUE" >> "$WORK/generated"
+          printf '{"i":%s,"k":"%s","v":"%s"}\n' "$fx_index" "$fx_a" "$VALUE" >> "$WORK/generated"
         fi
         VALUE=''
-        FX_ADDED="$FX_ADDED $fx_a ($fx_b)" ;;
+        fx_added="$fx_added $fx_a ($fx_b)" ;;
     esac
   done 3< "$WORK/fixture-todo"
-  flush_fixture_path
-  rm -f "$WORK/fixture-todo"
-  log "$((FETCHED - FX_WRITES)) of $FETCHED fixture paths already complete"
+  if [ -n "$fx_path" ]; then printf '%s:%s\n' "$fx_path" "$fx_added" >> "$WORK/fixture-log"; fi
+  if [ "$fx_writes" -gt 0 ]; then
+    jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" --slurpfile gen "$WORK/generated" "$HAVE_JQ | $FX_MISSING_JQ"'
+      | (.key as $i | [$gen[] | select(.i == $i) | {(.k): .v}] | add // {}) as $new
+      | [.value.path, ({options: {cas: ($cur.metadata.version // 0)},
+          data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}) + $new)} | tojson)]
+      | .[]' "$WORK"/out/1*.json > "$WORK/fixture-bodies"
+    : > "$WORK/generated"
+    rm -rf "$WORK/bodies"
+    mkdir "$WORK/bodies"
+    fx_n=0
+    : > "$WORK/requests"
+    while IFS= read -r fx_path <&3 && IFS= read -r fx_body <&3; do
+      fx_n=$((fx_n + 1))
+      printf '%s\n' "$fx_body" > "$WORK/bodies/$fx_n.json"
+      printf 'POST %s/data/%s %s\n' "$FX_KV" "$fx_path" "$WORK/bodies/$fx_n.json" >> "$WORK/requests"
+    done 3< "$WORK/fixture-bodies"
+    fx_body=''
+    rm -f "$WORK/fixture-bodies"
+    vault_batch "$WORK/requests"
+    rm -rf "$WORK/bodies"
+    # 400 is a check-and-set conflict: the path changed while seeding; nothing was overwritten and
+    # the next run retries.
+    batch_check "$WORK/requests" "seed fixtures" 200 204
+    while IFS= read -r fx_line <&3; do changed "seeded $FX_KV/$fx_line"; done 3< "$WORK/fixture-log"
+  fi
+  log "$((FETCHED - fx_writes)) of $FETCHED fixture paths already complete"
 }
 `;
 
@@ -215,10 +230,11 @@ wait_for_vault '200 429 472 473 501 503'
 [ "$HEALTH" != 472 ] || die "Vault at $VAULT_ADDR is a disaster-recovery secondary; point VAULT_ADDR at the primary"
 load_credentials
 
-NEW_CREDENTIALS=''
+# The seed is stored (creating the Secret) before Vault is initialized, so a missing permission or
+# an unreachable API stops the run before a root token could be lost.
 if [ ! -s "$WORK/cred/seed" ]; then
   openssl rand -hex 32 | tr -d '\\n' > "$WORK/cred/seed"
-  NEW_CREDENTIALS='seed'
+  store_credentials seed
 fi
 if [ "$HEALTH" = 501 ]; then
   jq -n '{secret_shares: 1, secret_threshold: 1}' > "$WORK/body"
@@ -226,12 +242,8 @@ if [ "$HEALTH" = 501 ]; then
   jq -j '.root_token' "$WORK/resp" > "$WORK/cred/root-token"
   jq -j '.keys_base64[0]' "$WORK/resp" > "$WORK/cred/unseal-key"
   : > "$WORK/resp"
-  NEW_CREDENTIALS="$NEW_CREDENTIALS root-token unseal-key"
   changed "initialized Vault with one key share (dev only)"
-fi
-if [ -n "$NEW_CREDENTIALS" ]; then
-  # shellcheck disable=SC2086 # the key list is split on purpose
-  store_credentials $NEW_CREDENTIALS
+  store_credentials root-token unseal-key
 fi
 
 if [ "$HEALTH" = 501 ] || [ "$HEALTH" = 503 ]; then

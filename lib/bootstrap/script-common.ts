@@ -26,6 +26,14 @@ export function shellDefault(name: string, value: string): string {
   return `DEFAULT_${name}=${shellQuote(value)}\n${name}="\${${name}:-$DEFAULT_${name}}"`;
 }
 
+/**
+ * Tag for shell text: backslashes stay as written (`\n` reaches the shell as backslash-n); write
+ * `\${` for a literal `${`.
+ */
+export function sh(strings: TemplateStringsArray, ...values: readonly string[]): string {
+  return String.raw({ raw: strings.raw.map((s) => s.replace(/\\\$\{/g, '${')) }, ...values);
+}
+
 export interface ScriptHeaderOptions {
   readonly title: string;
   readonly description: readonly string[];
@@ -128,7 +136,7 @@ wait_for_vault() { # ACCEPTED_STATUSES (space separated)
 }
 `;
 
-export const CONFIGURE_FUNCTIONS = `
+const ENSURE_FUNCTIONS = `
 plan() { jq -r "$1" "$BOOTSTRAP_CONFIG"; }
 
 ensure_kv_mount() {
@@ -175,48 +183,108 @@ ensure_kubernetes_auth() {
   changed "configured kubernetes auth at $ea_mount/ (kubernetes_host $(plan .kubernetesHost))"
 }
 
-# fetch_all PREFIX LIST_FILE: GET PREFIX<line> for every line, into $WORK/have/00001.json... in order
-# (an absent object keeps Vault's 404 body); sets FETCHED to the count.
-fetch_all() {
-  rm -rf "$WORK/have"
-  mkdir "$WORK/have"
-  FETCHED=0
-  while IFS= read -r fa_name <&3; do
-    FETCHED=$((FETCHED + 1))
-    fa_file="$WORK/have/$(printf '%05d' "$FETCHED").json"
-    fa_status=$(vault_call GET "$1$fa_name")
-    case "$fa_status" in
-      200 | 404) mv "$WORK/resp" "$fa_file" ;;
-      *) vault_fail "read $1$fa_name" "$fa_status" ;;
-    esac
-    [ -s "$fa_file" ] || printf '{}' > "$fa_file"
-  done 3< "$2"
+`;
+
+const BATCH_FUNCTIONS = sh`
+# vault_batch REQUESTS: many requests in one curl run (one process, one connection). Each line of
+# REQUESTS is "METHOD PATH [BODY_FILE]"; response i goes to $WORK/out/<100000+i>.json (pre-filled
+# with {} so an empty body reads as an empty object) and its status is line i of $WORK/out/status.
+# Sets BATCH to the number of requests.
+vault_batch() {
+  rm -rf "$WORK/out"
+  mkdir "$WORK/out"
+  vb_common=$(cat "$WORK/vault.curlrc")
+  BATCH=0
+  : > "$WORK/batch.curlrc"
+  while IFS=' ' read -r vb_method vb_path vb_body <&3; do
+    BATCH=$((BATCH + 1))
+    vb_out="$WORK/out/$((100000 + BATCH)).json"
+    printf '{}' > "$vb_out"
+    {
+      if [ "$BATCH" -gt 1 ]; then printf 'next\n'; fi
+      printf '%s\n' "$vb_common"
+      printf 'request = "%s"\nurl = "%s/v1/%s"\noutput = "%s"\n' "$vb_method" "$VAULT_ADDR" "$vb_path" "$vb_out"
+      printf 'silent\nshow-error\nconnect-timeout = 5\nmax-time = 30\nwrite-out = "%%{http_code}\\n"\n'
+      if [ -n "$vb_body" ]; then printf 'header = "Content-Type: application/json"\ndata-binary = "@%s"\n' "$vb_body"; fi
+    } >> "$WORK/batch.curlrc"
+  done 3< "$1"
+  vb_common=''
+  : > "$WORK/out/status"
+  if [ "$BATCH" -gt 0 ]; then
+    curl -K "$WORK/batch.curlrc" > "$WORK/out/status" 2> "$WORK/curl.err" || true
+  fi
+  rm -f "$WORK/batch.curlrc"
 }
 
+# batch_check REQUESTS WHAT ACCEPTED...: fails naming every request whose status is not accepted.
+batch_check() {
+  bc_requests=$1
+  bc_what=$2
+  shift 2
+  bc_failed=0
+  bc_i=0
+  while IFS=' ' read -r bc_method bc_path _ <&3; do
+    bc_i=$((bc_i + 1))
+    IFS= read -r bc_status <&4 || bc_status=000
+    bc_ok=no
+    for bc_accept in "$@"; do
+      if [ "$bc_status" = "$bc_accept" ]; then bc_ok=yes; fi
+    done
+    if [ "$bc_ok" = no ]; then
+      cp "$WORK/out/$((100000 + bc_i)).json" "$WORK/resp"
+      bc_errors=$(jq -r '(.errors // []) | join("; ")' "$WORK/resp" 2> /dev/null || true)
+      printf 'vault-bootstrap: error: %s: %s %s: Vault answered HTTP %s%s\n' "$bc_what" "$bc_method" "$bc_path" "$bc_status" "\${bc_errors:+ ($bc_errors)}" >&2
+      bc_failed=$((bc_failed + 1))
+    fi
+  done 3< "$bc_requests" 4< "$WORK/out/status"
+  if [ "$bc_failed" -gt 0 ]; then die "$bc_what: $bc_failed request(s) failed"; fi
+}
+
+# fetch_all PREFIX NAMES: GET PREFIX<name> for every line of NAMES (200, or 404 when absent).
+fetch_all() {
+  fa_prefix=$1
+  while IFS= read -r fa_name; do printf 'GET %s%s\n' "$fa_prefix" "$fa_name"; done < "$2" > "$WORK/requests"
+  vault_batch "$WORK/requests"
+  batch_check "$WORK/requests" "read $fa_prefix" 200 404
+  FETCHED=$BATCH
+}
+
+# The objects fetch_all read, keyed by file name, for jq: $have["100001.json"] is the first.
+# shellcheck disable=SC2016 # a jq program, not shell
+HAVE_JQ='(reduce inputs as $x ({}; . + {(input_filename | split("/") | last): $x})) as $have'
+
 # sync_items SECTION WHAT PREFIX METHOD: plan[SECTION] is [{name, body}]; reads every object, then
-# writes only those whose fields differ from the body (arrays compared as sets). One jq run for the
-# comparison keeps the script fast; a second run writes nothing.
+# writes only those whose fields differ from the body (arrays compared as sets). A second run writes
+# nothing.
 sync_items() {
   jq -r --arg s "$1" '.[$s][].name' "$BOOTSTRAP_CONFIG" > "$WORK/names"
   fetch_all "$3" "$WORK/names"
   if [ "$FETCHED" -eq 0 ]; then return 0; fi
-  jq -n -r --arg s "$1" --slurpfile plan "$BOOTSTRAP_CONFIG" '
-    def norm: if type == "array" then sort else . end;
-    [inputs] as $have
-    | $plan[0][$s] | to_entries[]
-    | ($have[.key].data // {}) as $cur
+  jq -n -r --arg s "$1" --slurpfile plan "$BOOTSTRAP_CONFIG" "$HAVE_JQ"'
+    | def norm: if type == "array" then sort else . end;
+    $plan[0][$s] | to_entries[]
+    | ($have["\(100001 + .key).json"].data // {}) as $cur
     | select(.value.body | to_entries | all(($cur[.key] | norm) == (.value | norm)) | not)
-    | .value.name, (.value.body | tojson)' "$WORK"/have/*.json > "$WORK/todo"
-  si_written=0
+    | .value.name, (.value.body | tojson)' "$WORK"/out/1*.json > "$WORK/todo"
+  rm -rf "$WORK/bodies"
+  mkdir "$WORK/bodies"
+  si_n=0
+  : > "$WORK/requests"
   while IFS= read -r si_name <&3 && IFS= read -r si_body <&3; do
-    printf '%s\\n' "$si_body" > "$WORK/body"
-    expect_status "write $2 $si_name" "$(vault_call "$4" "$3$si_name" "$WORK/body")" 200 204
-    si_written=$((si_written + 1))
-    changed "wrote $2 $si_name"
+    si_n=$((si_n + 1))
+    printf '%s\n' "$si_body" > "$WORK/bodies/$si_n.json"
+    printf '%s %s%s %s\n' "$4" "$3" "$si_name" "$WORK/bodies/$si_n.json" >> "$WORK/requests"
   done 3< "$WORK/todo"
-  log "$((FETCHED - si_written)) of $FETCHED $2 objects already up to date"
+  if [ "$si_n" -gt 0 ]; then
+    vault_batch "$WORK/requests"
+    batch_check "$WORK/requests" "write $2" 200 204
+    while IFS= read -r si_name <&3 && IFS= read -r si_body <&3; do changed "wrote $2 $si_name"; done 3< "$WORK/todo"
+  fi
+  log "$((FETCHED - si_n)) of $FETCHED $2 objects already up to date"
 }
+`;
 
+const CONFIGURE_MAIN = `
 configure_vault() {
   ensure_kv_mount
   ensure_kubernetes_auth
@@ -227,3 +295,6 @@ finish() {
   if [ "$CHANGES" -eq 0 ]; then log "done: nothing to change"; else log "done: $CHANGES change(s)"; fi
 }
 `;
+
+/** Batched reads and writes, mounts and auth, policies and roles: everything both scripts configure. */
+export const CONFIGURE_FUNCTIONS = [BATCH_FUNCTIONS, ENSURE_FUNCTIONS, CONFIGURE_MAIN].join('\n');

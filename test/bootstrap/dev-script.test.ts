@@ -159,6 +159,55 @@ describe('dev bootstrap script against an uninitialized Vault', () => {
     expect(c.vault.state.sealed).toBe(false);
   });
 
+  it('stops before initializing Vault when it cannot write the credentials Secret', async () => {
+    const c = await freshCluster();
+    c.kube.fail({ status: 403, reason: 'Forbidden', match: (r) => r.method === 'POST' });
+    const run = await c.run();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('create Secret vault/vault-auto-credentials: Kubernetes API answered HTTP 403');
+    expect(c.vault.state.initialized).toBe(false);
+    expect(c.vault.writes()).toEqual([]);
+  });
+
+  it('retries storing a new root token when the Kubernetes API fails once', async () => {
+    const c = await freshCluster();
+    c.kube.fail({ status: 500, match: (r) => r.method === 'PATCH' });
+    const run = await c.run();
+    expectSucceeded(run);
+    expect(run.stdout).toContain('update Secret vault/vault-auto-credentials: Kubernetes API answered HTTP 500 (attempt 1 of 5)');
+    expect(c.credentials()['root-token']).toBe(c.vault.state.rootToken);
+  });
+
+  it('re-initializes a wiped Vault, keeps the seed and recreates identical deterministic values', async () => {
+    const c = await freshCluster();
+    expectSucceeded(await c.run());
+    const before = c.vault.kvData('secret', 'dev/platform');
+    const seed = c.credentials().seed;
+    const oldRoot = c.vault.state.rootToken;
+    // Vault's storage is lost; the Secret survives.
+    await c.vault.close();
+    const wiped = await startVaultStandIn();
+    const sa = writeFiles({ token: c.kube.token!, namespace: 'vault' });
+    const run = await runScript(paths['bootstrap.sh']!, {
+      VAULT_ADDR: wiped.url,
+      BOOTSTRAP_CONFIG: paths['bootstrap.json']!,
+      BOOTSTRAP_FIXTURES: paths['fixtures.json']!,
+      KUBERNETES_API_URL: c.kube.url,
+      SERVICEACCOUNT_DIR: sa.token!.replace(/\/token$/, ''),
+    });
+    try {
+      expectSucceeded(run);
+      expect(wiped.kvData('secret', 'dev/platform')).toEqual(before);
+      expect(c.credentials().seed).toBe(seed);
+      expect(c.credentials()['root-token']).toBe(wiped.state.rootToken);
+      expect(wiped.state.rootToken).not.toBe(oldRoot);
+    } finally {
+      await wiped.close();
+      open.splice(open.indexOf(c), 1);
+      await c.kube.stop();
+    }
+  });
+
   it('stops with a clear message when Vault does not answer within the bound', async () => {
     const c = await freshCluster();
     const url = c.vault.url;
