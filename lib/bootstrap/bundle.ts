@@ -1,7 +1,7 @@
 import type { Project } from '../catalog/load';
 import type { ClusterModel } from '../catalog/layout';
 import { devBootstrapScript } from './dev-script';
-import { bootstrapPlan, BootstrapPlanOptions, fixturePlan } from './plan';
+import { bootstrapPlan, BootstrapPlanOptions, bootstrapTokenPolicy, fixturePlan } from './plan';
 import { DEFAULT_TOKEN_SECRET_KEY, DEFAULT_TOKEN_SECRET_NAME, productionBootstrapScript } from './production-script';
 
 /** The files of one cluster's bootstrap, as they go into ConfigMaps: the script and its JSON inputs. */
@@ -39,13 +39,19 @@ export function productionTokenSecret(project: Project): ProductionTokenSecret {
   return { name: b?.tokenSecretName ?? DEFAULT_TOKEN_SECRET_NAME, key: b?.tokenSecretKey ?? DEFAULT_TOKEN_SECRET_KEY };
 }
 
+export interface ProductionBootstrapFiles extends BootstrapFiles {
+  /** `bootstrap-policy.hcl`: the ACL policy to give the scoped bootstrap token (see the runbook). */
+  readonly tokenPolicy: string;
+}
+
 export function productionBootstrapFiles(
   project: Project,
   cluster: ClusterModel,
   opts: BootstrapPlanOptions & { readonly tokenSecret?: ProductionTokenSecret } = {},
-): BootstrapFiles {
+): ProductionBootstrapFiles {
   const { vault } = project.catalog.spec;
   const token = opts.tokenSecret ?? productionTokenSecret(project);
+  const plan = bootstrapPlan(project, cluster, opts);
   return {
     script: productionBootstrapScript({
       vaultAddr: vault.server,
@@ -53,6 +59,7 @@ export function productionBootstrapFiles(
       tokenSecretName: token.name,
       tokenSecretKey: token.key,
     }),
-    plan: jsonText(bootstrapPlan(project, cluster, opts)),
+    plan: jsonText(plan),
+    tokenPolicy: bootstrapTokenPolicy(plan),
   };
 }

@@ -2,6 +2,8 @@ import { CONFIGURE_FUNCTIONS, scriptHeader, shellDefault, VAULT_FUNCTIONS } from
 
 /** Where the production Job mounts the scoped token Secret. */
 export const BOOTSTRAP_TOKEN_MOUNT_DIR = '/var/run/secrets/secretops/bootstrap-token';
+/** File name of the bootstrap token's ACL policy in the script ConfigMap. */
+export const BOOTSTRAP_TOKEN_POLICY_FILE = 'bootstrap-policy.hcl';
 /** @default name of the Secret holding the scoped production bootstrap token. */
 export const DEFAULT_TOKEN_SECRET_NAME = 'vault-bootstrap-token';
 /** @default key of the token in that Secret. */

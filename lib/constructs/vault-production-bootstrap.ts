@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { Project } from '../catalog/load';
 import type { ClusterModel } from '../catalog/layout';
 import { productionBootstrapFiles, productionTokenSecret } from '../bootstrap/bundle';
-import { BOOTSTRAP_TOKEN_MOUNT_DIR } from '../bootstrap/production-script';
+import { BOOTSTRAP_TOKEN_MOUNT_DIR, BOOTSTRAP_TOKEN_POLICY_FILE } from '../bootstrap/production-script';
 import { BOOTSTRAP_MOUNT_DIR, BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { sealStanza, vaultHelmSealValues } from '../bootstrap/seal';
 import { BOOTSTRAP_NAME, bootstrapMetadata, bootstrapPodSpec, DEFAULT_BOOTSTRAP_IMAGE } from './vault-bootstrap-common';
@@ -106,7 +106,7 @@ export class VaultProductionBootstrap extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: bootstrapMetadata(ctx, PRODUCTION_SCRIPT_CONFIG_MAP),
-      data: { [BOOTSTRAP_PLAN_FILE]: files.plan, [BOOTSTRAP_SCRIPT_FILE]: files.script },
+      data: { [BOOTSTRAP_TOKEN_POLICY_FILE]: files.tokenPolicy, [BOOTSTRAP_PLAN_FILE]: files.plan, [BOOTSTRAP_SCRIPT_FILE]: files.script },
     });
     const hook: Record<string, string> =
       this.trigger === 'sync-hook'

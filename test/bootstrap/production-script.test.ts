@@ -9,14 +9,29 @@ const project = exampleProjectModel();
 const files = productionBootstrapFiles(project, clusterNamed(project, 'prod'));
 const plan = JSON.parse(files.plan) as BootstrapPlan;
 
-/** The capabilities the runbook's bootstrap policy grants: exactly what the plan asks for. */
-function scopedCapabilities(except: { path: string; capability: Capability }[] = []): Record<string, Capability[]> {
+/** What the generated bootstrap policy (`bootstrap-policy.hcl`, written by the runbook) grants, read from its HCL. */
+function policyCapabilities(hcl: string): Record<string, Capability[]> {
   const out: Record<string, Capability[]> = {};
-  for (const req of plan.capabilities) {
-    out[req.path] = (req.capabilities as Capability[]).filter((c) => !except.some((e) => e.path === req.path && e.capability === c));
+  for (const m of hcl.matchAll(/^path "([^"]+)" \{\n {2}capabilities = \[([^\]]*)\]\n\}$/gm)) {
+    out[m[1]!] = [...m[2]!.matchAll(/"([a-z]+)"/g)].map((c) => c[1] as Capability);
   }
   return out;
 }
+
+/** A token with the generated bootstrap policy, less some capabilities. */
+function scopedCapabilities(except: { path: string; capability: Capability }[] = []): Record<string, Capability[]> {
+  const granted = policyCapabilities(files.tokenPolicy);
+  for (const e of except) granted[e.path] = granted[e.path]!.filter((c) => c !== e.capability);
+  return granted;
+}
+
+it('the generated bootstrap policy grants exactly the capabilities the script checks', () => {
+  const granted = policyCapabilities(files.tokenPolicy);
+  expect(Object.keys(granted)).toEqual(plan.capabilities.map((c) => c.path));
+  expect(granted['sys/auth/kubernetes']).toEqual(['read', 'create', 'update', 'sudo']);
+  expect(Object.keys(granted)).toContain('auth/kubernetes/role/external-secrets');
+  expect(files.tokenPolicy).not.toMatch(/"root"|"delete"|secret\/data/);
+});
 
 let vault: VaultStandIn;
 let paths: Record<string, string>;
