@@ -57,16 +57,12 @@ kube_setup() {
   if [ -r "$SERVICEACCOUNT_DIR/ca.crt" ]; then printf 'cacert = "%s"\\n' "$SERVICEACCOUNT_DIR/ca.crt" >> "$WORK/kube.curlrc"; fi
 }
 
-# kube_call METHOD PATH [BODY_FILE CONTENT_TYPE]: prints the HTTP status; the body is in $WORK/kresp.
+# kube_call METHOD PATH [BODY_FILE CONTENT_TYPE]: the response body is in $WORK/kresp.
 kube_call() {
-  : > "$WORK/kresp"
-  if [ $# -ge 4 ]; then
-    curl -sS -K "$WORK/kube.curlrc" --connect-timeout 5 --max-time 30 -o "$WORK/kresp" -w '%{http_code}' \\
-      -X "$1" -H "Content-Type: $4" --data-binary "@$3" "$KUBERNETES_API$2" 2> "$WORK/curl.err" || true
-  else
-    curl -sS -K "$WORK/kube.curlrc" --connect-timeout 5 --max-time 30 -o "$WORK/kresp" -w '%{http_code}' \\
-      -X "$1" "$KUBERNETES_API$2" 2> "$WORK/curl.err" || true
-  fi
+  kc_method=$1
+  kc_path=$2
+  shift 2
+  http_call "$WORK/kube.curlrc" "$KUBERNETES_API$kc_path" "$WORK/kresp" "$kc_method" "$@"
 }
 
 secret_api() { printf '/api/v1/namespaces/%s/secrets' "$NAMESPACE"; }
@@ -200,22 +196,10 @@ seed_fixtures() {
           data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}) + $new)} | tojson)]
       | .[]' "$WORK"/out/1*.json > "$WORK/fixture-bodies"
     : > "$WORK/generated"
-    rm -rf "$WORK/bodies"
-    mkdir "$WORK/bodies"
-    fx_n=0
-    : > "$WORK/requests"
-    while IFS= read -r fx_path <&3 && IFS= read -r fx_body <&3; do
-      fx_n=$((fx_n + 1))
-      printf '%s\n' "$fx_body" > "$WORK/bodies/$fx_n.json"
-      printf 'POST %s/data/%s %s\n' "$FX_KV" "$fx_path" "$WORK/bodies/$fx_n.json" >> "$WORK/requests"
-    done 3< "$WORK/fixture-bodies"
-    fx_body=''
+    # A 400 is a check-and-set conflict: the path changed while seeding; nothing was overwritten
+    # and the next run retries.
+    batch_write POST "$FX_KV/data/" "$WORK/fixture-bodies" "seed fixtures"
     rm -f "$WORK/fixture-bodies"
-    vault_batch "$WORK/requests"
-    rm -rf "$WORK/bodies"
-    # 400 is a check-and-set conflict: the path changed while seeding; nothing was overwritten and
-    # the next run retries.
-    batch_check "$WORK/requests" "seed fixtures" 200 204
     while IFS= read -r fx_line <&3; do changed "seeded $FX_KV/$fx_line"; done 3< "$WORK/fixture-log"
   fi
   log "$((FETCHED - fx_writes)) of $FETCHED fixture paths already complete"

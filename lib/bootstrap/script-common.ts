@@ -88,17 +88,21 @@ vault_use_token() { # FILE holding the token, or nothing before a token is known
   if [ -n "\${VAULT_CACERT:-}" ]; then printf 'cacert = "%s"\\n' "$VAULT_CACERT" >> "$WORK/vault.curlrc"; fi
 }
 
-# vault_call METHOD PATH [BODY_FILE]: prints the HTTP status (000 when Vault did not answer); the
-# response body is in $WORK/resp.
-vault_call() {
-  : > "$WORK/resp"
-  if [ $# -ge 3 ]; then
-    curl -sS -K "$WORK/vault.curlrc" --connect-timeout 5 --max-time 30 -o "$WORK/resp" -w '%{http_code}' \\
-      -X "$1" -H 'Content-Type: application/json' --data-binary "@$3" "$VAULT_ADDR/v1/$2" 2> "$WORK/curl.err" || true
+# http_call CURLRC URL OUT METHOD [BODY_FILE CONTENT_TYPE]: prints the HTTP status (000 when nothing
+# answered); the response body is in OUT.
+http_call() {
+  : > "$3"
+  if [ $# -ge 6 ]; then
+    curl -sS -K "$1" --connect-timeout 5 --max-time 30 -o "$3" -w '%{http_code}' \\
+      -X "$4" -H "Content-Type: $6" --data-binary "@$5" "$2" 2> "$WORK/curl.err" || true
   else
-    curl -sS -K "$WORK/vault.curlrc" --connect-timeout 5 --max-time 30 -o "$WORK/resp" -w '%{http_code}' \\
-      -X "$1" "$VAULT_ADDR/v1/$2" 2> "$WORK/curl.err" || true
+    curl -sS -K "$1" --connect-timeout 5 --max-time 30 -o "$3" -w '%{http_code}' -X "$4" "$2" 2> "$WORK/curl.err" || true
   fi
+}
+
+# vault_call METHOD PATH [BODY_FILE]: the response body is in $WORK/resp.
+vault_call() {
+  http_call "$WORK/vault.curlrc" "$VAULT_ADDR/v1/$2" "$WORK/resp" "$1" \${3:+"$3" application/json}
 }
 
 # Vault's error messages name paths and reasons, never values.
@@ -136,39 +140,36 @@ wait_for_vault() { # ACCEPTED_STATUSES (space separated)
 }
 `;
 
-const ENSURE_FUNCTIONS = `
+const ENSURE_FUNCTIONS = sh`
 plan() { jq -r "$1" "$BOOTSTRAP_CONFIG"; }
 
-ensure_kv_mount() {
-  em_mount=$(plan .kvMount)
-  em_status=$(vault_call GET "sys/mounts/$em_mount")
-  case "$em_status" in
+# ensure_enabled API MOUNT WANT KIND_JQ BODY_JQ LABEL: enables a secrets engine (API sys/mounts) or
+# auth method (sys/auth) at MOUNT unless present; refuses one of another kind (KIND_JQ != WANT).
+ensure_enabled() {
+  ee_status=$(vault_call GET "$1/$2")
+  case "$ee_status" in
     200)
-      em_kind=$(jq -r '"\\(.data.type // .type) v\\(.data.options.version // .options.version // "1")"' "$WORK/resp")
-      [ "$em_kind" = "kv v2" ] || die "mount $em_mount/ exists as $em_kind; secretops needs KV version 2 there"
-      log "KV v2 mount $em_mount/ is enabled" ;;
+      ee_kind=$(jq -r "$4" "$WORK/resp")
+      [ "$ee_kind" = "$3" ] || die "$2/ is enabled as $ee_kind; secretops needs $6 there"
+      log "$6 at $2/ is enabled" ;;
     400 | 404)
-      jq -n '{type: "kv", options: {version: "2"}, description: "secretops platform secrets"}' > "$WORK/body"
-      expect_status "enable KV v2 at $em_mount/" "$(vault_call POST "sys/mounts/$em_mount" "$WORK/body")" 200 204
-      changed "enabled KV v2 at $em_mount/" ;;
-    *) vault_fail "read mount $em_mount/" "$em_status" ;;
+      jq -n "$5" > "$WORK/body"
+      expect_status "enable $6 at $2/" "$(vault_call POST "$1/$2" "$WORK/body")" 200 204
+      changed "enabled $6 at $2/" ;;
+    *) vault_fail "read $1/$2" "$ee_status" ;;
   esac
+}
+
+ensure_kv_mount() {
+  ensure_enabled sys/mounts "$(plan .kvMount)" 'kv v2' \
+    '"\(.data.type // .type) v\(.data.options.version // .options.version // "1")"' \
+    '{type: "kv", options: {version: "2"}, description: "secretops platform secrets"}' 'KV v2'
 }
 
 ensure_kubernetes_auth() {
   ea_mount=$(plan .authMount)
-  ea_status=$(vault_call GET "sys/auth/$ea_mount")
-  case "$ea_status" in
-    200)
-      ea_type=$(jq -r '.data.type // .type' "$WORK/resp")
-      [ "$ea_type" = kubernetes ] || die "auth mount $ea_mount/ exists as $ea_type; secretops needs the kubernetes auth method there"
-      log "kubernetes auth at $ea_mount/ is enabled" ;;
-    400 | 404)
-      jq -n '{type: "kubernetes", description: "secretops: External Secrets Operator logins"}' > "$WORK/body"
-      expect_status "enable kubernetes auth at $ea_mount/" "$(vault_call POST "sys/auth/$ea_mount" "$WORK/body")" 200 204
-      changed "enabled kubernetes auth at $ea_mount/" ;;
-    *) vault_fail "read auth mount $ea_mount/" "$ea_status" ;;
-  esac
+  ensure_enabled sys/auth "$ea_mount" kubernetes '.data.type // .type' \
+    '{type: "kubernetes", description: "secretops: External Secrets Operator logins"}' 'kubernetes auth'
   ea_status=$(vault_call GET "auth/$ea_mount/config")
   case "$ea_status" in
     200 | 404) ;;
@@ -182,7 +183,6 @@ ensure_kubernetes_auth() {
   expect_status "configure auth/$ea_mount/config" "$(vault_call POST "auth/$ea_mount/config" "$WORK/body")" 200 204
   changed "configured kubernetes auth at $ea_mount/ (kubernetes_host $(plan .kubernetesHost))"
 }
-
 `;
 
 const BATCH_FUNCTIONS = sh`
@@ -253,6 +253,27 @@ fetch_all() {
 # shellcheck disable=SC2016 # a jq program, not shell
 HAVE_JQ='(reduce inputs as $x ({}; . + {(input_filename | split("/") | last): $x})) as $have'
 
+# batch_write METHOD PREFIX PAIRS WHAT: PAIRS holds line pairs (name, then its compact JSON body);
+# sends METHOD PREFIX<name> with that body for each, in one batch; fails naming what failed.
+batch_write() {
+  rm -rf "$WORK/bodies"
+  mkdir "$WORK/bodies"
+  bw_n=0
+  : > "$WORK/requests"
+  while IFS= read -r bw_name <&3 && IFS= read -r bw_body <&3; do
+    bw_n=$((bw_n + 1))
+    printf '%s\n' "$bw_body" > "$WORK/bodies/$bw_n.json"
+    printf '%s %s%s %s\n' "$1" "$2" "$bw_name" "$WORK/bodies/$bw_n.json" >> "$WORK/requests"
+  done 3< "$3"
+  bw_body=''
+  BATCH=0
+  if [ "$bw_n" -gt 0 ]; then
+    vault_batch "$WORK/requests"
+    rm -rf "$WORK/bodies"
+    batch_check "$WORK/requests" "$4" 200 204
+  fi
+}
+
 # sync_items SECTION WHAT PREFIX METHOD: plan[SECTION] is [{name, body}]; reads every object, then
 # writes only those whose fields differ from the body (arrays compared as sets). A second run writes
 # nothing.
@@ -266,21 +287,11 @@ sync_items() {
     | ($have["\(100001 + .key).json"].data // {}) as $cur
     | select(.value.body | to_entries | all(($cur[.key] | norm) == (.value | norm)) | not)
     | .value.name, (.value.body | tojson)' "$WORK"/out/1*.json > "$WORK/todo"
-  rm -rf "$WORK/bodies"
-  mkdir "$WORK/bodies"
-  si_n=0
-  : > "$WORK/requests"
-  while IFS= read -r si_name <&3 && IFS= read -r si_body <&3; do
-    si_n=$((si_n + 1))
-    printf '%s\n' "$si_body" > "$WORK/bodies/$si_n.json"
-    printf '%s %s%s %s\n' "$4" "$3" "$si_name" "$WORK/bodies/$si_n.json" >> "$WORK/requests"
-  done 3< "$WORK/todo"
-  if [ "$si_n" -gt 0 ]; then
-    vault_batch "$WORK/requests"
-    batch_check "$WORK/requests" "write $2" 200 204
-    while IFS= read -r si_name <&3 && IFS= read -r si_body <&3; do changed "wrote $2 $si_name"; done 3< "$WORK/todo"
+  batch_write "$4" "$3" "$WORK/todo" "write $2"
+  if [ "$BATCH" -gt 0 ]; then
+    while IFS= read -r si_name <&3 && IFS= read -r _ <&3; do changed "wrote $2 $si_name"; done 3< "$WORK/todo"
   fi
-  log "$((FETCHED - si_n)) of $FETCHED $2 objects already up to date"
+  log "$((FETCHED - BATCH)) of $FETCHED $2 objects already up to date"
 }
 `;
 

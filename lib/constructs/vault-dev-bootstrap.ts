@@ -1,28 +1,17 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Project } from '../catalog/load';
-import type { ClusterModel } from '../catalog/layout';
 import { devBootstrapFiles } from '../bootstrap/bundle';
 import { DEV_CREDENTIALS_SECRET } from '../bootstrap/dev-script';
-import { BOOTSTRAP_MOUNT_DIR, BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE, FIXTURES_MOUNT_DIR } from '../bootstrap/script-common';
-import { BOOTSTRAP_NAME, bootstrapMetadata, bootstrapPodSpec, DEFAULT_BOOTSTRAP_IMAGE } from './vault-bootstrap-common';
+import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE, FIXTURES_MOUNT_DIR } from '../bootstrap/script-common';
+import { BOOTSTRAP_NAME, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
 
-export interface VaultDevBootstrapProps {
-  /** The cluster the bootstrap runs in; it must have no production-tier environment. */
-  readonly cluster: ClusterModel;
-  /** The validated catalog, fixtures and resolver. */
-  readonly project: Project;
+export interface VaultDevBootstrapProps extends VaultBootstrapProps {
   /**
    * How often the CronJob runs. Each run is idempotent, so a short schedule heals a Vault that was
    * restarted (sealed) or wiped.
    * @default - `spec.vault.bootstrap.schedule`, else "*\/10 * * * *"
    */
   readonly schedule?: string;
-  /**
-   * An image with `sh`, `curl`, `jq` and `openssl`.
-   * @default - `spec.vault.bootstrap.image`, else "docker.io/nicolaka/netshoot:v0.14"
-   */
-  readonly image?: string;
   /**
    * Retries of one run before the Job fails.
    * @default 3
@@ -33,15 +22,9 @@ export interface VaultDevBootstrapProps {
    * @default 3
    */
   readonly historyLimit?: number;
-  /**
-   * The API server as Vault's kubernetes auth method reaches it.
-   * @default "https://kubernetes.default.svc:443"
-   */
-  readonly kubernetesHost?: string;
 }
 
 export const DEFAULT_DEV_SCHEDULE = '*/10 * * * *';
-export const DEV_SCRIPT_CONFIG_MAP = 'vault-bootstrap-script';
 export const DEV_FIXTURES_CONFIG_MAP = 'vault-bootstrap-fixtures';
 
 /**
@@ -71,11 +54,8 @@ export class VaultDevBootstrap extends Construct {
     const settings = project.catalog.spec.vault.bootstrap;
     this.schedule = props.schedule ?? settings?.schedule ?? DEFAULT_DEV_SCHEDULE;
     this.image = props.image ?? settings?.image ?? DEFAULT_BOOTSTRAP_IMAGE;
-    this.backoffLimit = props.backoffLimit ?? 3;
-    this.historyLimit = props.historyLimit ?? 3;
-    for (const [name, value] of [['backoffLimit', this.backoffLimit], ['historyLimit', this.historyLimit]] as const) {
-      if (!Number.isInteger(value) || value < 0 || value > 10) throw new Error(`VaultDevBootstrap: '${name}' (${value}) must be an integer from 0 to 10`);
-    }
+    this.backoffLimit = checkSmallCount('VaultDevBootstrap', 'backoffLimit', props.backoffLimit ?? 3);
+    this.historyLimit = checkSmallCount('VaultDevBootstrap', 'historyLimit', props.historyLimit ?? 3);
 
     const ctx = { project, cluster };
     const files = devBootstrapFiles(project, cluster, { kubernetesHost: props.kubernetesHost });
@@ -101,7 +81,7 @@ export class VaultDevBootstrap extends Construct {
     this.scriptConfigMap = new ApiObject(this, 'Script', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: bootstrapMetadata(ctx, DEV_SCRIPT_CONFIG_MAP),
+      metadata: bootstrapMetadata(ctx, BOOTSTRAP_SCRIPT_CONFIG_MAP),
       data: { [BOOTSTRAP_PLAN_FILE]: files.plan, [BOOTSTRAP_SCRIPT_FILE]: files.script },
     });
     this.fixturesConfigMap = new ApiObject(this, 'Fixtures', {
@@ -121,27 +101,13 @@ export class VaultDevBootstrap extends Construct {
         successfulJobsHistoryLimit: this.historyLimit,
         failedJobsHistoryLimit: this.historyLimit,
         jobTemplate: {
-          spec: {
-            backoffLimit: this.backoffLimit,
-            activeDeadlineSeconds: 900,
-            template: {
-              metadata: { labels: bootstrapMetadata(ctx, BOOTSTRAP_NAME).labels },
-              spec: bootstrapPodSpec({
-                image: this.image,
-                serviceAccountName: BOOTSTRAP_NAME,
-                automountServiceAccountToken: true,
-                env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
-                volumes: [
-                  { name: 'script', configMap: { name: DEV_SCRIPT_CONFIG_MAP } },
-                  { name: 'fixtures', configMap: { name: DEV_FIXTURES_CONFIG_MAP } },
-                ],
-                volumeMounts: [
-                  { name: 'script', mountPath: BOOTSTRAP_MOUNT_DIR },
-                  { name: 'fixtures', mountPath: FIXTURES_MOUNT_DIR },
-                ],
-              }),
-            },
-          },
+          spec: bootstrapJobSpec(ctx, this.backoffLimit, {
+            image: this.image,
+            automountServiceAccountToken: true,
+            env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+            volumes: [{ name: 'fixtures', configMap: { name: DEV_FIXTURES_CONFIG_MAP } }],
+            volumeMounts: [{ name: 'fixtures', mountPath: FIXTURES_MOUNT_DIR }],
+          }),
         },
       },
     });

@@ -1,13 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import type { Project } from '../catalog/load';
-import type { ClusterModel } from '../catalog/layout';
 import { productionBootstrapFiles, productionTokenSecret } from '../bootstrap/bundle';
 import { BOOTSTRAP_TOKEN_MOUNT_DIR, BOOTSTRAP_TOKEN_POLICY_FILE } from '../bootstrap/production-script';
-import { BOOTSTRAP_MOUNT_DIR, BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
+import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { sealStanza, vaultHelmSealValues } from '../bootstrap/seal';
-import { BOOTSTRAP_NAME, bootstrapMetadata, bootstrapPodSpec, DEFAULT_BOOTSTRAP_IMAGE } from './vault-bootstrap-common';
+import { BOOTSTRAP_NAME, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
 
 /** How Argo CD runs the Job. */
 export type ProductionBootstrapTrigger =
@@ -16,11 +14,7 @@ export type ProductionBootstrapTrigger =
   /** A plain Job in the bootstrap wave: runs once; delete it to run it again. */
   | 'sync-wave';
 
-export interface VaultProductionBootstrapProps {
-  /** The cluster; it hosts a production-tier environment. */
-  readonly cluster: ClusterModel;
-  /** The validated catalog, fixtures and resolver. */
-  readonly project: Project;
+export interface VaultProductionBootstrapProps extends VaultBootstrapProps {
   /**
    * Name of the existing Secret (in the Vault namespace, provisioned out of band) that holds the
    * short-lived, scoped bootstrap token.
@@ -33,11 +27,7 @@ export interface VaultProductionBootstrapProps {
    */
   readonly tokenSecretKey?: string;
   /**
-   * An image with `sh`, `curl`, `jq` and `openssl`.
-   * @default - `spec.vault.bootstrap.image`, else "docker.io/nicolaka/netshoot:v0.14"
-   */
-  readonly image?: string;
-  /**
+   * Whether Argo CD runs the Job as a Sync hook on every sync or once in the bootstrap wave.
    * @default "sync-hook"
    */
   readonly trigger?: ProductionBootstrapTrigger;
@@ -46,14 +36,8 @@ export interface VaultProductionBootstrapProps {
    * @default 2
    */
   readonly backoffLimit?: number;
-  /**
-   * The API server as Vault's kubernetes auth method reaches it.
-   * @default "https://kubernetes.default.svc:443"
-   */
-  readonly kubernetesHost?: string;
 }
 
-export const PRODUCTION_SCRIPT_CONFIG_MAP = 'vault-bootstrap-script';
 /** Helm values (`values.yaml`) and the bare stanza (`seal.hcl`) for the Vault server's KMS auto-unseal. */
 export const SEAL_CONFIG_MAP = 'vault-seal-config';
 
@@ -85,10 +69,7 @@ export class VaultProductionBootstrap extends Construct {
     this.tokenSecretKey = props.tokenSecretKey ?? token.key;
     this.image = props.image ?? settings?.image ?? DEFAULT_BOOTSTRAP_IMAGE;
     this.trigger = props.trigger ?? 'sync-hook';
-    this.backoffLimit = props.backoffLimit ?? 2;
-    if (!Number.isInteger(this.backoffLimit) || this.backoffLimit < 0 || this.backoffLimit > 10) {
-      throw new Error(`VaultProductionBootstrap: 'backoffLimit' (${this.backoffLimit}) must be an integer from 0 to 10`);
-    }
+    this.backoffLimit = checkSmallCount('VaultProductionBootstrap', 'backoffLimit', props.backoffLimit ?? 2);
 
     const ctx = { project, cluster };
     const files = productionBootstrapFiles(project, cluster, {
@@ -105,7 +86,7 @@ export class VaultProductionBootstrap extends Construct {
     new ApiObject(this, 'Script', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: bootstrapMetadata(ctx, PRODUCTION_SCRIPT_CONFIG_MAP),
+      metadata: bootstrapMetadata(ctx, BOOTSTRAP_SCRIPT_CONFIG_MAP),
       data: { [BOOTSTRAP_TOKEN_POLICY_FILE]: files.tokenPolicy, [BOOTSTRAP_PLAN_FILE]: files.plan, [BOOTSTRAP_SCRIPT_FILE]: files.script },
     });
     const hook: Record<string, string> =
@@ -116,30 +97,18 @@ export class VaultProductionBootstrap extends Construct {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: bootstrapMetadata(ctx, BOOTSTRAP_NAME, hook),
-      spec: {
-        backoffLimit: this.backoffLimit,
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels: bootstrapMetadata(ctx, BOOTSTRAP_NAME).labels },
-          spec: bootstrapPodSpec({
-            image: this.image,
-            serviceAccountName: BOOTSTRAP_NAME,
-            automountServiceAccountToken: false,
-            env: [{ name: 'BOOTSTRAP_TOKEN_FILE', value: `${BOOTSTRAP_TOKEN_MOUNT_DIR}/${this.tokenSecretKey}` }],
-            volumes: [
-              { name: 'script', configMap: { name: PRODUCTION_SCRIPT_CONFIG_MAP } },
-              {
-                name: 'bootstrap-token',
-                secret: { secretName: this.tokenSecretName, items: [{ key: this.tokenSecretKey, path: this.tokenSecretKey }], defaultMode: 0o440 },
-              },
-            ],
-            volumeMounts: [
-              { name: 'script', mountPath: BOOTSTRAP_MOUNT_DIR },
-              { name: 'bootstrap-token', mountPath: BOOTSTRAP_TOKEN_MOUNT_DIR },
-            ],
-          }),
-        },
-      },
+      spec: bootstrapJobSpec(ctx, this.backoffLimit, {
+        image: this.image,
+        automountServiceAccountToken: false,
+        env: [{ name: 'BOOTSTRAP_TOKEN_FILE', value: `${BOOTSTRAP_TOKEN_MOUNT_DIR}/${this.tokenSecretKey}` }],
+        volumes: [
+          {
+            name: 'bootstrap-token',
+            secret: { secretName: this.tokenSecretName, items: [{ key: this.tokenSecretKey, path: this.tokenSecretKey }], defaultMode: 0o440 },
+          },
+        ],
+        volumeMounts: [{ name: 'bootstrap-token', mountPath: BOOTSTRAP_TOKEN_MOUNT_DIR }],
+      }),
     });
 
     const seal = project.catalog.spec.vault.seal;
