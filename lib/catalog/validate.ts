@@ -5,6 +5,7 @@ import type { ServiceCatalog } from './types';
 import { isProductionTier } from './types';
 import { environmentInstances, serviceNamespace } from './layout';
 import { overrideKeyFor, TEMPLATE_PLACEHOLDERS } from '../resolver/overrides';
+import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from '../access-keys/ttl';
 
 /**
  * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and
@@ -177,6 +178,19 @@ export function checkCatalogSemantics(
       }
     }
   });
+
+  // Run-scoped access keys and their bypass paths.
+  const policy = ttlPolicy(spec.accessKeys);
+  if (policy.defaultMs > policy.maxMs) {
+    at(['spec', 'accessKeys', spec.accessKeys?.defaultTtl ? 'defaultTtl' : 'maxTtl'], `access-key defaultTtl (${spec.accessKeys?.defaultTtl ?? DEFAULT_TTL}) exceeds maxTtl (${spec.accessKeys?.maxTtl ?? DEFAULT_MAX_TTL})`, 'lower defaultTtl or raise maxTtl');
+  }
+  spec.services.forEach((svc, si) =>
+    (svc.ingress?.bypassPaths ?? []).forEach((path, pi) => {
+      if (path.split('/').some((seg) => seg.includes('*') && seg !== '*')) {
+        at(['spec', 'services', si, 'ingress', 'bypassPaths', pi], `bypass path "${path}" uses "*" inside a segment`, 'use "*" only as a whole path segment, e.g. /api/v1/runs/*/bypass');
+      }
+    }),
+  );
 
   return out;
 }
