@@ -3,6 +3,7 @@ import type { ClusterModel } from '../catalog/layout';
 import { DEFAULT_ESO_ROLE, DEFAULT_ESO_SERVICE_ACCOUNT } from '../catalog/layout';
 import type { FixtureKeySpec } from '../catalog/fixtures';
 import { isProductionTier } from '../catalog/types';
+import { Diagnostic, UserError } from '../errors';
 
 /**
  * What the bootstrap scripts configure in one cluster's Vault, as data. The scripts are fixed
@@ -75,6 +76,17 @@ export const DEFAULT_ROLE_TOKEN_TTL_SECONDS = 3600;
 /** Prefix of the per-environment, per-service policies and roles the bootstrap owns. */
 export const POLICY_PREFIX = 'secretops';
 
+/**
+ * Vault paths and names the scripts put into URLs and curl config files: plain segments only, so
+ * nothing needs quoting or encoding in the cluster.
+ */
+const SAFE_VAULT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+function unsafePath(value: string, where: Omit<Diagnostic, 'message'>, what: string): Diagnostic[] {
+  if (SAFE_VAULT_PATH.test(value)) return [];
+  return [{ ...where, message: `${what} "${value}" is not a plain Vault path the bootstrap can use`, hint: 'use letters, digits, ".", "_", "-" and "/" between segments' }];
+}
+
 export interface BootstrapPlanOptions {
   /** @default "https://kubernetes.default.svc:443" */
   readonly kubernetesHost?: string;
@@ -98,6 +110,13 @@ function vaultServices(project: Project) {
  */
 export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: BootstrapPlanOptions = {}): BootstrapPlan {
   const { vault } = project.catalog.spec;
+  const file = project.source.file;
+  const problems = [
+    ...unsafePath(vault.kvMount, { file, pointer: '/spec/vault/kvMount' }, 'kvMount'),
+    ...unsafePath(vault.authMount, { file, pointer: '/spec/vault/authMount' }, 'authMount'),
+    ...unsafePath(vault.role ?? DEFAULT_ESO_ROLE, { file, pointer: '/spec/vault/role' }, 'role'),
+  ];
+  if (problems.length > 0) throw new UserError(problems);
   const sa = vault.serviceAccount ?? DEFAULT_ESO_SERVICE_ACCOUNT;
   const roleBody = (policies: readonly string[]) => ({
     bound_service_account_names: [sa.name],
@@ -153,15 +172,18 @@ function readPolicy(kvMount: string, environment: string, service: string, paths
  */
 export function fixturePlan(project: Project, cluster: ClusterModel): FixturePlan {
   const byPath = new Map<string, Map<string, FixtureKeyPlan>>();
+  const problems: Diagnostic[] = [];
   for (const env of cluster.environments) {
     if (isProductionTier(env.tier)) continue;
     const inventory = project.fixtures.inventories.get(env.name);
     for (const e of inventory?.entries() ?? []) {
+      if (!byPath.has(e.path)) problems.push(...unsafePath(e.path, { file: e.file, pointer: e.pointer }, 'fixture path'));
       const keys = byPath.get(e.path) ?? new Map<string, FixtureKeyPlan>();
       byPath.set(e.path, keys);
       if (!keys.has(e.key)) keys.set(e.key, fixtureKey(e.key, e.spec));
     }
   }
+  if (problems.length > 0) throw new UserError(problems);
   const sorted = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
     paths: [...byPath.keys()].sort(sorted).map((path) => ({

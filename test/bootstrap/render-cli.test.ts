@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
@@ -34,6 +34,15 @@ describe('secretops bootstrap render', () => {
     expect(r.stderr).toContain('unknown cluster "staging"');
     expect(r.stderr).toContain('use one of: prod, nonprod');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(cwd, 'out'))).toBe(false);
+  });
+
+  it('refuses a fixture path the scripts could not put in a URL, naming the fixture entry', async () => {
+    const cwd = exampleProject();
+    appendFileSync(join(cwd, 'fixtures', 'dev.yaml'), '    dev/odd path:\n      EXTRA: { value: "1" }\n');
+    const r = await runSecretops(['bootstrap', 'render', '--cluster', 'nonprod', '--out', 'out'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('dev.yaml /spec/paths/dev~1odd path/EXTRA: fixture path "dev/odd path" is not a plain Vault path');
     expect(existsSync(join(cwd, 'out'))).toBe(false);
   });
 });
