@@ -145,4 +145,13 @@ describe('production bootstrap script', () => {
     neverInitOrUnseal();
     expect(vault.writes()).toEqual([]);
   });
+
+  it('refuses to take over a mount of another kind at the catalog KV path', async () => {
+    vault.state.mounts.set('secret', { type: 'kv', options: { version: '1' } });
+    const token = vault.addToken({ policies: ['secretops-bootstrap'], ttl: 600, capabilities: scopedCapabilities() });
+    const r = await run({ VAULT_TOKEN: token });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('secret/ is enabled as kv v1; secretops needs KV v2 there');
+    expect(vault.writes()).toEqual([]);
+  });
 });
