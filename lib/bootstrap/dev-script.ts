@@ -116,26 +116,8 @@ store_credentials() {
 }
 
 # --- Fixture values ------------------------------------------------------------------------------------
-# HMAC-SHA256(seed, "<path>#<key>") in hex; longer values append HMAC-SHA256(seed, "<path>#<key>#<n>")
-# for n = 2, 3...; cut to LENGTH. Same seed, same values, on any cluster. Sets VALUE.
-deterministic_value() { # PATH#KEY LENGTH
-  VALUE=''
-  dv_block=1
-  while [ "\${#VALUE}" -lt "$2" ]; do
-    if [ "$dv_block" -eq 1 ]; then dv_msg=$1; else dv_msg="$1#$dv_block"; fi
-    dv_hmac=$(printf '%s' "$dv_msg" | openssl dgst -sha256 -hmac "$SEED" -r)
-    VALUE="$VALUE\${dv_hmac%% *}"
-    dv_block=$((dv_block + 1))
-  done
-  dv_hmac=''
-  # shellcheck disable=SC2059 # the precision is the fixture's length, a number
-  VALUE=$(printf "%.$2s" "$VALUE")
-}
-
-random_value() { # LENGTH; sets VALUE
+random_value() { # LENGTH; sets VALUE to at least LENGTH hex characters (jq cuts it)
   VALUE=$(openssl rand -hex $((($1 + 1) / 2)))
-  # shellcheck disable=SC2059 # the precision is the fixture's length, a number
-  VALUE=$(printf "%.$1s" "$VALUE")
 }
 
 `;
@@ -162,7 +144,11 @@ seed_fixtures() {
       ($missing[] | "K\t\(.key)\t\(.generate // "value")\t\(.length // 0)")' "$WORK"/out/1*.json > "$WORK/fixture-todo"
   : > "$WORK/generated"
   : > "$WORK/fixture-log"
+  : > "$WORK/deterministic"
+  rm -rf "$WORK/msg"
+  mkdir "$WORK/msg"
   fx_writes=0
+  fx_msgs=0
   fx_path=''
   fx_index=''
   fx_added=''
@@ -176,22 +162,50 @@ seed_fixtures() {
         fx_writes=$((fx_writes + 1)) ;;
       K)
         case "$fx_b" in
-          deterministic) deterministic_value "$fx_path#$fx_a" "$fx_c" ;;
-          random) random_value "$fx_c" ;;
-          value) VALUE='' ;;
+          deterministic)
+            # One message per 64 hex characters: "<path>#<key>", then "<path>#<key>#2"...
+            fx_blocks=$(((fx_c + 63) / 64))
+            fx_block=1
+            while [ "$fx_block" -le "$fx_blocks" ]; do
+              fx_msgs=$((fx_msgs + 1))
+              if [ "$fx_block" -eq 1 ]; then fx_msg="$fx_path#$fx_a"; else fx_msg="$fx_path#$fx_a#$fx_block"; fi
+              printf '%s' "$fx_msg" > "$WORK/msg/$((100000 + fx_msgs))"
+              fx_block=$((fx_block + 1))
+            done
+            printf '%s\t%s\t%s\t%s\n' "$fx_index" "$fx_a" "$fx_c" "$fx_blocks" >> "$WORK/deterministic" ;;
+          random)
+            random_value "$fx_c"
+            printf '{"i":%s,"k":"%s","v":"%s","n":%s}\n' "$fx_index" "$fx_a" "$VALUE" "$fx_c" >> "$WORK/generated"
+            VALUE='' ;;
+          value) ;;
           *) die "fixture $FX_KV/$fx_path#$fx_a: unknown generator $fx_b" ;;
         esac
-        if [ "$fx_b" != value ]; then
-          printf '{"i":%s,"k":"%s","v":"%s"}\n' "$fx_index" "$fx_a" "$VALUE" >> "$WORK/generated"
-        fi
-        VALUE=''
         fx_added="$fx_added $fx_a ($fx_b)" ;;
     esac
   done 3< "$WORK/fixture-todo"
   if [ -n "$fx_path" ]; then printf '%s:%s\n' "$fx_path" "$fx_added" >> "$WORK/fixture-log"; fi
+  # Deterministic values: HMAC-SHA256(seed, message) in hex for every message, in one openssl run
+  # (one output line per message file, in order); a value is its blocks joined, cut to its length
+  # by jq below. Same seed, same values, on any cluster.
+  if [ "$fx_msgs" -gt 0 ]; then
+    openssl dgst -sha256 -hmac "$SEED" -r "$WORK"/msg/* > "$WORK/hmacs"
+    while IFS="$TAB" read -r fx_i fx_key fx_length fx_blocks <&3; do
+      VALUE=''
+      fx_block=0
+      while [ "$fx_block" -lt "$fx_blocks" ]; do
+        IFS=' ' read -r fx_hex _ <&4 || die "openssl computed fewer HMACs than fixtures need"
+        VALUE="$VALUE$fx_hex"
+        fx_block=$((fx_block + 1))
+      done
+      printf '{"i":%s,"k":"%s","v":"%s","n":%s}\n' "$fx_i" "$fx_key" "$VALUE" "$fx_length" >> "$WORK/generated"
+    done 3< "$WORK/deterministic" 4< "$WORK/hmacs"
+    VALUE=''
+    fx_hex=''
+    rm -rf "$WORK/msg" "$WORK/hmacs"
+  fi
   if [ "$fx_writes" -gt 0 ]; then
     jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" --slurpfile gen "$WORK/generated" "$HAVE_JQ | $FX_MISSING_JQ"'
-      | (.key as $i | [$gen[] | select(.i == $i) | {(.k): .v}] | add // {}) as $new
+      | (.key as $i | [$gen[] | select(.i == $i) | {(.k): .v[0:.n]}] | add // {}) as $new
       | [.value.path, ({options: {cas: ($cur.metadata.version // 0)},
           data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}) + $new)} | tojson)]
       | .[]' "$WORK"/out/1*.json > "$WORK/fixture-bodies"
