@@ -33,7 +33,9 @@ export function devBootstrapScript(opts: DevScriptOptions): string {
     shellDefault('CREDENTIALS_SECRET', DEV_CREDENTIALS_SECRET),
     shellDefault('FALLBACK_NAMESPACE', opts.namespace),
     `SERVICEACCOUNT_DIR="\${SERVICEACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
-KUBERNETES_API="\${KUBERNETES_API_URL:-https://\${KUBERNETES_SERVICE_HOST:-kubernetes.default.svc}:\${KUBERNETES_SERVICE_PORT:-443}}"
+KUBERNETES_HOST="\${KUBERNETES_SERVICE_HOST:-kubernetes.default.svc}"
+case "$KUBERNETES_HOST" in *:*) KUBERNETES_HOST="[$KUBERNETES_HOST]" ;; esac
+KUBERNETES_API="\${KUBERNETES_API_URL:-https://$KUBERNETES_HOST:\${KUBERNETES_SERVICE_PORT:-443}}"
 if [ -z "\${POD_NAMESPACE:-}" ] && [ -r "$SERVICEACCOUNT_DIR/namespace" ]; then POD_NAMESPACE=$(cat "$SERVICEACCOUNT_DIR/namespace"); fi
 NAMESPACE="\${POD_NAMESPACE:-$FALLBACK_NAMESPACE}"
 TAB=$(printf '\\t')

@@ -108,6 +108,7 @@ vault_call() {
 # Vault's error messages name paths and reasons, never values.
 vault_fail() { # WHAT STATUS
   vf_errors=$(jq -r '(.errors // []) | join("; ")' "$WORK/resp" 2> /dev/null || true)
+  if [ "$2" = 000 ]; then vf_errors=$(head -n 2 "$WORK/curl.err" 2> /dev/null || true); fi
   die "$1: Vault answered HTTP $2\${vf_errors:+ ($vf_errors)}"
 }
 
