@@ -19,6 +19,8 @@ export const BOOTSTRAP_SCRIPT_CONFIG_MAP = 'vault-bootstrap-script';
 /** The bootstrap stage of the Argo CD sync waves: after the foundation, before ExternalSecrets. */
 export const BOOTSTRAP_SYNC_WAVE = -20;
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** The Job and CronJob go one wave after their ServiceAccount, RBAC and ConfigMaps, still before the secrets wave. */
+export const BOOTSTRAP_RUN_SYNC_WAVE = BOOTSTRAP_SYNC_WAVE + 1;
 /** The user the container runs as (the image's own user may be root). */
 const RUN_AS = 65532;
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { devBootstrapFiles } from '../bootstrap/bundle';
 import { DEV_CREDENTIALS_SECRET } from '../bootstrap/dev-script';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE, FIXTURES_MOUNT_DIR } from '../bootstrap/script-common';
-import { BOOTSTRAP_NAME, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
+import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
 
 export interface VaultDevBootstrapProps extends VaultBootstrapProps {
   /**
@@ -93,7 +93,7 @@ export class VaultDevBootstrap extends Construct {
     this.cronJob = new ApiObject(this, 'CronJob', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: bootstrapMetadata(ctx, BOOTSTRAP_NAME),
+      metadata: bootstrapMetadata(ctx, BOOTSTRAP_NAME, { [SYNC_WAVE_ANNOTATION]: String(BOOTSTRAP_RUN_SYNC_WAVE) }),
       spec: {
         schedule: this.schedule,
         concurrencyPolicy: 'Forbid',

@@ -5,7 +5,7 @@ import { productionBootstrapFiles, productionTokenSecret } from '../bootstrap/bu
 import { BOOTSTRAP_TOKEN_MOUNT_DIR, BOOTSTRAP_TOKEN_POLICY_FILE } from '../bootstrap/production-script';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { sealStanza, vaultHelmSealValues } from '../bootstrap/seal';
-import { BOOTSTRAP_NAME, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
+import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
 
 /** How Argo CD runs the Job. */
 export type ProductionBootstrapTrigger =
@@ -93,6 +93,7 @@ export class VaultProductionBootstrap extends Construct {
       this.trigger === 'sync-hook'
         ? { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' }
         : {};
+    hook[SYNC_WAVE_ANNOTATION] = String(BOOTSTRAP_RUN_SYNC_WAVE);
     this.job = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',

@@ -172,8 +172,9 @@ describe('VaultProductionBootstrap', () => {
   const prod = synthCluster('prod');
   const job = find(prod, 'Job', 'vault-bootstrap')!;
 
-  it('is an Argo CD Sync hook in the bootstrap wave that mounts the scoped token Secret and no service account token', () => {
-    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation', 'argocd.argoproj.io/sync-wave': '-20' });
+  it('is an Argo CD Sync hook one wave after its ConfigMap that mounts the scoped token Secret and no service account token', () => {
+    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation', 'argocd.argoproj.io/sync-wave': '-19' });
+    expect(find(prod, 'ConfigMap', 'vault-bootstrap-script')!.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-20');
     const pod = (job.spec as any).template.spec;
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.volumes).toContainEqual({ name: 'bootstrap-token', secret: { secretName: 'vault-bootstrap-token', items: [{ key: 'token', path: 'token' }], defaultMode: 0o440 } });
