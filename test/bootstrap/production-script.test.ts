@@ -154,4 +154,13 @@ describe('production bootstrap script', () => {
     expect(r.stderr).toContain('secret/ is enabled as kv v1; secretops needs KV v2 there');
     expect(vault.writes()).toEqual([]);
   });
+
+  it('runs against a standby node (HTTP 429 from sys/health), which forwards to the active one', async () => {
+    vault.state.standby = true;
+    const token = vault.addToken({ policies: ['secretops-bootstrap'], ttl: 600, capabilities: scopedCapabilities() });
+    const r = await run({ VAULT_TOKEN: token });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    neverInitOrUnseal();
+  });
 });

@@ -193,6 +193,14 @@ describe('VaultProductionBootstrap', () => {
     expect(script).toContain("DEFAULT_TOKEN_SECRET='vault/vault-bootstrap-2026 (key vault-token)'");
   });
 
+  it('renders no seal ConfigMap when the catalog has no spec.vault.seal', () => {
+    const { seal: _seal, ...vault } = project.catalog.spec.vault;
+    const withoutSeal = { ...project, catalog: { ...project.catalog, spec: { ...project.catalog.spec, vault } } };
+    const ms = synthCluster('prod', withoutSeal);
+    expect(ms.some((m) => m.metadata.name === 'vault-seal-config')).toBe(false);
+    expect(ms.some((m) => m.kind === 'Job')).toBe(true);
+  });
+
   it('renders the KMS seal stanza and Helm values from spec.vault.seal', () => {
     const data = find(prod, 'ConfigMap', 'vault-seal-config')!.data as Record<string, string>;
     expect(data['seal.hcl']).toBe('seal "awskms" {\n  kms_key_id = "alias/ameide-vault-unseal"\n  region = "eu-central-1"\n}\n');
