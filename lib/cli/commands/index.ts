@@ -1,5 +1,6 @@
 import type { CommandModule } from '../command';
 import { accessKeyCommand } from './access-key';
+import { bootstrapCommand } from './bootstrap';
 import { fixturesCommand } from './fixtures';
 import { mcpCommand } from './mcp';
 import { resolveCommand } from './resolve';
@@ -8,4 +9,13 @@ import { syncCommand } from './sync';
 import { validateCommand } from './validate';
 
 /** Every command, in the order `--help` lists them. Explicit: no registration by side effect. */
-export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, fixturesCommand, smokeCommand, accessKeyCommand, syncCommand, mcpCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  validateCommand,
+  resolveCommand,
+  fixturesCommand,
+  bootstrapCommand,
+  syncCommand,
+  accessKeyCommand,
+  smokeCommand,
+  mcpCommand,
+];
