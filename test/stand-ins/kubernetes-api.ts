@@ -1,7 +1,7 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LocalHttpServer, readBody } from './local-server';
 
 /**
  * A local stand-in for the Kubernetes API server, for tests of clients that go through
@@ -66,8 +66,7 @@ function storeKey(group: string, resource: string, namespace: string | undefined
   return `${group}|${resource}|${namespace ?? ''}|${name}`;
 }
 
-export class KubernetesApiStandIn {
-  private server?: Server;
+export class KubernetesApiStandIn extends LocalHttpServer {
   private readonly objects = new Map<string, KubeObject>();
   private readonly faults: { fault: Fault; left: number }[] = [];
   private resourceVersion = 1000;
@@ -77,25 +76,12 @@ export class KubernetesApiStandIn {
   token?: string;
 
   constructor(opts: { token?: string } = {}) {
+    super();
     this.token = opts.token;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
   get url(): string {
-    const addr = this.server?.address() as AddressInfo | undefined;
-    if (!addr) throw new Error('stand-in not started');
-    return `http://127.0.0.1:${addr.port}`;
+    return this.origin;
   }
 
   /** Stores an object as if created through the API (resourceVersion and uid assigned). */
@@ -150,7 +136,7 @@ export class KubernetesApiStandIn {
     return obj;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const contentType = req.headers['content-type']?.split(';')[0]?.trim();
@@ -306,15 +292,6 @@ function parseLabelSelector(s: string | null): [string, string][] {
   return s.split(',').map((term) => {
     const [k, v] = term.split(/==?/);
     return [k!.trim(), (v ?? '').trim()];
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
   });
 }
 
