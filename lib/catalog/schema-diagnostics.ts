@@ -72,6 +72,7 @@ const KNOWN_PATTERNS: Record<string, string> = {
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': 'a DNS label: lower-case letters, digits and "-"',
   '^[A-Za-z_][A-Za-z0-9_.-]*$': 'an environment-variable-like key: letters, digits, "_", "." and "-"',
   '^([0-9]+(ms|s|m|h))+$': 'a duration such as 30s, 5m or 1h',
+  '^([a-z0-9-]|\\{(instance|environment|service)\\})+$': 'a namespace: lower-case letters, digits, "-" and the placeholders {instance}, {environment}, {service}',
 };
 
 function describePattern(pattern: string): string {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { RULES } from '../../policies';
 import type { Project } from '../catalog/load';
 import { ExitCode, isUserError, UserError } from '../errors';
-import { VERSION } from '../version';
+import { VERSION } from '../cli/version';
 import { loadScanConfig } from './config';
 import { scan } from './engine';
 import { formatResult, ScanFormat } from './format';

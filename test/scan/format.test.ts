@@ -43,7 +43,14 @@ const RESULT: ScanResult = {
     { kind: 'inline', rules: ['no-inline-secret'], reason: 'kind demo', file: 'demo/s.yaml', line: 6, column: 27, object: { apiVersion: 'v1', kind: 'Secret', name: 'demo' }, suppressed: 1 },
     { kind: 'allowlist', rules: ['parse-error'], reason: 'vendored chart', file: 'secretops.config.yaml', line: 4, column: 5, path: 'vendor/**', expires: '2027-01-31', suppressed: 0 },
   ],
-  rules: RULES.map((r) => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: r.meta.defaultSeverity })),
+  // Two rules of the policy, fixed here so the golden files do not change with every new rule.
+  rules: RULES.filter((r) => r.meta.id === 'parse-error' || r.meta.id === 'invalid-suppression').map((r) => ({
+    id: r.meta.id,
+    description: r.meta.description,
+    remediation: r.meta.remediation,
+    docs: r.meta.docs,
+    severity: r.meta.defaultSeverity,
+  })),
 };
 
 const EXT = { text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md' } as const;

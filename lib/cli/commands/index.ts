@@ -1,8 +1,23 @@
 import type { CommandModule } from '../command';
+import { accessKeyCommand } from './access-key';
+import { bootstrapCommand } from './bootstrap';
 import { fixturesCommand } from './fixtures';
+import { mcpCommand } from './mcp';
 import { scanCommand } from './scan';
 import { resolveCommand } from './resolve';
+import { smokeCommand } from './smoke';
+import { syncCommand } from './sync';
 import { validateCommand } from './validate';
 
 /** Every command, in the order `--help` lists them. Explicit: no registration by side effect. */
-export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, fixturesCommand, scanCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  validateCommand,
+  resolveCommand,
+  fixturesCommand,
+  bootstrapCommand,
+  syncCommand,
+  accessKeyCommand,
+  smokeCommand,
+  scanCommand,
+  mcpCommand,
+];
