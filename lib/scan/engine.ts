@@ -74,16 +74,25 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
   const plan = fastPath(enabled, config);
 
-  const contextFor = (rule: Rule): RuleContext => ({
-    isCredentialKey: config.isCredentialKey,
-    cwd,
-    options: config.options[rule.meta.id] ?? {},
-    today,
-    get project() {
-      if (!catalog.loaded && options.project) throw new CatalogWanted();
-      return catalog.project;
-    },
-  });
+  // One context per rule for the whole scan (not one per rule and file).
+  const contexts = new Map<string, RuleContext>();
+  const contextFor = (rule: Rule): RuleContext => {
+    let ctx = contexts.get(rule.meta.id);
+    if (!ctx) {
+      ctx = {
+        isCredentialKey: config.isCredentialKey,
+        cwd,
+        options: config.options[rule.meta.id] ?? {},
+        today,
+        get project() {
+          if (!catalog.loaded && options.project) throw new CatalogWanted();
+          return catalog.project;
+        },
+      };
+      contexts.set(rule.meta.id, ctx);
+    }
+    return ctx;
+  };
   const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
   const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
   const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
