@@ -1,0 +1,24 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { positionOf, YamlSource } from '../yaml-source';
+import type { ManifestDocument, RuleReport } from './types';
+
+/**
+ * A file the catalog loader read, as findings show it: relative to the scan's working directory,
+ * `/`-separated. The loader's relative paths are relative to the process, like every fs call.
+ */
+export function scanPath(cwd: string, file: string): string {
+  const abs = isAbsolute(file) ? file : resolve(file);
+  return relative(cwd, abs).split(sep).join('/');
+}
+
+/**
+ * Where to report about a node of a YAML file the rule read outside the scanned documents (a
+ * fixture file): on the scanned document of that file when it was scanned too (so inline
+ * suppressions apply), otherwise at the position the file's own source gives.
+ */
+export function locateInSource(docs: readonly ManifestDocument[], cwd: string, src: YamlSource, pointer: string): Pick<RuleReport, 'doc' | 'file' | 'pointer' | 'position'> {
+  const path = scanPath(cwd, src.file);
+  const doc = docs.find((d) => d.file.path === path);
+  if (doc) return { doc, pointer };
+  return { file: { path, text: src.text, kind: 'yaml' }, pointer, position: positionOf(src, pointer) ?? { line: 1, column: 1 } };
+}

@@ -1,0 +1,56 @@
+import { catalogIndex } from '../../lib/scan/catalog-index';
+import { externalSecretViews, storeViews } from '../../lib/scan/k8s/external-secrets';
+import { allObjects, displayName, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
+import type { Rule } from '../../lib/scan/types';
+
+/**
+ * An ExternalSecret whose store reference resolves to nothing never syncs: the workload waits for
+ * a Secret that does not come. Stores count when scanned (a SecretStore only in its own namespace)
+ * or declared in the catalog (`spec.vault.store`, rendered as a ClusterSecretStore).
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'unknown-secret-store',
+    description: 'An ExternalSecret references a SecretStore or ClusterSecretStore that is neither scanned nor declared in the catalog.',
+    remediation:
+      'Point secretStoreRef at the catalog store (kind ClusterSecretStore, the name in spec.vault.store) or at a SecretStore in the same namespace, or add the store manifest to the repository.',
+    defaultSeverity: 'error',
+    docs: 'policies/unknown-secret-store/README.md',
+    scope: 'project',
+  },
+  checkProject(docs, ctx, report) {
+    const objects = allObjects(docs);
+    const stores = storeViews(objects);
+    const catalogStore = ctx.project ? catalogIndex(ctx.project).storeName : undefined;
+    for (const es of externalSecretViews(objects)) {
+      const seen = new Set<string>();
+      for (const ref of es.stores) {
+        if (isTemplated(ref.name) || seen.has(`${ref.kind}/${ref.name}`)) continue;
+        seen.add(`${ref.kind}/${ref.name}`);
+        const known =
+          ref.kind === 'ClusterSecretStore'
+            ? ref.name === catalogStore || stores.some((s) => s.kind === 'ClusterSecretStore' && s.name === ref.name)
+            : stores.some((s) => s.kind === 'SecretStore' && s.name === ref.name && (es.anyNamespace || sameNamespace(s.namespace, es.object.namespace)));
+        if (known) continue;
+        const elsewhere = stores.find((s) => s.kind === 'SecretStore' && s.name === ref.name);
+        const hint = elsewhere
+          ? ref.kind === 'SecretStore'
+            ? `; a SecretStore of that name exists only in namespace "${elsewhere.namespace}"`
+            : '; a namespaced SecretStore of that name exists: set kind: SecretStore or use the cluster store'
+          : ref.kind === 'SecretStore' && catalogStore === ref.name
+            ? '; the catalog store is a ClusterSecretStore: set kind: ClusterSecretStore'
+            : catalogStore
+              ? `; the catalog store is ClusterSecretStore "${catalogStore}"`
+              : '';
+        report({
+          doc: es.object.doc,
+          pointer: ref.at,
+          object: refOf(es.object),
+          message: `${es.object.kind} "${displayName(es.object.name ?? '?', es.object.namespace)}" references ${ref.kind} "${ref.name}", which is neither scanned nor declared in the catalog${hint}`,
+        });
+      }
+    }
+  },
+};
+
+export default rule;

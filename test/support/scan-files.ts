@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { credentialKeyMatcher } from '../../lib/credential-like';
+import { loadProject } from '../../lib/catalog/load';
+import type { Project } from '../../lib/catalog/load';
+import { classifyFile, parseFile } from '../../lib/scan/parse';
+import { runRules } from '../../lib/scan/run-rules';
+import type { Finding, ManifestDocument, Rule, RuleContext, ScanFile } from '../../lib/scan/types';
+import { REPO_ROOT } from './tmp';
+
+/**
+ * Runs rules over several in-memory files at once, the way the engine hands cross-object rules
+ * everything scanned. A parse problem throws, so a broken case cannot pass as "no findings".
+ */
+export interface ScanFilesOptions {
+  readonly project?: Project;
+  readonly cwd?: string;
+  readonly roots?: readonly string[];
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Marks these paths as Helm chart values files. */
+  readonly helmValues?: readonly string[];
+}
+
+export async function scanFiles(rules: Rule | readonly Rule[], files: Readonly<Record<string, string>>, opts: ScanFilesOptions = {}): Promise<Finding[]> {
+  const scanFilesList: ScanFile[] = [];
+  const docs: ManifestDocument[] = [];
+  for (const [path, text] of Object.entries(files)) {
+    const kind = classifyFile(path, text) ?? 'text';
+    const file: ScanFile = { path, text, kind, ...(opts.helmValues?.includes(path) ? { helmValues: true } : {}) };
+    scanFilesList.push(file);
+    if (kind === 'helm-template' || kind === 'text') continue;
+    const parsed = parseFile(file);
+    if (parsed.problems.length > 0) throw new Error(`${path}:${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
+    docs.push(...parsed.docs);
+  }
+  const context: RuleContext = {
+    isCredentialKey: credentialKeyMatcher(),
+    cwd: opts.cwd ?? process.cwd(),
+    options: opts.options ?? {},
+    ...(opts.project ? { project: opts.project } : {}),
+    ...(opts.roots ? { roots: opts.roots } : {}),
+  };
+  return runRules({ rules: Array.isArray(rules) ? rules : [rules as Rule], files: scanFilesList, docs, context });
+}
+
+/** The `cases/ng.*.yaml` and `cases/ok.*.yaml` files of a policy folder, as `[name, text]`. */
+export function policyCases(policyDir: string): { ng: [string, string][]; ok: [string, string][] } {
+  const dir = join(policyDir, 'cases');
+  const names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const read = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => [`cases/${n}`, readFileSync(join(dir, n), 'utf8')] as [string, string]);
+  return { ng: read('ng.'), ok: read('ok.') };
+}
+
+/**
+ * One test per case file: every `ng` case yields at least one finding of the rule, every `ok` case
+ * none. `opts` is a function so a project loaded in `beforeAll` is seen.
+ */
+export function itChecksCases(rule: Rule, policyDir: string, opts: () => ScanFilesOptions = () => ({})): void {
+  const { ng, ok } = policyCases(policyDir);
+  for (const [name, text] of ng) {
+    it(`finds ${name}`, async () => {
+      const findings = await scanFiles(rule, { [name]: text }, opts());
+      expect(findings.filter((f) => f.ruleId === rule.meta.id).length, `${name} must yield a finding`).toBeGreaterThan(0);
+    });
+  }
+  for (const [name, text] of ok) {
+    it(`passes ${name}`, async () => {
+      const findings = await scanFiles(rule, { [name]: text }, opts());
+      expect(findings.map((f) => `${f.line}: ${f.message}`)).toEqual([]);
+    });
+  }
+}
+
+/** The example catalog and fixtures, loaded read-only from the repository. */
+export function loadExampleProject(): Project {
+  return loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
+}
+
+/** A small catalog with production, ai (2 slots) and dev, project/user secrets, a bypass path and a singleton. */
+export const MINI_PROJECT = join(REPO_ROOT, 'test', 'fixtures', 'mini-project');
+
+export function loadMiniProject(): Project {
+  return loadProject({ servicesFile: join(MINI_PROJECT, 'services.yaml') });
+}
