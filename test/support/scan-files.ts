@@ -58,6 +58,11 @@ export function policyCases(policyDir: string): { ng: [string, string][]; ok: [s
  */
 export function itChecksCases(rule: Rule, policyDir: string, opts: () => ScanFilesOptions = () => ({})): void {
   const { ng, ok } = policyCases(policyDir);
+  it('has cases the scanner parses as YAML (not Helm templates, which would pass vacuously)', () => {
+    expect(ng.length).toBeGreaterThan(0);
+    expect(ok.length).toBeGreaterThan(0);
+    for (const [name, text] of [...ng, ...ok]) expect(classifyFile(name, text), name).toBe('yaml');
+  });
   for (const [name, text] of ng) {
     it(`finds ${name}`, async () => {
       const findings = await scanFiles(rule, { [name]: text }, opts());
