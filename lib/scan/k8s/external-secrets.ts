@@ -32,6 +32,8 @@ export interface ExternalSecretView {
   readonly object: KubeObject;
   /** Pointer of the ExternalSecret spec (inside a ClusterExternalSecret: `externalSecretSpec`). */
   readonly at: string;
+  /** The ExternalSecret spec itself. */
+  readonly spec: Readonly<Record<string, unknown>>;
   readonly store?: StoreRef;
   readonly reads: readonly RemoteRead[];
   /** Every store referenced: the spec's and each entry's. */
@@ -104,6 +106,7 @@ export function externalSecretView(o: KubeObject): ExternalSecretView | undefine
   return {
     object: o,
     at,
+    spec: s,
     ...(store ? { store } : {}),
     reads,
     stores,

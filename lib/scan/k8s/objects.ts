@@ -108,3 +108,11 @@ export function isTemplated(s: string): boolean {
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
 }
+
+/** Calls `fn` for every string (keys excluded) under `v`, with its pointer; bounded depth. */
+export function walkStrings(v: unknown, at: string, fn: (s: string, at: string) => void, depth = 0): void {
+  if (depth > 64) return;
+  if (typeof v === 'string') fn(v, at);
+  else if (Array.isArray(v)) v.forEach((x, i) => walkStrings(x, ptr(at, i), fn, depth + 1));
+  else if (isJson(v)) for (const [k, x] of Object.entries(v)) walkStrings(x, ptr(at, k), fn, depth + 1);
+}
