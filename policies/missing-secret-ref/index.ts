@@ -3,6 +3,7 @@ import { serviceNamespace, environmentInstances } from '../../lib/catalog/layout
 import { catalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretViews } from '../../lib/scan/k8s/external-secrets';
 import { allObjects, asArray, dig, displayName, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../../lib/scan/k8s/objects';
+import { shownKey, shownName } from '../../lib/scan/k8s/shown';
 import { existingSecretRefs, SecretRef, secretRefs } from '../../lib/scan/k8s/workloads';
 import type { ManifestDocument, ObjectRef, Rule, RuleContext } from '../../lib/scan/types';
 
@@ -59,7 +60,7 @@ export const rule: Rule = {
             doc: c.doc,
             pointer: ref.at,
             ...(c.object ? { object: c.object } : {}),
-            message: `${c.who} references Secret "${ref.name}"${via}, which no ExternalSecret, Secret or catalog entry provides${c.namespace ? ` in namespace "${c.namespace}"` : ''}${elsewhere?.namespace ? `; one is provided in namespace "${elsewhere.namespace}"` : ''}`,
+            message: `${c.who} references Secret "${shownName(ref.name)}"${via}, which no ExternalSecret, Secret or catalog entry provides${c.namespace ? ` in namespace "${c.namespace}"` : ''}${elsewhere?.namespace ? `; one is provided in namespace "${elsewhere.namespace}"` : ''}`,
           });
           continue;
         }
@@ -71,7 +72,7 @@ export const rule: Rule = {
             doc: c.doc,
             pointer: k.at,
             ...(c.object ? { object: c.object } : {}),
-            message: `${c.who} reads key "${k.key}" of Secret "${ref.name}"${via}, which ${matches[0]!.what} does not expose (keys: ${[...known].sort().join(', ') || 'none'})`,
+            message: `${c.who} reads key "${shownKey(k.key)}" of Secret "${shownName(ref.name)}"${via}, which ${matches[0]!.what} does not expose (keys: ${[...known].sort().map(shownKey).join(', ') || 'none'})`,
           });
         }
       }

@@ -4,6 +4,7 @@ import { Annotations, Labels } from '../../lib/constructs/metadata';
 import { CatalogIndex, catalogIndex } from '../../lib/scan/catalog-index';
 import { ingressRoutes, isIngress, normalisePathPattern } from '../../lib/scan/k8s/ingress';
 import { displayName, KubeObject, objectsOf, ptr, refOf } from '../../lib/scan/k8s/objects';
+import { shownPath } from '../../lib/scan/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
 
 /**
@@ -67,7 +68,7 @@ export const rule: Rule = {
         }
         const allowed = new Set(declared.map(normalisePathPattern));
         if (!allowed.has(normalisePathPattern(route.path))) {
-          flag(route.at, `${what} for path "${route.path}", which is not one of service "${service.name}"'s declared ingress.bypassPaths (${declared.join(', ')})`);
+          flag(route.at, `${what} for path "${shownPath(route.path)}", which is not one of service "${service.name}"'s declared ingress.bypassPaths (${declared.join(', ')})`);
         }
       }
     }

@@ -1,6 +1,7 @@
 import { catalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretViews, storeViews } from '../../lib/scan/k8s/external-secrets';
 import { allObjects, displayName, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
+import { shownName } from '../../lib/scan/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
 
 /**
@@ -46,7 +47,7 @@ export const rule: Rule = {
           doc: es.object.doc,
           pointer: ref.at,
           object: refOf(es.object),
-          message: `${es.object.kind} "${displayName(es.object.name ?? '?', es.object.namespace)}" references ${ref.kind} "${ref.name}", which is neither scanned nor declared in the catalog${hint}`,
+          message: `${es.object.kind} "${displayName(es.object.name ?? '?', es.object.namespace)}" references ${ref.kind} "${shownName(ref.name)}", which is neither scanned nor declared in the catalog${hint}`,
         });
       }
     }
