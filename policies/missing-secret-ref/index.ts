@@ -35,7 +35,8 @@ export const rule: Rule = {
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
-    const providers = collectProviders(docs, objects, ctx);
+    const providers = new Map<string, Provider[]>();
+    for (const p of collectProviders(docs, objects, ctx)) providers.set(p.name, [...(providers.get(p.name) ?? []), p]);
     const provided = asArray(ctx.options.provided).filter((p): p is string => typeof p === 'string');
     const consumers: { doc: ManifestDocument; object?: ObjectRef; namespace?: string; who: string; refs: SecretRef[] }[] = [];
     for (const o of objects) {
@@ -52,10 +53,11 @@ export const rule: Rule = {
       for (const ref of c.refs) {
         if (ref.optional || isTemplated(ref.name)) continue;
         if (provided.some((p) => minimatch(ref.name, p) || (c.namespace !== undefined && minimatch(`${c.namespace}/${ref.name}`, p)))) continue;
-        const matches = providers.filter((p) => p.name === ref.name && (p.anyNamespace || sameNamespace(p.namespace, c.namespace)));
+        const named = providers.get(ref.name) ?? [];
+        const matches = named.filter((p) => p.anyNamespace || sameNamespace(p.namespace, c.namespace));
         const via = ref.consumer ? ` (${ref.via} ${ref.consumer})` : ` (${ref.via})`;
         if (matches.length === 0) {
-          const elsewhere = providers.find((p) => p.name === ref.name);
+          const elsewhere = named[0];
           report({
             doc: c.doc,
             pointer: ref.at,

@@ -1,5 +1,5 @@
 import { catalogIndex } from '../../lib/scan/catalog-index';
-import { externalSecretViews, storeViews } from '../../lib/scan/k8s/external-secrets';
+import { externalSecretViews, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
 import { allObjects, displayName, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
 import { shownName } from '../../lib/scan/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
@@ -21,19 +21,21 @@ export const rule: Rule = {
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
-    const stores = storeViews(objects);
+    const stores = new Map<string, StoreView[]>();
+    for (const s of storeViews(objects)) stores.set(`${s.kind}/${s.name}`, [...(stores.get(`${s.kind}/${s.name}`) ?? []), s]);
     const catalogStore = ctx.project ? catalogIndex(ctx.project).storeName : undefined;
     for (const es of externalSecretViews(objects)) {
       const seen = new Set<string>();
       for (const ref of es.stores) {
         if (isTemplated(ref.name) || seen.has(`${ref.kind}/${ref.name}`)) continue;
         seen.add(`${ref.kind}/${ref.name}`);
+        const named = stores.get(`${ref.kind}/${ref.name}`) ?? [];
         const known =
           ref.kind === 'ClusterSecretStore'
-            ? ref.name === catalogStore || stores.some((s) => s.kind === 'ClusterSecretStore' && s.name === ref.name)
-            : stores.some((s) => s.kind === 'SecretStore' && s.name === ref.name && (es.anyNamespace || sameNamespace(s.namespace, es.object.namespace)));
+            ? ref.name === catalogStore || named.length > 0
+            : named.some((s) => es.anyNamespace || sameNamespace(s.namespace, es.object.namespace));
         if (known) continue;
-        const elsewhere = stores.find((s) => s.kind === 'SecretStore' && s.name === ref.name);
+        const elsewhere = stores.get(`SecretStore/${ref.name}`)?.[0];
         const hint = elsewhere
           ? ref.kind === 'SecretStore'
             ? `; a SecretStore of that name exists only in namespace "${elsewhere.namespace}"`
