@@ -63,6 +63,7 @@ describe('dist-drift', () => {
     expect(calls[0]!.servicesFile).toBe(join(dir, 'services.yaml'));
     expect(calls[0]!.fixturesDir).toBe(join(dir, 'fixtures'));
     expect(calls[0]!.outdir.startsWith(dir)).toBe(false);
+    expect(calls[0]!.cwd).toBe(dir);
   });
 
   it('compares only the part of dist/ that was scanned, and nothing when dist/ was not', async () => {

@@ -39,7 +39,8 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       const fresh = mkdtempSync(join(tmpdir(), 'secretops-dist-drift-'));
       try {
         try {
-          await synthesize({ servicesFile, fixturesDir: project.fixtures.dir, outdir: fresh });
+          // Synth names the catalog relative to its working directory: the scan's, as in CI and hooks.
+          await synthesize({ servicesFile, fixturesDir: project.fixtures.dir, outdir: fresh, cwd: ctx.cwd });
         } catch (err) {
           if (!(err instanceof UserError)) throw err;
           report({

@@ -23,6 +23,9 @@ interface Provider {
   readonly keys?: ReadonlySet<string>;
 }
 
+/** The production bootstrap Job's scoped token Secret, unless `spec.vault.bootstrap.tokenSecretName` names another. */
+export const DEFAULT_BOOTSTRAP_TOKEN_SECRET = 'vault-bootstrap-token';
+
 export const rule: Rule = {
   meta: {
     id: 'missing-secret-ref',
@@ -131,6 +134,9 @@ function collectProviders(docs: readonly ManifestDocument[], objects: readonly K
     }
   }
   if (ctx.project) {
+    const { vault } = ctx.project.catalog.spec;
+    const tokenSecret = vault.bootstrap?.tokenSecretName ?? DEFAULT_BOOTSTRAP_TOKEN_SECRET;
+    out.push({ what: `bootstrap token Secret "${tokenSecret}" (provisioned out of band)`, name: tokenSecret, namespace: vault.namespace, anyNamespace: false });
     const idx = catalogIndex(ctx.project);
     const instances = ctx.project.catalog.spec.environments.flatMap(environmentInstances);
     for (const [name, entries] of idx.secretsByName) {

@@ -51,4 +51,12 @@ describe('missing-secret-ref', () => {
     const f = await scanFiles(rule, { 'd.yaml': deployment('orders', 'pg-app') }, { project, options: { provided: ['orders/pg-*'] } });
     expect(f).toEqual([]);
   });
+
+  it('the production bootstrap token Secret is provisioned out of band, in the Vault namespace', async () => {
+    expect(await scanFiles(rule, { 'j.yaml': deployment('vault', 'vault-bootstrap-token', 'token') }, { project })).toEqual([]);
+    expect(await scanFiles(rule, { 'j.yaml': deployment('dev', 'vault-bootstrap-token', 'token') }, { project })).toHaveLength(1);
+    const custom = { ...project, catalog: { ...project.catalog, spec: { ...project.catalog.spec, vault: { ...project.catalog.spec.vault, bootstrap: { tokenSecretName: 'scoped-token' } } } } };
+    expect(await scanFiles(rule, { 'j.yaml': deployment('vault', 'scoped-token', 'token') }, { project: custom })).toEqual([]);
+    expect(await scanFiles(rule, { 'j.yaml': deployment('vault', 'vault-bootstrap-token', 'token') }, { project: custom })).toHaveLength(1);
+  });
 });

@@ -91,8 +91,8 @@ function serviceByLabel(idx: CatalogIndex, o: KubeObject): ServiceSpec | undefin
 }
 
 /**
- * `{host}.{domain}`, or a per-instance host `{host}-{instance}.{domain}` /
- * `{host}.{instance}.{domain}` of one of the environment's instances.
+ * `{host}.{domain}`, or a per-instance host of one of the environment's instances:
+ * `{host}-{instance}.{domain}`, `{host}-slot-{n}.{domain}` or `{host}.{instance}.{domain}`.
  */
 function serviceForHost(idx: CatalogIndex, host: string): { service: ServiceSpec; environment: EnvironmentSpec } | undefined {
   const h = host.toLowerCase();
@@ -101,11 +101,13 @@ function serviceForHost(idx: CatalogIndex, host: string): { service: ServiceSpec
     if (!h.endsWith(`.${domain}`)) continue;
     const labels = h.slice(0, -domain.length - 1).split('.');
     const instances = environmentInstances(environment).map((i) => i.name);
+    // `ai-slot-2` also appears as `slot-2` once the domain already names the environment.
+    const suffixes = new Set(instances.flatMap((i) => [i, i.startsWith(`${environment.name}-`) ? i.slice(environment.name.length + 1) : i]));
     for (const service of idx.project.catalog.spec.services) {
       const prefix = service.ingress?.host.toLowerCase();
       if (!prefix) continue;
       const ok =
-        (labels.length === 1 && (labels[0] === prefix || instances.some((i) => labels[0] === `${prefix}-${i}`))) ||
+        (labels.length === 1 && (labels[0] === prefix || [...suffixes].some((x) => labels[0] === `${prefix}-${x}`))) ||
         (labels.length === 2 && labels[0] === prefix && instances.includes(labels[1]!));
       if (ok) return { service, environment };
     }
