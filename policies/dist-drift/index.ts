@@ -1,7 +1,10 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
+import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
 import { scanPath } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
@@ -10,7 +13,9 @@ import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
  * Argo CD deploys the committed `dist/`, not the catalog. When someone edits the catalog and forgets
  * to synthesize, or edits `dist/` by hand, the cluster runs something nobody reviewed as catalog
  * change. This rule synthesizes the catalog into a temporary folder and compares it with the
- * committed output file by file and byte by byte. It names files and line numbers, never contents.
+ * committed output file by file and byte by byte. Objects labelled as managed by secretops found
+ * elsewhere in the scan (a copy of generated output, a single staged file) are compared object by
+ * object. It names files, lines and fields, never contents.
  */
 export type Synthesize = (opts: SynthOptions) => void | Promise<void>;
 
@@ -33,8 +38,9 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       const distDir = typeof ctx.options.dist === 'string' ? resolve(ctx.cwd, ctx.options.dist) : join(dirname(servicesFile), DEFAULT_DIST_DIR);
       const distRel = scanPath(ctx.cwd, distDir);
       const scopes = comparedScopes(distRel, ctx, docs);
-      if (scopes.length === 0) return;
       const inScope = (rel: string) => scopes.some((s) => s === '' || rel === s || rel.startsWith(`${s}/`));
+      const generatedElsewhere = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY && !inScope(o.doc.file.path));
+      if (scopes.length === 0 && generatedElsewhere.length === 0) return;
 
       const fresh = mkdtempSync(join(tmpdir(), 'secretops-dist-drift-'));
       try {
@@ -50,6 +56,8 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
           });
           return;
         }
+        if (generatedElsewhere.length > 0) compareObjects(generatedElsewhere, freshObjects(fresh), distRel, report);
+        if (scopes.length === 0) return;
         const scanned = new Map(docs.map((d) => [d.file.path, d.file.text]));
         const expected = listFiles(fresh).filter((p) => inScope(`${distRel}/${p}`));
         const committed = listFiles(distDir).filter((p) => inScope(`${distRel}/${p}`));
@@ -109,6 +117,61 @@ function listFiles(dir: string): string[] {
   };
   walk(dir, '');
   return out;
+}
+
+/** Which object a generated object is: kind, name, namespace and the cluster synth wrote it for. */
+function identity(v: Record<string, unknown>): string {
+  const meta = isJson(v.metadata) ? v.metadata : {};
+  const annotations = isJson(meta.annotations) ? meta.annotations : {};
+  return [v.apiVersion, v.kind, meta.namespace ?? '', meta.name ?? '', annotations[Annotations.cluster] ?? ''].map(String).join('\u0000');
+}
+
+/** Every object a fresh synth wrote, by identity. */
+function freshObjects(dir: string): Map<string, Record<string, unknown>[]> {
+  const out = new Map<string, Record<string, unknown>[]>();
+  for (const p of listFiles(dir)) {
+    if (!/\.ya?ml$/.test(p)) continue;
+    for (const doc of parseAllDocuments(readFileSync(join(dir, p), 'utf8'))) {
+      const v: unknown = doc.toJS();
+      if (!isJson(v) || typeof v.kind !== 'string') continue;
+      out.set(identity(v), [...(out.get(identity(v)) ?? []), v]);
+    }
+  }
+  return out;
+}
+
+/** The first JSON pointer where two values differ, or undefined when they are equal. */
+export function firstDifference(a: unknown, b: unknown, at = ''): string | undefined {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = i < a.length && i < b.length ? firstDifference(a[i], b[i], ptr(at, i)) : ptr(at, i);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isJson(a) && isJson(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])]) {
+      const d = k in a && k in b ? firstDifference(a[k], b[k], ptr(at, k)) : ptr(at, k);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return Object.is(a, b) ? undefined : at;
+}
+
+function compareObjects(objects: readonly KubeObject[], fresh: Map<string, Record<string, unknown>[]>, distRel: string, report: (r: RuleReport) => void): void {
+  for (const o of objects) {
+    const who = `${o.kind} "${displayName(o.name ?? '?', o.namespace)}"`;
+    const candidates = fresh.get(identity(o.value)) ?? [];
+    if (candidates.length === 0) {
+      report({ doc: o.doc, pointer: ptr(o.at, 'metadata', 'name'), object: refOf(o), message: `${who} is labelled as generated by secretops, but a fresh synth of the catalog produces no such object (regenerate ${distRel}/ instead of copying it)` });
+      continue;
+    }
+    const diffs = candidates.map((c) => firstDifference(o.value, c));
+    if (diffs.some((d) => d === undefined)) continue;
+    const field = diffs[0]!;
+    report({ doc: o.doc, pointer: o.at + field, object: refOf(o), message: `${who} differs from the object a fresh synth of the catalog produces, first at ${field || 'the top'}` });
+  }
 }
 
 /** 1-based line of the first byte that differs. */
