@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Project } from '../catalog/load';
 import { positionOf, YamlSource } from '../yaml-source';
 import type { ManifestDocument, RuleReport } from './types';
 
@@ -21,4 +22,20 @@ export function locateInSource(docs: readonly ManifestDocument[], cwd: string, s
   const doc = docs.find((d) => d.file.path === path);
   if (doc) return { doc, pointer };
   return { file: { path, text: src.text, kind: 'yaml' }, pointer, position: positionOf(src, pointer) ?? { line: 1, column: 1 } };
+}
+
+/** A scanned path as given (`./dist/`, `dist\prod`) in one form: relative, `/`-separated, `''` for `.`. */
+export function normaliseRoot(raw: string): string {
+  return raw.replace(/\\/g, '/').replace(/^\.(\/|$)/, '').replace(/\/+$/, '');
+}
+
+/** True when one of the scanned paths contains `rel` (relative to the working directory). */
+export function rootsContain(roots: readonly string[], rel: string): boolean {
+  return roots.map(normaliseRoot).some((r) => r === '' || r === rel || rel.startsWith(`${r}/`));
+}
+
+/** The catalog's synthesized output (`dist/` beside `services.yaml`, or `override` from the working directory), as findings show it. */
+export function catalogDistDir(project: Project, cwd: string, override?: unknown): { abs: string; rel: string } {
+  const abs = typeof override === 'string' ? resolve(cwd, override) : join(dirname(resolve(project.source.file)), 'dist');
+  return { abs, rel: scanPath(cwd, abs) };
 }

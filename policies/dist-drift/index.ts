@@ -1,11 +1,11 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
 import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
-import { scanPath } from '../../lib/scan/locate';
+import { catalogDistDir, normaliseRoot, rootsContain, scanPath } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
 
@@ -18,8 +18,6 @@ import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
  * object. It names files, lines and fields, never contents.
  */
 export type Synthesize = (opts: SynthOptions) => void | Promise<void>;
-
-export const DEFAULT_DIST_DIR = 'dist';
 
 export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog): Rule {
   return {
@@ -35,8 +33,7 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       const project = ctx.project;
       if (!project) return;
       const servicesFile = resolve(project.source.file);
-      const distDir = typeof ctx.options.dist === 'string' ? resolve(ctx.cwd, ctx.options.dist) : join(dirname(servicesFile), DEFAULT_DIST_DIR);
-      const distRel = scanPath(ctx.cwd, distDir);
+      const { abs: distDir, rel: distRel } = catalogDistDir(project, ctx.cwd, ctx.options.dist);
       const scopes = comparedScopes(distRel, ctx, docs);
       const inScope = (rel: string) => scopes.some((s) => s === '' || rel === s || rel.startsWith(`${s}/`));
       const generatedElsewhere = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY && !inScope(o.doc.file.path));
@@ -95,9 +92,8 @@ export const rule = createDistDriftRule();
 export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots'>, docs: readonly ManifestDocument[]): string[] {
   const roots = ctx.roots ?? (docs.some((d) => d.file.path.startsWith(`${distRel}/`)) ? [distRel] : []);
   const out: string[] = [];
-  for (const raw of roots) {
-    const r = raw.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '');
-    if (r === '' || r === distRel || distRel.startsWith(`${r}/`)) out.push(distRel);
+  for (const r of roots.map(normaliseRoot)) {
+    if (rootsContain([r], distRel)) out.push(distRel);
     else if (r.startsWith(`${distRel}/`)) out.push(r);
   }
   return [...new Set(out)];

@@ -25,7 +25,7 @@ const es = (name: string, ns: string, reads: [string, string][], annotations = '
   ].join('\n') + '\n';
 
 describe('fixture-drift', () => {
-  itChecksCases(rule, __dirname, () => ({ project }));
+  itChecksCases(rule, __dirname);
 
   it('names the environment and Vault location of a read without a fixture', async () => {
     const f = await scanFiles(rule, { 'es.yaml': es('api', 'ai-slot-1', [['ai/api', 'DATABASE_URL'], ['ai/api', 'REDIS_URL']]) }, { project });
@@ -35,18 +35,33 @@ describe('fixture-drift', () => {
     expect(errors[0]!.message).toBe('ExternalSecret "ai-slot-1/api" reads kv/ai/api#REDIS_URL, which the fixtures of environment "ai" do not define');
   });
 
-  it('warns about a fixture nothing reads, at its line in the fixture file, only for scanned environments', async () => {
-    const f = await scanFiles(rule, { 'dev.yaml': es('api', 'dev', [['dev/api', 'DATABASE_URL']]) }, { project, cwd: MINI_PROJECT });
-    expect(f.map((x) => [x.severity, x.file, x.line, x.message])).toEqual([
+  it('warns about an unread key on a path a scanned ExternalSecret reads, at its line in the fixture file', async () => {
+    const f = await scanFiles(rule, { 'dev.yaml': es('web', 'dev', [['dev/api', 'DATABASE_URL']]) }, { project, cwd: MINI_PROJECT });
+    expect(f).toEqual([]);
+    const text = es('api', 'ai-slot-1', [['ai/api', 'DATABASE_URL']]) + '---\n' + es('web', 'dev', [['dev/web', 'OTHER']]);
+    const partial = await scanFiles(rule, { 'x.yaml': text }, { project, cwd: MINI_PROJECT });
+    expect(partial.map((x) => [x.severity, x.file, x.line, x.message])).toEqual([
+      ['warning', 'fixtures/dev.yaml', 10, 'fixture kv/dev/web#SESSION_SECRET is read by no scanned ExternalSecret of environment "dev"'],
+      ['error', 'x.yaml', 17, 'ExternalSecret "dev/web" reads kv/dev/web#OTHER, which the fixtures of environment "dev" do not define'],
+    ]);
+  });
+
+  it('warns about every unread entry of a scanned environment only when the scan covers dist/', async () => {
+    const files = { 'dist/nonprod/dev/api/es.yaml': es('api', 'dev', [['dev/api', 'DATABASE_URL']]) };
+    expect(await scanFiles(rule, files, { project, cwd: MINI_PROJECT, roots: ['dist/nonprod/dev/api'] })).toEqual([]);
+    expect(await scanFiles(rule, files, { project, cwd: MINI_PROJECT })).toEqual([]);
+    const whole = await scanFiles(rule, files, { project, cwd: MINI_PROJECT, roots: ['.'] });
+    expect(whole.map((x) => [x.severity, x.file, x.line, x.message])).toEqual([
       ['warning', 'fixtures/dev.yaml', 10, 'fixture kv/dev/web#SESSION_SECRET is read by no scanned ExternalSecret of environment "dev"'],
     ]);
   });
 
-  it('reports a shared fixture only when every non-production environment was scanned', async () => {
+  it('reports a shared fixture only when every non-production environment was scanned as a whole', async () => {
     const dev = es('api', 'dev', [['dev/api', 'DATABASE_URL'], ['dev/web', 'SESSION_SECRET'], ['shared/oauth2-proxy', 'GITHUB_OAUTH_CLIENT_ID']]);
     const ai = es('api', 'ai-slot-1', [['ai/api', 'DATABASE_URL'], ['ai/web', 'SESSION_SECRET']]);
-    expect(await scanFiles(rule, { 'dev.yaml': dev }, { project, cwd: MINI_PROJECT })).toEqual([]);
-    const both = await scanFiles(rule, { 'dev.yaml': dev, 'ai.yaml': ai }, { project, cwd: MINI_PROJECT });
+    expect(await scanFiles(rule, { 'dist/dev.yaml': dev }, { project, cwd: MINI_PROJECT, roots: ['dist'] })).toEqual([]);
+    expect(await scanFiles(rule, { 'dist/dev.yaml': dev, 'dist/ai.yaml': ai }, { project, cwd: MINI_PROJECT })).toEqual([]);
+    const both = await scanFiles(rule, { 'dist/dev.yaml': dev, 'dist/ai.yaml': ai }, { project, cwd: MINI_PROJECT, roots: ['dist'] });
     expect(both.map((x) => [x.severity, x.file, x.message])).toEqual([
       ['warning', 'fixtures/shared.yaml', 'fixture kv/shared/oauth2-proxy#GITHUB_OAUTH_CLIENT_ID_AI is read by no scanned ExternalSecret of any non-production environment'],
     ]);
@@ -54,10 +69,11 @@ describe('fixture-drift', () => {
 
   it('uses the scanned fixture document when the fixture file is part of the scan (so suppressions apply)', async () => {
     const fixtures = readFileSync(join(MINI_PROJECT, 'fixtures', 'dev.yaml'), 'utf8');
-    const f = await scanFiles(rule, { 'fixtures/dev.yaml': fixtures, 'dev.yaml': es('api', 'dev', [['dev/api', 'DATABASE_URL']]) }, { project, cwd: MINI_PROJECT });
+    const reads = es('api', 'dev', [['dev/api', 'DATABASE_URL']]);
+    const f = await scanFiles(rule, { 'fixtures/dev.yaml': fixtures, 'dist/dev.yaml': reads }, { project, cwd: MINI_PROJECT, roots: ['.'] });
     expect(f).toMatchObject([{ file: 'fixtures/dev.yaml', line: 10, pointer: '/spec/paths/dev~1web/SESSION_SECRET', severity: 'warning' }]);
     const suppressed = fixtures.replace('  name: dev\n', '  name: dev\n  annotations:\n    secretops.dev/ignore: "fixture-drift -- seeded for a manual test"\n');
-    expect(await scanFiles(rule, { 'fixtures/dev.yaml': suppressed, 'dev.yaml': es('api', 'dev', [['dev/api', 'DATABASE_URL']]) }, { project, cwd: MINI_PROJECT })).toEqual([]);
+    expect(await scanFiles(rule, { 'fixtures/dev.yaml': suppressed, 'dist/dev.yaml': reads }, { project, cwd: MINI_PROJECT, roots: ['.'] })).toEqual([]);
   });
 
   it('reports a production inventory entry that holds a value, in the fixture file', async () => {

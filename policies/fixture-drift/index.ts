@@ -5,8 +5,8 @@ import { isProductionTier } from '../../lib/catalog/types';
 import { CatalogIndex, catalogIndex } from '../../lib/scan/catalog-index';
 import { ExternalSecretView, externalSecretViews, RemoteRead, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
 import { allObjects, displayName, isJson, isTemplated, ptr, refOf } from '../../lib/scan/k8s/objects';
-import { locateInSource } from '../../lib/scan/locate';
-import type { ManifestDocument, Rule, RuleReport } from '../../lib/scan/types';
+import { catalogDistDir, locateInSource, rootsContain } from '../../lib/scan/locate';
+import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 
 /**
  * Fixtures are what the dev/CI bootstrap seeds into Vault. When an ExternalSecret of a
@@ -51,7 +51,7 @@ export const rule: Rule = {
         });
       }
     }
-    reportOrphans(docs, idx, usage, ctx.cwd, report);
+    reportOrphans(docs, idx, usage, coversGeneratedOutput(ctx), ctx.cwd, report);
   },
 };
 
@@ -61,9 +61,15 @@ class FixtureUsage {
   readonly scanned = new Set<string>();
   private readonly read = new Set<string>();
   private readonly wholePaths = new Set<string>();
+  /** Paths some scanned ExternalSecret of the environment reads (at least one key of). */
+  private readonly touched = new Set<string>();
   mark(env: string, path: string, property: string | undefined): void {
+    this.touched.add(`${env}\u0000${path}`);
     if (property === undefined) this.wholePaths.add(`${env}\u0000${path}`);
     else this.read.add(`${env}\u0000${path}\u0000${property}`);
+  }
+  isTouched(env: string, path: string): boolean {
+    return this.touched.has(`${env}\u0000${path}`);
   }
   isRead(env: string, path: string, key: string): boolean {
     return this.wholePaths.has(`${env}\u0000${path}`) || this.read.has(`${env}\u0000${path}\u0000${key}`);
@@ -82,6 +88,15 @@ function nonProductionPlacement(idx: CatalogIndex, es: ExternalSecretView): Envi
   return [...environments];
 }
 
+/**
+ * True when the scan covers all of the catalog's generated output: a working-tree scan whose paths
+ * include the `dist/` folder beside the catalog. A staged scan or a scan of a few files does not.
+ */
+function coversGeneratedOutput(ctx: RuleContext): boolean {
+  if (!ctx.project || !ctx.roots || ctx.staged) return false;
+  return rootsContain(ctx.roots, catalogDistDir(ctx.project, ctx.cwd).rel);
+}
+
 /** Reads that go to the catalog's Vault: its ClusterSecretStore, or a scanned Vault store. */
 function readsCatalogVault(idx: CatalogIndex, stores: readonly StoreView[], read: RemoteRead): boolean {
   const ref = read.store;
@@ -91,18 +106,24 @@ function readsCatalogVault(idx: CatalogIndex, stores: readonly StoreView[], read
 }
 
 /**
- * Entries of environments whose ExternalSecrets were scanned and that none of them reads. A shared
- * entry serves every non-production environment, so it is reported only when all were scanned.
+ * Entries nobody reads, reported only where the scan saw enough not to flood a partial scan:
+ * - on a path that a scanned ExternalSecret of the environment reads (its neighbours are read, this
+ *   key is not), always;
+ * - anywhere in an environment, when the scan covered the whole generated output (`wholeScan`) and
+ *   found ExternalSecrets of that environment;
+ * - shared entries serve every non-production environment: only in a whole scan that found
+ *   ExternalSecrets of all of them.
  */
-function reportOrphans(docs: readonly ManifestDocument[], idx: CatalogIndex, usage: FixtureUsage, cwd: string, report: (r: RuleReport) => void): void {
+function reportOrphans(docs: readonly ManifestDocument[], idx: CatalogIndex, usage: FixtureUsage, wholeScan: boolean, cwd: string, report: (r: RuleReport) => void): void {
   const nonProduction = idx.project.catalog.spec.environments.filter((e) => !isProductionTier(e.tier));
-  const allScanned = nonProduction.length > 0 && nonProduction.every((e) => usage.scanned.has(e.name));
+  const allScanned = wholeScan && nonProduction.length > 0 && nonProduction.every((e) => usage.scanned.has(e.name));
   const reported = new Set<string>();
   for (const env of nonProduction) {
     const inv = idx.project.fixtures.inventories.get(env.name);
     if (!inv) continue;
     for (const entry of inv.entries()) {
-      if (entry.shared ? !allScanned : !usage.scanned.has(env.name)) continue;
+      const inScope = entry.shared ? allScanned : usage.isTouched(env.name, entry.path) || (wholeScan && usage.scanned.has(env.name));
+      if (!inScope) continue;
       const readers = entry.shared ? nonProduction.map((e) => e.name) : [env.name];
       if (readers.some((e) => usage.isRead(e, entry.path, entry.key))) continue;
       const id = `${entry.file}\u0000${entry.pointer}`;

@@ -15,7 +15,7 @@ const bypass = (ns: string, host: string, paths: string[], annotations = '') =>
     .join('\n')}\n`;
 
 describe('no-undeclared-bypass-route', () => {
-  itChecksCases(rule, __dirname, () => ({ project }));
+  itChecksCases(rule, __dirname);
 
   it('compares path patterns in one form', () => {
     const declared = normalisePathPattern('/api/v1/runs/*/bypass');

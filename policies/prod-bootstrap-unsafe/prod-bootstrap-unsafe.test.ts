@@ -17,7 +17,7 @@ const configMap = (script: string, annotations = '') =>
     .join('\n')}\n`;
 
 describe('prod-bootstrap-unsafe', () => {
-  itChecksCases(rule, __dirname, () => ({ project }));
+  itChecksCases(rule, __dirname);
 
   it('places objects on the production cluster by their dist/<cluster>/ path', async () => {
     const cm = configMap('vault operator unseal "$KEY"');

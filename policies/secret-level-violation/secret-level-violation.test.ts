@@ -9,13 +9,25 @@ beforeAll(() => {
 });
 
 describe('secret-level-violation', () => {
-  itChecksCases(rule, __dirname, () => ({ project }));
+  itChecksCases(rule, __dirname);
 
   it('says where the secret belongs instead', async () => {
     const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: personal-access, namespace: dev}\ntype: Opaque\n';
     const f = await scanFiles(rule, { 's.yaml': secret }, { project });
     expect(f.map((x) => [x.line, x.message])).toEqual([
       [3, 'Secret "dev/personal-access" renders the user-level catalog secret "personal-access"; user-level secrets stay with their user and are never rendered'],
+    ]);
+  });
+
+  it('knows catalog project- and user-level secrets by name: rendered, or referenced by a workload', async () => {
+    const es =
+      'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: deploy, namespace: dev}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: mini-vault}\n  target:\n    name: ci-deploy-token\n';
+    const job =
+      'apiVersion: batch/v1\nkind: Job\nmetadata: {name: release, namespace: dev}\nspec:\n  template:\n    spec:\n      containers:\n        - name: release\n          envFrom:\n            - secretRef: {name: personal-access}\n';
+    const f = await scanFiles(rule, { 'es.yaml': es, 'job.yaml': job }, { project });
+    expect(f.map((x) => [x.file, x.line, x.message])).toEqual([
+      ['es.yaml', 7, 'ExternalSecret "dev/deploy" renders the project-level catalog secret "ci-deploy-token"; project-level secrets live in GitHub (Actions and environment secrets), never in a cluster'],
+      ['job.yaml', 10, 'Job "dev/release" references the user-level catalog secret "personal-access"; user-level secrets stay with their user and are never rendered'],
     ]);
   });
 

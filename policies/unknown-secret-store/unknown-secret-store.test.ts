@@ -9,7 +9,7 @@ beforeAll(() => {
 });
 
 describe('unknown-secret-store', () => {
-  itChecksCases(rule, __dirname, () => ({ project }));
+  itChecksCases(rule, __dirname);
 
   const es = (store: string, kind?: string, ns = 'dev') =>
     `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x, namespace: ${ns}}\nspec:\n  secretStoreRef: {name: ${store}${kind ? `, kind: ${kind}` : ''}}\n  target: {name: x}\n`;

@@ -54,27 +54,37 @@ export function policyCases(policyDir: string): { ng: [string, string][]; ok: [s
 
 /**
  * One test per case file: every `ng` case yields at least one finding of the rule, every `ok` case
- * none. `opts` is a function so a project loaded in `beforeAll` is seen.
+ * none. Cases run as the shared case runner runs them: as `policies/<rule>/cases/<name>`, from the
+ * repository root, with the example catalog.
  */
-export function itChecksCases(rule: Rule, policyDir: string, opts: () => ScanFilesOptions = () => ({})): void {
+export function itChecksCases(rule: Rule, policyDir: string): void {
   const { ng, ok } = policyCases(policyDir);
   it('has cases the scanner parses as YAML (not Helm templates, which would pass vacuously)', () => {
     expect(ng.length).toBeGreaterThan(0);
     expect(ok.length).toBeGreaterThan(0);
     for (const [name, text] of [...ng, ...ok]) expect(classifyFile(name, text), name).toBe('yaml');
   });
+  const run = (name: string, text: string) =>
+    scanFiles(rule, { [`policies/${rule.meta.id}/${name}`]: text }, { project: exampleProject(), cwd: REPO_ROOT });
   for (const [name, text] of ng) {
     it(`finds ${name}`, async () => {
-      const findings = await scanFiles(rule, { [name]: text }, opts());
+      const findings = await run(name, text);
       expect(findings.filter((f) => f.ruleId === rule.meta.id).length, `${name} must yield a finding`).toBeGreaterThan(0);
     });
   }
   for (const [name, text] of ok) {
     it(`passes ${name}`, async () => {
-      const findings = await scanFiles(rule, { [name]: text }, opts());
-      expect(findings.map((f) => `${f.line}: ${f.message}`)).toEqual([]);
+      expect((await run(name, text)).map((f) => `${f.line}: ${f.message}`)).toEqual([]);
     });
   }
+}
+
+let example: Project | undefined;
+
+/** The example catalog, loaded once per test file. */
+export function exampleProject(): Project {
+  example ??= loadExampleProject();
+  return example;
 }
 
 /** The example catalog and fixtures, loaded read-only from the repository. */
