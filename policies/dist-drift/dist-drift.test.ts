@@ -107,10 +107,12 @@ describe('dist-drift', () => {
   });
 
   it('compares the scanned (staged) text rather than the working tree when it has it', async () => {
-    const { dir, project } = projectWithDist({ [FILE]: fresh });
-    const rule = createDistDriftRule(fakeSynth({ [FILE]: fresh }));
-    const staged = await scanFiles(rule, { [`dist/${FILE}`]: fresh.replace('DATABASE_URL }', 'DATABASE_URI }') }, { project, cwd: dir, roots: ['dist'] });
-    expect(staged.map((x) => x.line)).toEqual([14]);
+    // Generated objects carry the managed-by label, so the engine hands their documents over.
+    const labelled = fresh.replace('  namespace: dev\n', '  namespace: dev\n  labels: {app.kubernetes.io/managed-by: secretops}\n');
+    const { dir, project } = projectWithDist({ [FILE]: labelled });
+    const rule = createDistDriftRule(fakeSynth({ [FILE]: labelled }));
+    const staged = await scanFiles(rule, { [`dist/${FILE}`]: labelled.replace('DATABASE_URL }', 'DATABASE_URI }') }, { project, cwd: dir, roots: ['dist'] });
+    expect(staged.map((x) => x.line)).toEqual([15]);
   });
 
   it('never prints file contents', async () => {

@@ -28,6 +28,8 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       defaultSeverity: 'error',
       docs: 'policies/dist-drift/README.md',
       scope: 'project',
+      // Generated objects carry the managed-by label; dist/ itself is compared on disk.
+      interest: /app\.kubernetes\.io\/managed-by/,
     },
     async checkProject(docs, ctx, report) {
       const project = ctx.project;

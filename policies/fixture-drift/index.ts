@@ -23,6 +23,7 @@ export const rule: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/fixture-drift/README.md',
     scope: 'project',
+    interest: /ExternalSecret|SecretStore|Vault(Inventory|Fixtures)/,
   },
   checkProject(docs, ctx, report) {
     reportProductionValues(docs, ctx.project ? catalogIndex(ctx.project) : undefined, ctx.cwd, report);

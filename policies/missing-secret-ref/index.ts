@@ -35,6 +35,8 @@ export const rule: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/missing-secret-ref/README.md',
     scope: 'project',
+    // Workloads name Secrets through these fields; providers are Secrets, ExternalSecrets, certificates and generators.
+    interest: /\bsecret|Secret\b|ExternalSecret|existingSecret|Certificate/,
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);

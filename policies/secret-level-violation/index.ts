@@ -27,6 +27,7 @@ export const rule: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/secret-level-violation/README.md',
     scope: 'document',
+    interest: /secretops\.dev\/level|Secret|secretKeyRef|secretRef|secretName/,
   },
   checkDocument(doc, ctx, report) {
     const idx = ctx.project ? catalogIndex(ctx.project) : undefined;

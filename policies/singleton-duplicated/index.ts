@@ -18,6 +18,7 @@ export const rule: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/singleton-duplicated/README.md',
     scope: 'project',
+    interest: /app\.kubernetes\.io\/name/,
   },
   checkProject(docs, ctx, report) {
     if (!ctx.project) return;

@@ -18,6 +18,7 @@ export const rule: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/unknown-secret-store/README.md',
     scope: 'project',
+    interest: /ExternalSecret|SecretStore/,
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);

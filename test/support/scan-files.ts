@@ -20,6 +20,11 @@ export interface ScanFilesOptions {
   readonly options?: Readonly<Record<string, unknown>>;
   /** Marks these paths as Helm chart values files. */
   readonly helmValues?: readonly string[];
+  /**
+   * Hand rules only the documents some rule's `interest` matches, as the engine's fast path does.
+   * @default true
+   */
+  readonly fastPath?: boolean;
 }
 
 export async function scanFiles(rules: Rule | readonly Rule[], files: Readonly<Record<string, string>>, opts: ScanFilesOptions = {}): Promise<Finding[]> {
@@ -41,7 +46,10 @@ export async function scanFiles(rules: Rule | readonly Rule[], files: Readonly<R
     ...(opts.project ? { project: opts.project } : {}),
     ...(opts.roots ? { roots: opts.roots } : {}),
   };
-  return runRules({ rules: Array.isArray(rules) ? rules : [rules as Rule], files: scanFilesList, docs, context });
+  const list: readonly Rule[] = Array.isArray(rules) ? rules : [rules as Rule];
+  const interests = list.map((r) => r.meta.interest);
+  const wanted = opts.fastPath === false || interests.some((i) => i === undefined) ? docs : docs.filter((d) => interests.some((i) => i!.test(d.text)));
+  return runRules({ rules: list, files: scanFilesList, docs: wanted, context });
 }
 
 /** The `cases/ng.*.yaml` and `cases/ok.*.yaml` files of a policy folder, as `[name, text]`. */
