@@ -84,7 +84,7 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
   };
 }
 
-export const rule = createDistDriftRule();
+export const distDrift = createDistDriftRule();
 
 /**
  * Which parts of dist/ the scan covers, relative to the working directory (`''` for everything):
@@ -183,4 +183,4 @@ function firstDifferentLine(a: Buffer, b: Buffer): number {
   return line;
 }
 
-export default rule;
+export default distDrift;

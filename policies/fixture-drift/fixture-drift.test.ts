@@ -5,7 +5,7 @@ import { loadProject, validateProject } from '../../lib/catalog/load';
 import type { Project } from '../../lib/catalog/load';
 import { itChecksCases, loadMiniProject, MINI_PROJECT, scanFiles } from '../../test/support/scan-files';
 import { tempDir } from '../../test/support/tmp';
-import { rule } from './index';
+import { fixtureDrift as rule } from './index';
 
 let project: Project;
 beforeAll(() => {

@@ -14,7 +14,7 @@ import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/
  * cluster; when a fixture entry is read by nothing, it is dead weight that hides real drift; and a
  * production inventory entry with a value would put a production secret in Git.
  */
-export const rule: Rule = {
+export const fixtureDrift: Rule = {
   meta: {
     id: 'fixture-drift',
     description: 'ExternalSecrets and Vault fixtures disagree: a read key has no fixture, a fixture is read by nothing, or a production inventory holds a value.',
@@ -178,4 +178,4 @@ function reportProductionValues(docs: readonly ManifestDocument[], idx: CatalogI
   }
 }
 
-export default rule;
+export default fixtureDrift;

@@ -26,7 +26,7 @@ interface Provider {
 /** The production bootstrap Job's scoped token Secret, unless `spec.vault.bootstrap.tokenSecretName` names another. */
 export const DEFAULT_BOOTSTRAP_TOKEN_SECRET = 'vault-bootstrap-token';
 
-export const rule: Rule = {
+export const missingSecretRef: Rule = {
   meta: {
     id: 'missing-secret-ref',
     description: 'A workload references a Secret, or a key of one, that no ExternalSecret, Secret or catalog entry provides.',
@@ -154,4 +154,4 @@ function collectProviders(docs: readonly ManifestDocument[], objects: readonly K
   return out;
 }
 
-export default rule;
+export default missingSecretRef;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../lib/catalog/load';
 import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
-import { rule } from './index';
+import { missingSecretRef as rule } from './index';
 
 let project: Project;
 beforeAll(() => {

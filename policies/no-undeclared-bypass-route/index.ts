@@ -18,7 +18,7 @@ import type { Rule } from '../../lib/scan/types';
  * or slotted) without the external-auth annotations (ingress-nginx `auth-url`, a Traefik
  * middleware).
  */
-export const rule: Rule = {
+export const noUndeclaredBypassRoute: Rule = {
   meta: {
     id: 'no-undeclared-bypass-route',
     description: 'An ingress route skips oauth2-proxy for paths the catalog does not declare as bypass paths, or where bypass routes are not allowed.',
@@ -122,4 +122,4 @@ function environmentForHost(idx: CatalogIndex, host: string): EnvironmentSpec | 
     .sort((a, b) => b.domain.length - a.domain.length)[0];
 }
 
-export default rule;
+export default noUndeclaredBypassRoute;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../lib/catalog/load';
 import { normalisePathPattern } from '../../lib/scan/k8s/ingress';
 import { itChecksCases, loadMiniProject, policyCases, scanFiles } from '../../test/support/scan-files';
-import { rule } from './index';
+import { noUndeclaredBypassRoute as rule } from './index';
 
 let project: Project;
 beforeAll(() => {

@@ -20,7 +20,7 @@ const INIT_API = /\/v1\/sys\/init\b/;
 const WRITE_REQUEST = /(-X|--request)[\s=]*['"]?(PUT|POST)\b|\s(-d|--data[\w-]*|--json)[\s=]|--post-data|\.(put|post)\(|method\s*[:=]\s*['"]?(PUT|POST)\b/i;
 const ROOT_TOKEN_NAME = /root[-_.]?token/i;
 
-export const rule: Rule = {
+export const prodBootstrapUnsafe: Rule = {
   meta: {
     id: 'prod-bootstrap-unsafe',
     description: 'A production manifest runs vault operator init/unseal, holds vault-auto-credentials, or mounts a Vault root token.',
@@ -98,4 +98,4 @@ function rootTokenNames(o: KubeObject): { name: string; at: string; what: string
   return out;
 }
 
-export default rule;
+export default prodBootstrapUnsafe;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../lib/catalog/load';
 import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
-import { rule } from './index';
+import { prodBootstrapUnsafe as rule } from './index';
 
 let project: Project;
 beforeAll(() => {

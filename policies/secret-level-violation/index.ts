@@ -18,7 +18,7 @@ const DELIVERED: Record<Exclude<SecretLevel, 'platform'>, string> = {
 
 const NOT_CLUSTER_KINDS = new Set(['ServiceCatalog', 'VaultFixtures', 'VaultInventory']);
 
-export const rule: Rule = {
+export const secretLevelViolation: Rule = {
   meta: {
     id: 'secret-level-violation',
     description: 'A project- or user-level secret is rendered into, or referenced by, a cluster manifest.',
@@ -74,4 +74,4 @@ function levelOf(idx: CatalogIndex, name: string): 'project' | 'user' | undefine
   return entries.some((e) => e.secret.level === 'user') ? 'user' : 'project';
 }
 
-export default rule;
+export default secretLevelViolation;

@@ -9,7 +9,7 @@ import type { Rule } from '../../lib/scan/types';
  * serves one OAuth client, and a second copy for the same client fights the first over cookies and
  * callbacks. Rendered per slot or per environment instance, it multiplies with every slot.
  */
-export const rule: Rule = {
+export const singletonDuplicated: Rule = {
   meta: {
     id: 'singleton-duplicated',
     description: 'An infrastructure singleton is rendered more than once per cluster and OAuth client, or inside an environment instance namespace.',
@@ -60,4 +60,4 @@ export const rule: Rule = {
   },
 };
 
-export default rule;
+export default singletonDuplicated;

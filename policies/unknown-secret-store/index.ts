@@ -9,7 +9,7 @@ import type { Rule } from '../../lib/scan/types';
  * a Secret that does not come. Stores count when scanned (a SecretStore only in its own namespace)
  * or declared in the catalog (`spec.vault.store`, rendered as a ClusterSecretStore).
  */
-export const rule: Rule = {
+export const unknownSecretStore: Rule = {
   meta: {
     id: 'unknown-secret-store',
     description: 'An ExternalSecret references a SecretStore or ClusterSecretStore that is neither scanned nor declared in the catalog.',
@@ -57,4 +57,4 @@ export const rule: Rule = {
   },
 };
 
-export default rule;
+export default unknownSecretStore;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../lib/catalog/load';
 import { itChecksCases, loadExampleProject, scanFiles } from '../../test/support/scan-files';
-import { rule } from './index';
+import { unknownSecretStore as rule } from './index';
 
 let project: Project;
 beforeAll(() => {

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../lib/catalog/load';
 import { shownKey, shownName, shownPath } from '../../lib/scan/k8s/shown';
-import { rule as fixtureDrift } from '../../policies/fixture-drift/index';
-import { rule as missingSecretRef } from '../../policies/missing-secret-ref/index';
-import { rule as bypassRoute } from '../../policies/no-undeclared-bypass-route/index';
-import { rule as prodBootstrap } from '../../policies/prod-bootstrap-unsafe/index';
-import { rule as secretLevel } from '../../policies/secret-level-violation/index';
-import { rule as singleton } from '../../policies/singleton-duplicated/index';
-import { rule as unknownStore } from '../../policies/unknown-secret-store/index';
+import { fixtureDrift } from '../../policies/fixture-drift/index';
+import { missingSecretRef } from '../../policies/missing-secret-ref/index';
+import { noUndeclaredBypassRoute } from '../../policies/no-undeclared-bypass-route/index';
+import { prodBootstrapUnsafe } from '../../policies/prod-bootstrap-unsafe/index';
+import { secretLevelViolation } from '../../policies/secret-level-violation/index';
+import { singletonDuplicated } from '../../policies/singleton-duplicated/index';
+import { unknownSecretStore } from '../../policies/unknown-secret-store/index';
 import { canary, expectNoLeak } from '../support/canary';
 import { loadMiniProject, scanFiles } from '../support/scan-files';
 
@@ -21,7 +21,7 @@ beforeAll(() => {
   project = loadMiniProject();
 });
 
-const RULES = [fixtureDrift, missingSecretRef, bypassRoute, prodBootstrap, secretLevel, singleton, unknownStore];
+const RULES = [fixtureDrift, missingSecretRef, noUndeclaredBypassRoute, prodBootstrapUnsafe, secretLevelViolation, singletonDuplicated, unknownSecretStore];
 
 describe('catalog rules never print a value', () => {
   it('finds something with every rule and leaks no canary', async () => {
