@@ -32,13 +32,17 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       interest: /app\.kubernetes\.io\/managed-by/,
     },
     async checkProject(docs, ctx, report) {
+      const generated = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY);
+      // Without scanned paths only generated documents say dist/ (or a copy of it) was scanned; the
+      // catalog is not even loaded otherwise.
+      if (!ctx.roots && generated.length === 0) return;
       const project = ctx.project;
       if (!project) return;
       const servicesFile = resolve(project.source.file);
       const { abs: distDir, rel: distRel } = catalogDistDir(project, ctx.cwd, ctx.options.dist);
       const scopes = comparedScopes(distRel, ctx, docs);
       const inScope = (rel: string) => scopes.some((s) => s === '' || rel === s || rel.startsWith(`${s}/`));
-      const generatedElsewhere = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY && !inScope(o.doc.file.path));
+      const generatedElsewhere = generated.filter((o) => !inScope(o.doc.file.path));
       if (scopes.length === 0 && generatedElsewhere.length === 0) return;
 
       const fresh = mkdtempSync(join(tmpdir(), 'secretops-dist-drift-'));

@@ -84,7 +84,9 @@ describe('fixture-drift', () => {
     // The loader refuses such a project; the engine scans with what validateProject returns.
     expect(() => loadProject({ servicesFile: join(dir, 'services.yaml') })).toThrow();
     const broken = validateProject({ servicesFile: join(dir, 'services.yaml') }).project!;
-    const f = await scanFiles(rule, {}, { project: broken, cwd: dir });
+    // Checked when the scan holds ExternalSecrets (the catalog is not loaded for unrelated scans).
+    expect(await scanFiles(rule, {}, { project: broken, cwd: dir })).toEqual([]);
+    const f = await scanFiles(rule, { 'es.yaml': es('api', 'production', [['production/api', 'DATABASE_URL']]) }, { project: broken, cwd: dir });
     expect(f.map((x) => [x.severity, x.file, x.line, x.message])).toEqual([
       ['error', 'fixtures/production.yaml', 8, 'production inventory entry production/api#DATABASE_URL holds a value; production inventories list key names only'],
     ]);

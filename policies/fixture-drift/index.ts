@@ -26,13 +26,16 @@ export const fixtureDrift: Rule = {
     interest: /ExternalSecret|SecretStore|Vault(Inventory|Fixtures)/,
   },
   checkProject(docs, ctx, report) {
+    const objects = allObjects(docs);
+    const views = externalSecretViews(objects);
+    // The catalog is loaded only when the scan holds something to compare with it.
+    if (views.length === 0 && !objects.some((o) => o.kind === 'VaultInventory' || o.kind === 'VaultFixtures')) return;
     reportProductionValues(docs, ctx.project ? catalogIndex(ctx.project) : undefined, ctx.cwd, report);
     if (!ctx.project) return;
     const idx = catalogIndex(ctx.project);
-    const objects = allObjects(docs);
     const stores = storeViews(objects);
     const usage = new FixtureUsage();
-    for (const es of externalSecretViews(objects)) {
+    for (const es of views) {
       const environments = nonProductionPlacement(idx, es);
       if (!environments) continue;
       if (environments.length === 1) usage.scanned.add(environments[0]!.name);

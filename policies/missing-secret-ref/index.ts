@@ -5,7 +5,8 @@ import { externalSecretViews } from '../../lib/scan/k8s/external-secrets';
 import { allObjects, asArray, dig, displayName, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../../lib/scan/k8s/objects';
 import { shownKey, shownName } from '../../lib/scan/k8s/shown';
 import { existingSecretRefs, SecretRef, secretRefs } from '../../lib/scan/k8s/workloads';
-import type { ManifestDocument, ObjectRef, Rule, RuleContext } from '../../lib/scan/types';
+import type { Project } from '../../lib/catalog/load';
+import type { ManifestDocument, ObjectRef, Rule } from '../../lib/scan/types';
 
 /**
  * A workload that names a Secret nothing creates never starts (CreateContainerConfigError); one
@@ -40,8 +41,13 @@ export const missingSecretRef: Rule = {
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
-    const providers = new Map<string, Provider[]>();
-    for (const p of collectProviders(docs, objects, ctx)) providers.set(p.name, [...(providers.get(p.name) ?? []), p]);
+    const scanned = byName(scannedProviders(docs, objects));
+    // The catalog is loaded only when a reference is not resolved by what was scanned.
+    let catalog: Map<string, Provider[]> | undefined;
+    const providersOf = (name: string, withCatalog: boolean) => [
+      ...(scanned.get(name) ?? []),
+      ...(withCatalog ? ((catalog ??= byName(ctx.project ? catalogProviders(ctx.project) : [])).get(name) ?? []) : []),
+    ];
     const provided = asArray(ctx.options.provided).filter((p): p is string => typeof p === 'string');
     const consumers: { doc: ManifestDocument; object?: ObjectRef; namespace?: string; who: string; refs: SecretRef[] }[] = [];
     for (const o of objects) {
@@ -58,11 +64,12 @@ export const missingSecretRef: Rule = {
       for (const ref of c.refs) {
         if (ref.optional || isTemplated(ref.name)) continue;
         if (provided.some((p) => minimatch(ref.name, p) || (c.namespace !== undefined && minimatch(`${c.namespace}/${ref.name}`, p)))) continue;
-        const named = providers.get(ref.name) ?? [];
-        const matches = named.filter((p) => p.anyNamespace || sameNamespace(p.namespace, c.namespace));
+        const inNamespace = (ps: Provider[]) => ps.filter((p) => p.anyNamespace || sameNamespace(p.namespace, c.namespace));
+        if (satisfies(inNamespace(providersOf(ref.name, false)), ref)) continue;
+        const matches = inNamespace(providersOf(ref.name, true));
         const via = ref.consumer ? ` (${ref.via} ${ref.consumer})` : ` (${ref.via})`;
         if (matches.length === 0) {
-          const elsewhere = named[0];
+          const elsewhere = providersOf(ref.name, true)[0];
           report({
             doc: c.doc,
             pointer: ref.at,
@@ -71,7 +78,7 @@ export const missingSecretRef: Rule = {
           });
           continue;
         }
-        if (matches.some((m) => m.keys === undefined)) continue;
+        if (satisfies(matches, ref)) continue;
         const known = new Set(matches.flatMap((m) => [...m.keys!]));
         for (const k of ref.keys) {
           if (known.has(k.key) || isTemplated(k.key)) continue;
@@ -98,7 +105,21 @@ function keySet(...maps: unknown[]): Set<string> | undefined {
   return any ? keys : undefined;
 }
 
-function collectProviders(docs: readonly ManifestDocument[], objects: readonly KubeObject[], ctx: RuleContext): Provider[] {
+/** Some provider exists and exposes every key the reference reads (or its keys are unknowable). */
+function satisfies(matches: readonly Provider[], ref: SecretRef): boolean {
+  if (matches.length === 0) return false;
+  if (matches.some((m) => m.keys === undefined)) return true;
+  return ref.keys.every((k) => isTemplated(k.key) || matches.some((m) => m.keys!.has(k.key)));
+}
+
+function byName(providers: readonly Provider[]): Map<string, Provider[]> {
+  const out = new Map<string, Provider[]>();
+  for (const p of providers) out.set(p.name, [...(out.get(p.name) ?? []), p]);
+  return out;
+}
+
+/** Secrets the scanned objects create. */
+function scannedProviders(docs: readonly ManifestDocument[], objects: readonly KubeObject[]): Provider[] {
   const out: Provider[] = [];
   for (const es of externalSecretViews(objects)) {
     if (!es.targetName) continue;
@@ -135,19 +156,23 @@ function collectProviders(docs: readonly ManifestDocument[], objects: readonly K
       if (name) out.push({ what: `secretGenerator "${name}"`, name, ...(kns ? { namespace: kns } : {}), anyNamespace: false });
     }
   }
-  if (ctx.project) {
-    const { vault } = ctx.project.catalog.spec;
-    const tokenSecret = vault.bootstrap?.tokenSecretName ?? DEFAULT_BOOTSTRAP_TOKEN_SECRET;
-    out.push({ what: `bootstrap token Secret "${tokenSecret}" (provisioned out of band)`, name: tokenSecret, namespace: vault.namespace, anyNamespace: false });
-    const idx = catalogIndex(ctx.project);
-    const instances = ctx.project.catalog.spec.environments.flatMap(environmentInstances);
-    for (const [name, entries] of idx.secretsByName) {
-      for (const { service, secret } of entries) {
-        if (secret.level !== 'platform' || service.workload === false) continue;
-        const namespaces = new Set(instances.map((i) => serviceNamespace(service, i)));
-        for (const namespace of namespaces) {
-          out.push({ what: `catalog secret "${name}"`, name, namespace, anyNamespace: false, keys: new Set(secret.keys.map((k) => k.name)) });
-        }
+  return out;
+}
+
+/** Secrets the catalog provides: platform secrets in their services' namespaces, and the bootstrap token. */
+function catalogProviders(project: Project): Provider[] {
+  const out: Provider[] = [];
+  const { vault } = project.catalog.spec;
+  const tokenSecret = vault.bootstrap?.tokenSecretName ?? DEFAULT_BOOTSTRAP_TOKEN_SECRET;
+  out.push({ what: `bootstrap token Secret "${tokenSecret}" (provisioned out of band)`, name: tokenSecret, namespace: vault.namespace, anyNamespace: false });
+  const idx = catalogIndex(project);
+  const instances = project.catalog.spec.environments.flatMap(environmentInstances);
+  for (const [name, entries] of idx.secretsByName) {
+    for (const { service, secret } of entries) {
+      if (secret.level !== 'platform' || service.workload === false) continue;
+      const namespaces = new Set(instances.map((i) => serviceNamespace(service, i)));
+      for (const namespace of namespaces) {
+        out.push({ what: `catalog secret "${name}"`, name, namespace, anyNamespace: false, keys: new Set(secret.keys.map((k) => k.name)) });
       }
     }
   }

@@ -30,7 +30,6 @@ export const secretLevelViolation: Rule = {
     interest: /secretops\.dev\/level|Secret|secretKeyRef|secretRef|secretName/,
   },
   checkDocument(doc, ctx, report) {
-    const idx = ctx.project ? catalogIndex(ctx.project) : undefined;
     for (const o of objectsOf(doc)) {
       if (NOT_CLUSTER_KINDS.has(o.kind) || !o.apiVersion) continue;
       const flag = (pointer: string, level: 'project' | 'user', what: string) =>
@@ -40,14 +39,18 @@ export const secretLevelViolation: Rule = {
         flag(ptr(o.at, 'metadata', 'annotations', Annotations.level), annotated, `is annotated as a ${annotated}-level secret`);
         continue;
       }
-      if (!idx) continue;
       const rendered = renderedSecretName(o);
+      const refs = secretRefs(o);
+      // The catalog is loaded only for objects that hold or name a Secret.
+      if (!rendered && refs.length === 0) continue;
+      const idx = ctx.project ? catalogIndex(ctx.project) : undefined;
+      if (!idx) continue;
       const renderedLevel = rendered ? levelOf(idx, rendered.name) : undefined;
       if (rendered && renderedLevel) {
         flag(rendered.at, renderedLevel, `renders the ${renderedLevel}-level catalog secret "${rendered.name}"`);
         continue;
       }
-      for (const ref of secretRefs(o)) {
+      for (const ref of refs) {
         const level = levelOf(idx, ref.name);
         if (level) flag(ref.at, level, `references the ${level}-level catalog secret "${ref.name}"`);
       }

@@ -21,12 +21,13 @@ export const singletonDuplicated: Rule = {
     interest: /app\.kubernetes\.io\/name/,
   },
   checkProject(docs, ctx, report) {
-    if (!ctx.project) return;
+    const named = allObjects(docs).filter((o) => o.labels[Labels.name] !== undefined);
+    if (named.length === 0 || !ctx.project) return;
     const idx = catalogIndex(ctx.project);
     const singletons = new Map(idx.singletons.map((s) => [s.name, s]));
     if (singletons.size === 0) return;
     const firstOf = new Map<string, KubeObject>();
-    for (const o of allObjects(docs)) {
+    for (const o of named) {
       const name = o.labels[Labels.name];
       const service = name ? singletons.get(name) : undefined;
       if (!service) continue;

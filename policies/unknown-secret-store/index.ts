@@ -24,7 +24,9 @@ export const unknownSecretStore: Rule = {
     const objects = allObjects(docs);
     const stores = new Map<string, StoreView[]>();
     for (const s of storeViews(objects)) stores.set(`${s.kind}/${s.name}`, [...(stores.get(`${s.kind}/${s.name}`) ?? []), s]);
-    const catalogStore = ctx.project ? catalogIndex(ctx.project).storeName : undefined;
+    // The catalog is loaded only when a reference is not resolved by a scanned store.
+    let catalog: { store?: string } | undefined;
+    const storeOfCatalog = () => (catalog ??= { store: ctx.project ? catalogIndex(ctx.project).storeName : undefined }).store;
     for (const es of externalSecretViews(objects)) {
       const seen = new Set<string>();
       for (const ref of es.stores) {
@@ -33,18 +35,19 @@ export const unknownSecretStore: Rule = {
         const named = stores.get(`${ref.kind}/${ref.name}`) ?? [];
         const known =
           ref.kind === 'ClusterSecretStore'
-            ? ref.name === catalogStore || named.length > 0
+            ? named.length > 0 || ref.name === storeOfCatalog()
             : named.some((s) => es.anyNamespace || sameNamespace(s.namespace, es.object.namespace));
         if (known) continue;
         const elsewhere = stores.get(`SecretStore/${ref.name}`)?.[0];
+        const catalogName = storeOfCatalog();
         const hint = elsewhere
           ? ref.kind === 'SecretStore'
             ? `; a SecretStore of that name exists only in namespace "${elsewhere.namespace}"`
             : '; a namespaced SecretStore of that name exists: set kind: SecretStore or use the cluster store'
-          : ref.kind === 'SecretStore' && catalogStore === ref.name
+          : ref.kind === 'SecretStore' && catalogName === ref.name
             ? '; the catalog store is a ClusterSecretStore: set kind: ClusterSecretStore'
-            : catalogStore
-              ? `; the catalog store is ClusterSecretStore "${catalogStore}"`
+            : catalogName
+              ? `; the catalog store is ClusterSecretStore "${catalogName}"`
               : '';
         report({
           doc: es.object.doc,
