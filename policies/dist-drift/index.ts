@@ -9,6 +9,9 @@ import { catalogDistDir, normaliseRoot, rootsContain, scanPath } from '../../lib
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
 
+/** What the rule needs of synth: write the catalog's output into `outdir` (its return value is not used). */
+export type Synthesize = (opts: SynthOptions) => unknown;
+
 /**
  * Argo CD deploys the committed `dist/`, not the catalog. When someone edits the catalog and forgets
  * to synthesize, or edits `dist/` by hand, the cluster runs something nobody reviewed as catalog
@@ -17,9 +20,6 @@ import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
  * elsewhere in the scan (a copy of generated output, a single staged file) are compared object by
  * object. It names files, lines and fields, never contents.
  */
-/** What the rule needs of synth: write the catalog's output into `outdir` (its return value is not used). */
-export type Synthesize = (opts: SynthOptions) => unknown;
-
 export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog): Rule {
   return {
     meta: {
