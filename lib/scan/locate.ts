@@ -24,14 +24,23 @@ export function locateInSource(docs: readonly ManifestDocument[], cwd: string, s
   return { file: { path, text: src.text, kind: 'yaml' }, pointer, position: positionOf(src, pointer) ?? { line: 1, column: 1 } };
 }
 
-/** A scanned path as given (`./dist/`, `dist\prod`) in one form: relative, `/`-separated, `''` for `.`. */
-export function normaliseRoot(raw: string): string {
-  return raw.replace(/\\/g, '/').replace(/^\.(\/|$)/, '').replace(/\/+$/, '');
+/**
+ * A scanned path as given (`./dist/`, `dist\prod`, or absolute) in one form: relative to the working
+ * directory, `/`-separated, `''` for the working directory itself.
+ */
+export function normaliseRoot(raw: string, cwd = ''): string {
+  const rel = isAbsolute(raw) && cwd ? relative(cwd, raw) : raw;
+  return rel.replace(/\\/g, '/').replace(/^\.(\/|$)/, '').replace(/\/+$/, '');
+}
+
+/** The scanned paths in normal form; none given means the working directory (the CLI's default). */
+export function normaliseRoots(roots: readonly string[], cwd = ''): string[] {
+  return roots.length === 0 ? [''] : roots.map((r) => normaliseRoot(r, cwd));
 }
 
 /** True when one of the scanned paths contains `rel` (relative to the working directory). */
-export function rootsContain(roots: readonly string[], rel: string): boolean {
-  return roots.map(normaliseRoot).some((r) => r === '' || r === rel || rel.startsWith(`${r}/`));
+export function rootsContain(roots: readonly string[], rel: string, cwd = ''): boolean {
+  return normaliseRoots(roots, cwd).some((r) => r === '' || r === rel || rel.startsWith(`${r}/`));
 }
 
 /** The catalog's synthesized output (`dist/` beside `services.yaml`, or `override` from the working directory), as findings show it. */

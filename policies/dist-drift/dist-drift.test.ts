@@ -100,10 +100,14 @@ describe('dist-drift', () => {
 
   it('infers the scope from the scanned documents when roots are unknown', () => {
     const doc = { file: { path: 'dist/a.yaml' } } as never;
-    expect(comparedScopes('dist', {}, [doc])).toEqual(['dist']);
-    expect(comparedScopes('dist', {}, [])).toEqual([]);
-    expect(comparedScopes('dist', { roots: ['./'] }, [])).toEqual(['dist']);
-    expect(comparedScopes('deploy/dist', { roots: ['deploy'] }, [])).toEqual(['deploy/dist']);
+    const cwd = '/repo';
+    expect(comparedScopes('dist', { cwd }, [doc])).toEqual(['dist']);
+    expect(comparedScopes('dist', { cwd }, [])).toEqual([]);
+    expect(comparedScopes('dist', { cwd, roots: ['./'] }, [])).toEqual(['dist']);
+    expect(comparedScopes('dist', { cwd, roots: [] }, [])).toEqual(['dist']);
+    expect(comparedScopes('dist', { cwd, roots: ['/repo/dist/prod/'] }, [])).toEqual(['dist/prod']);
+    expect(comparedScopes('deploy/dist', { cwd, roots: ['deploy'] }, [])).toEqual(['deploy/dist']);
+    expect(comparedScopes('dist', { cwd, roots: ['charts', 'distribution'] }, [])).toEqual([]);
   });
 
   it('compares the scanned (staged) text rather than the working tree when it has it', async () => {

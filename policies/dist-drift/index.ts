@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
 import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
-import { catalogDistDir, normaliseRoot, rootsContain, scanPath } from '../../lib/scan/locate';
+import { catalogDistDir, normaliseRoots, rootsContain, scanPath } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import { synthesizeCatalog, SynthOptions } from '../../lib/synth';
 
@@ -96,10 +96,11 @@ export const distDrift = createDistDriftRule();
  * dist/ itself when a scanned root contains it, a subtree when a root lies inside it. Without
  * roots, dist/ counts as scanned when documents from it were handed over.
  */
-export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots'>, docs: readonly ManifestDocument[]): string[] {
-  const roots = ctx.roots ?? (docs.some((d) => d.file.path.startsWith(`${distRel}/`)) ? [distRel] : []);
+export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' | 'cwd'>, docs: readonly ManifestDocument[]): string[] {
+  if (!ctx.roots && !docs.some((d) => d.file.path.startsWith(`${distRel}/`))) return [];
+  const roots = ctx.roots ?? [distRel];
   const out: string[] = [];
-  for (const r of roots.map(normaliseRoot)) {
+  for (const r of normaliseRoots(roots, ctx.cwd)) {
     if (rootsContain([r], distRel)) out.push(distRel);
     else if (r.startsWith(`${distRel}/`)) out.push(r);
   }

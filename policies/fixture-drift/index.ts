@@ -98,7 +98,7 @@ function nonProductionPlacement(idx: CatalogIndex, es: ExternalSecretView): Envi
  */
 function coversGeneratedOutput(ctx: RuleContext): boolean {
   if (!ctx.project || !ctx.roots || ctx.staged) return false;
-  return rootsContain(ctx.roots, catalogDistDir(ctx.project, ctx.cwd).rel);
+  return rootsContain(ctx.roots, catalogDistDir(ctx.project, ctx.cwd).rel, ctx.cwd);
 }
 
 /** Reads that go to the catalog's Vault: its ClusterSecretStore, or a scanned Vault store. */
