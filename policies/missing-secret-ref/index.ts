@@ -42,12 +42,10 @@ export const missingSecretRef: Rule = {
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
     const scanned = byName(scannedProviders(docs, objects));
-    // The catalog is loaded only when a reference is not resolved by what was scanned.
+    // Rendered objects are more precise than the catalog (synth moves keys with a default out of the
+    // Secret), so the catalog is consulted, and loaded, only for names nothing scanned provides.
     let catalog: Map<string, Provider[]> | undefined;
-    const providersOf = (name: string, withCatalog: boolean) => [
-      ...(scanned.get(name) ?? []),
-      ...(withCatalog ? ((catalog ??= byName(ctx.project ? catalogProviders(ctx.project) : [])).get(name) ?? []) : []),
-    ];
+    const catalogOf = (name: string) => (catalog ??= byName(ctx.project ? catalogProviders(ctx.project) : [])).get(name) ?? [];
     const provided = asArray(ctx.options.provided).filter((p): p is string => typeof p === 'string');
     const consumers: { doc: ManifestDocument; object?: ObjectRef; namespace?: string; who: string; refs: SecretRef[] }[] = [];
     for (const o of objects) {
@@ -65,11 +63,11 @@ export const missingSecretRef: Rule = {
         if (ref.optional || isTemplated(ref.name)) continue;
         if (provided.some((p) => minimatch(ref.name, p) || (c.namespace !== undefined && minimatch(`${c.namespace}/${ref.name}`, p)))) continue;
         const inNamespace = (ps: Provider[]) => ps.filter((p) => p.anyNamespace || sameNamespace(p.namespace, c.namespace));
-        if (satisfies(inNamespace(providersOf(ref.name, false)), ref)) continue;
-        const matches = inNamespace(providersOf(ref.name, true));
+        const fromScan = inNamespace(scanned.get(ref.name) ?? []);
+        const matches = fromScan.length > 0 ? fromScan : inNamespace(catalogOf(ref.name));
         const via = ref.consumer ? ` (${ref.via} ${ref.consumer})` : ` (${ref.via})`;
         if (matches.length === 0) {
-          const elsewhere = providersOf(ref.name, true)[0];
+          const elsewhere = [...(scanned.get(ref.name) ?? []), ...catalogOf(ref.name)][0];
           report({
             doc: c.doc,
             pointer: ref.at,

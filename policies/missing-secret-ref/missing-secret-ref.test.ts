@@ -59,4 +59,14 @@ describe('missing-secret-ref', () => {
     expect(await scanFiles(rule, { 'j.yaml': deployment('vault', 'scoped-token', 'token') }, { project: custom })).toEqual([]);
     expect(await scanFiles(rule, { 'j.yaml': deployment('vault', 'vault-bootstrap-token', 'token') }, { project: custom })).toHaveLength(1);
   });
+
+  it('trusts a scanned ExternalSecret over the catalog: keys with a default are not in the Secret', async () => {
+    const es =
+      'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: api-credentials, namespace: dev}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: mini-vault}\n  target: {name: api-credentials}\n  data:\n    - {secretKey: DATABASE_URL, remoteRef: {key: dev/api, property: DATABASE_URL}}\n';
+    expect(await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL') }, { project })).toEqual([]);
+    const f = await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL'), 'es.yaml': es }, { project });
+    expect(f.map((x) => x.message)).toEqual([
+      'Deployment "dev/api" reads key "LOG_LEVEL" of Secret "api-credentials" (secretKeyRef X), which ExternalSecret "api-credentials" does not expose (keys: DATABASE_URL)',
+    ]);
+  });
 });

@@ -50,7 +50,7 @@ describe('catalog rules and ctx.project', () => {
       'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: e, namespace: a}\nspec:\n  secretStoreRef: {name: st}\n',
     ].join('---\n');
     expect(await reads(text, [missingSecretRef, unknownSecretStore])).toBe(0);
-    expect(await reads(text.replace('key: K}', 'key: OTHER}'), [missingSecretRef])).toBeGreaterThan(0);
+    expect(await reads(text.replace('{name: s, key: K}', '{name: elsewhere, key: K}'), [missingSecretRef])).toBeGreaterThan(0);
   });
 
   it('read it when there is something to compare', async () => {
