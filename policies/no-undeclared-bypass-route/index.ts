@@ -1,3 +1,4 @@
+import { bypassAllowed } from '../../lib/access-keys/bypass-policy';
 import { environmentInstances } from '../../lib/catalog/layout';
 import type { EnvironmentSpec, ServiceSpec } from '../../lib/catalog/types';
 import { Annotations, Labels } from '../../lib/constructs/metadata';
@@ -78,11 +79,6 @@ export const noUndeclaredBypassRoute: Rule = {
 /** Ephemeral environments (and any with slots) send their ingresses through oauth2-proxy. */
 function behindOauth2Proxy(env: EnvironmentSpec): boolean {
   return env.tier === 'ephemeral' || (env.slots ?? 0) > 0;
-}
-
-/** Bypass routes are always allowed in ephemeral tiers, elsewhere only with `allowBypass`. */
-function bypassAllowed(env: EnvironmentSpec): boolean {
-  return env.tier === 'ephemeral' || env.allowBypass === true;
 }
 
 function serviceByLabel(idx: CatalogIndex, o: KubeObject): ServiceSpec | undefined {

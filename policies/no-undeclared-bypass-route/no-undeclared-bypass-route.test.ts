@@ -1,7 +1,10 @@
+import { App, Chart } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentInstances } from '../../lib/catalog/layout';
+import { BypassIngress, bypassIngressesFor } from '../../lib/constructs/bypass-ingress';
 import type { Project } from '../../lib/catalog/load';
 import { normalisePathPattern } from '../../lib/scan/k8s/ingress';
-import { itChecksCases, loadMiniProject, policyCases, scanFiles } from '../../test/support/scan-files';
+import { exampleProject, itChecksCases, loadMiniProject, policyCases, scanFiles } from '../../test/support/scan-files';
 import { noUndeclaredBypassRoute as rule } from './index';
 
 let project: Project;
@@ -46,5 +49,36 @@ describe('no-undeclared-bypass-route', () => {
   it('needs a catalog', async () => {
     const { ng } = policyCases(__dirname);
     for (const [name, text] of ng) expect(await scanFiles(rule, { [name]: text })).toEqual([]);
+  });
+
+  it('accepts what the BypassIngress construct renders for either controller, and nothing more', async () => {
+    const example = exampleProject();
+    const agents = example.catalog.spec.services.find((x) => x.name === 'agents')!;
+    const slot = environmentInstances(example.catalog.spec.environments.find((e) => e.name === 'ai')!)[0]!;
+    for (const ingress of ['nginx', 'traefik'] as const) {
+      const app = new App();
+      const made = bypassIngressesFor(new Chart(app, 'c'), agents, slot, { cluster: { name: 'nonprod', ingress }, host: 'agents-slot-1.ai.ameide.dev' });
+      expect(made).toHaveLength(1);
+      const yaml = app.synthYaml();
+      expect(await scanFiles(rule, { 'b.yaml': yaml }, { project: example }), ingress).toEqual([]);
+      const widened = yaml.replace(/path: (\S*bypass\S*)/, 'path: /api/v1/runs');
+      expect((await scanFiles(rule, { 'b.yaml': widened }, { project: example })).map((x) => x.message), ingress).toEqual([
+        'Ingress "ai-slot-1/agents-bypass" is a bypass route for path "/api/v1/runs", which is not one of service "agents"\'s declared ingress.bypassPaths (/api/v1/runs/*/bypass)',
+      ]);
+    }
+  });
+
+  it('refuses the construct\'s output in production, where the catalog does not allow bypass routes', async () => {
+    const example = exampleProject();
+    const app = new App();
+    new BypassIngress(new Chart(app, 'c'), 'b', {
+      namespace: 'production',
+      host: 'agents.ameide.io',
+      paths: ['/api/v1/runs/*/bypass'],
+      backend: { serviceName: 'agents', port: 8080 },
+      annotations: { 'secretops.dev/environment': 'production' },
+    });
+    const f = await scanFiles(rule, { 'b.yaml': app.synthYaml() }, { project: example });
+    expect(f.map((x) => x.message)).toEqual(['Ingress "production/agents-bypass" is a bypass route in production environment "production", which does not allow bypass routes (allowBypass)']);
   });
 });

@@ -63,13 +63,16 @@ function traefikRoutes(o: KubeObject): IngressRoute[] {
 
 /**
  * A path pattern in one comparable form: regex and glob wildcards within a segment become `*`,
- * anchors and a trailing slash go. `/api/v1/runs/[^/]+/bypass$` equals `/api/v1/runs/*\/bypass`.
+ * anchors, regex escapes and a trailing slash go. `/api/v1/runs/[^/]+/bypass$` (what the
+ * BypassIngress construct renders for ingress-nginx) equals `/api/v1/runs/*\/bypass`.
  */
 export function normalisePathPattern(path: string): string {
   let p = path.trim().replace(/^\^/, '').replace(/\$$/, '');
   p = p.replace(/\(\/\|\$\)\(\.\*\)$/, '');
   p = p.replace(/\((\?(<\w+>|:))?|\)/g, '');
   p = p.replace(/\[\^\/\][+*]|\.[+*]|\{[^}/]*\}/g, '*').replace(/\*+/g, '*');
+  // A regex escapes literal characters (`\.`): compare the characters.
+  p = p.replace(/\\(.)/g, '$1');
   if (p.length > 1) p = p.replace(/\/+$/, '');
   return p || '/';
 }
