@@ -38,8 +38,9 @@ export function normaliseRoots(roots: readonly string[], cwd = ''): string[] {
   return roots.length === 0 ? [''] : roots.map((r) => normaliseRoot(r, cwd));
 }
 
-/** True when one of the scanned paths contains `rel` (relative to the working directory). */
+/** True when one of the scanned paths contains `rel` (relative to the working directory; `../x` is outside all). */
 export function rootsContain(roots: readonly string[], rel: string, cwd = ''): boolean {
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return false;
   return normaliseRoots(roots, cwd).some((r) => r === '' || r === rel || rel.startsWith(`${r}/`));
 }
 

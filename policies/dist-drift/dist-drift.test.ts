@@ -108,6 +108,8 @@ describe('dist-drift', () => {
     expect(comparedScopes('dist', { cwd, roots: ['/repo/dist/prod/'] }, [])).toEqual(['dist/prod']);
     expect(comparedScopes('deploy/dist', { cwd, roots: ['deploy'] }, [])).toEqual(['deploy/dist']);
     expect(comparedScopes('dist', { cwd, roots: ['charts', 'distribution'] }, [])).toEqual([]);
+    // A catalog outside the scanned tree: its dist/ is not part of the scan.
+    expect(comparedScopes('../elsewhere/dist', { cwd, roots: ['.'] }, [])).toEqual([]);
   });
 
   it('compares the scanned (staged) text rather than the working tree when it has it', async () => {

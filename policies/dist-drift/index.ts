@@ -29,8 +29,8 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       defaultSeverity: 'error',
       docs: 'policies/dist-drift/README.md',
       scope: 'project',
-      // Generated objects carry the managed-by label; dist/ itself is compared on disk.
-      interest: /app\.kubernetes\.io\/managed-by/,
+      // Generated objects carry `app.kubernetes.io/managed-by: secretops`; dist/ itself is compared on disk.
+      interest: /managed-by["']?\s*:\s*["']?secretops\b/,
     },
     async checkProject(docs, ctx, report) {
       const generated = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY);

@@ -4,7 +4,7 @@ import type { EnvironmentSpec } from '../../lib/catalog/types';
 import { isProductionTier } from '../../lib/catalog/types';
 import { CatalogIndex, catalogIndex } from '../../lib/scan/catalog-index';
 import { ExternalSecretView, externalSecretViews, RemoteRead, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, displayName, isJson, isTemplated, ptr, refOf } from '../../lib/scan/k8s/objects';
+import { allObjects, displayName, interestOutsideCrds, isJson, isTemplated, ptr, refOf } from '../../lib/scan/k8s/objects';
 import { catalogDistDir, locateInSource, rootsContain } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 
@@ -23,7 +23,7 @@ export const fixtureDrift: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/fixture-drift/README.md',
     scope: 'project',
-    interest: /ExternalSecret|SecretStore|Vault(Inventory|Fixtures)/,
+    interest: interestOutsideCrds(/ExternalSecret|SecretStore|Vault(Inventory|Fixtures)/),
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);

@@ -2,7 +2,7 @@ import { minimatch } from 'minimatch';
 import { serviceNamespace, environmentInstances } from '../../lib/catalog/layout';
 import { catalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretViews } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, asArray, dig, displayName, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../../lib/scan/k8s/objects';
+import { allObjects, asArray, dig, displayName, interestOutsideCrds, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../../lib/scan/k8s/objects';
 import { shownKey, shownName } from '../../lib/scan/k8s/shown';
 import { existingSecretRefs, SecretRef, secretRefs } from '../../lib/scan/k8s/workloads';
 import type { Project } from '../../lib/catalog/load';
@@ -37,7 +37,7 @@ export const missingSecretRef: Rule = {
     docs: 'policies/missing-secret-ref/README.md',
     scope: 'project',
     // Workloads name Secrets through these fields; providers are Secrets, ExternalSecrets, certificates and generators.
-    interest: /\bsecret|Secret\b|ExternalSecret|existingSecret|Certificate/,
+    interest: interestOutsideCrds(/\bsecret|Secret\b|existingSecret|Certificate/),
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);

@@ -1,7 +1,7 @@
 import { Annotations } from '../../lib/constructs/metadata';
 import { catalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretView } from '../../lib/scan/k8s/external-secrets';
-import { asArray, displayName, isJson, KubeObject, objectsOf, ptr, refOf, walkStrings } from '../../lib/scan/k8s/objects';
+import { asArray, displayName, interestOutsideCrds, isJson, KubeObject, objectsOf, ptr, refOf, walkStrings } from '../../lib/scan/k8s/objects';
 import { containersOf, podSpecs, secretRefs } from '../../lib/scan/k8s/workloads';
 import type { Rule, RuleContext } from '../../lib/scan/types';
 
@@ -29,7 +29,8 @@ export const prodBootstrapUnsafe: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/prod-bootstrap-unsafe/README.md',
     scope: 'document',
-    interest: /operator|\/v1\/sys\/|vault-auto-credentials|root[-_.]?token/i,
+    // `vault operator` also as an argv list: `[vault, operator, init]`.
+    interest: interestOutsideCrds(/vault\W+operator|\/v1\/sys\/|vault-auto-credentials|root[-_.]?token/i),
   },
   checkDocument(doc, ctx, report) {
     for (const o of objectsOf(doc)) {

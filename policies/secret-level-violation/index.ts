@@ -2,7 +2,7 @@ import { Annotations } from '../../lib/constructs/metadata';
 import type { SecretLevel } from '../../lib/catalog/types';
 import { catalogIndex, CatalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretView } from '../../lib/scan/k8s/external-secrets';
-import { dig, displayName, objectsOf, ptr, refOf, str } from '../../lib/scan/k8s/objects';
+import { dig, displayName, interestOutsideCrds, objectsOf, ptr, refOf, str } from '../../lib/scan/k8s/objects';
 import { secretRefs } from '../../lib/scan/k8s/workloads';
 import type { Rule } from '../../lib/scan/types';
 
@@ -27,7 +27,7 @@ export const secretLevelViolation: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/secret-level-violation/README.md',
     scope: 'document',
-    interest: /secretops\.dev\/level|Secret|secretKeyRef|secretRef|secretName/,
+    interest: interestOutsideCrds(/secretops\.dev\/level|Secret|secretKeyRef|secretRef|secretName/),
   },
   checkDocument(doc, ctx, report) {
     for (const o of objectsOf(doc)) {

@@ -1,6 +1,6 @@
 import { Annotations, Labels } from '../../lib/constructs/metadata';
 import { catalogIndex } from '../../lib/scan/catalog-index';
-import { allObjects, displayName, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
+import { allObjects, displayName, interestOutsideCrds, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
 import { podSpecs } from '../../lib/scan/k8s/workloads';
 import type { Rule } from '../../lib/scan/types';
 
@@ -18,7 +18,7 @@ export const singletonDuplicated: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/singleton-duplicated/README.md',
     scope: 'project',
-    interest: /app\.kubernetes\.io\/name/,
+    interest: interestOutsideCrds(/app\.kubernetes\.io\/name/),
   },
   checkProject(docs, ctx, report) {
     const named = allObjects(docs).filter((o) => o.labels[Labels.name] !== undefined);

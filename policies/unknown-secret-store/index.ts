@@ -1,6 +1,6 @@
 import { catalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretViews, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, displayName, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
+import { allObjects, displayName, interestOutsideCrds, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
 import { shownName } from '../../lib/scan/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
 
@@ -18,7 +18,7 @@ export const unknownSecretStore: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/unknown-secret-store/README.md',
     scope: 'project',
-    interest: /ExternalSecret|SecretStore/,
+    interest: interestOutsideCrds(/ExternalSecret|SecretStore/),
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);

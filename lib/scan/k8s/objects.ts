@@ -116,3 +116,12 @@ export function walkStrings(v: unknown, at: string, fn: (s: string, at: string) 
   else if (Array.isArray(v)) v.forEach((x, i) => walkStrings(x, ptr(at, i), fn, depth + 1));
   else if (isJson(v)) for (const [k, x] of Object.entries(v)) walkStrings(x, ptr(at, k), fn, depth + 1);
 }
+
+/**
+ * A rule `interest` that passes over CustomResourceDefinitions: their schemas name every field
+ * (`secretKeyRef`, `kind`, `existingSecret`...) without using any, and they are the largest
+ * documents of most repositories, so matching them would parse (and keep) them for nothing.
+ */
+export function interestOutsideCrds(pattern: RegExp): RegExp {
+  return new RegExp(`^(?![\\s\\S]*\\bkind"?\\s*:\\s*["']?CustomResourceDefinition\\b)[\\s\\S]*?(?:${pattern.source})`, pattern.flags.replace(/[gmy]/g, ''));
+}
