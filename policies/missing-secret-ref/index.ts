@@ -112,7 +112,11 @@ function satisfies(matches: readonly Provider[], ref: SecretRef): boolean {
 
 function byName(providers: readonly Provider[]): Map<string, Provider[]> {
   const out = new Map<string, Provider[]>();
-  for (const p of providers) out.set(p.name, [...(out.get(p.name) ?? []), p]);
+  for (const p of providers) {
+    const list = out.get(p.name);
+    if (list) list.push(p);
+    else out.set(p.name, [p]);
+  }
   return out;
 }
 

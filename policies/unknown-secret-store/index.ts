@@ -23,7 +23,12 @@ export const unknownSecretStore: Rule = {
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
     const stores = new Map<string, StoreView[]>();
-    for (const s of storeViews(objects)) stores.set(`${s.kind}/${s.name}`, [...(stores.get(`${s.kind}/${s.name}`) ?? []), s]);
+    for (const s of storeViews(objects)) {
+      const key = `${s.kind}/${s.name}`;
+      const list = stores.get(key);
+      if (list) list.push(s);
+      else stores.set(key, [s]);
+    }
     // The catalog is loaded only when a reference is not resolved by a scanned store.
     let catalog: { store?: string } | undefined;
     const storeOfCatalog = () => (catalog ??= { store: ctx.project ? catalogIndex(ctx.project).storeName : undefined }).store;

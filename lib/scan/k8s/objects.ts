@@ -117,11 +117,15 @@ export function walkStrings(v: unknown, at: string, fn: (s: string, at: string) 
   else if (isJson(v)) for (const [k, x] of Object.entries(v)) walkStrings(x, ptr(at, k), fn, depth + 1);
 }
 
+/** How far into a document its `kind: CustomResourceDefinition` is looked for. */
+const CRD_KIND_WITHIN = 2000;
+
 /**
  * A rule `interest` that passes over CustomResourceDefinitions: their schemas name every field
  * (`secretKeyRef`, `kind`, `existingSecret`...) without using any, and they are the largest
  * documents of most repositories, so matching them would parse (and keep) them for nothing.
  */
 export function interestOutsideCrds(pattern: RegExp): RegExp {
-  return new RegExp(`^(?![\\s\\S]*\\bkind"?\\s*:\\s*["']?CustomResourceDefinition\\b)[\\s\\S]*?(?:${pattern.source})`, pattern.flags.replace(/[gmy]/g, ''));
+  // A CRD's top-level kind comes within its first lines; bounding the look keeps the test cheap.
+  return new RegExp(`^(?![\\s\\S]{0,${CRD_KIND_WITHIN}}?\\bkind"?\\s*:\\s*["']?CustomResourceDefinition\\b)[\\s\\S]*?(?:${pattern.source})`, pattern.flags.replace(/[gmy]/g, ''));
 }
