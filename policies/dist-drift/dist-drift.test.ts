@@ -112,6 +112,27 @@ describe('dist-drift', () => {
     expect(comparedScopes('../elsewhere/dist', { cwd, roots: ['.'] }, [])).toEqual([]);
   });
 
+  it('in a staged scan compares only the staged dist/ files, and loads nothing when none are staged', async () => {
+    const labelled = fresh.replace('  namespace: dev\n', '  namespace: dev\n  labels: {app.kubernetes.io/managed-by: secretops}\n');
+    const { dir, project } = projectWithDist({ [FILE]: labelled, 'prod/x.yaml': 'changed\n' });
+    const calls: SynthOptions[] = [];
+    const rule = createDistDriftRule(fakeSynth({ [FILE]: labelled, 'prod/x.yaml': 'x\n' }, calls));
+    expect(await scanFiles(rule, { [`dist/${FILE}`]: labelled }, { project, cwd: dir, roots: ['.'], staged: true })).toEqual([]);
+    expect(await scanFiles(rule, { 'services.yaml': 'kind: ServiceCatalog\n' }, { project, cwd: dir, roots: ['.'], staged: true })).toEqual([]);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('does not load the catalog for a scan of single files outside dist/', async () => {
+    const { dir, project } = projectWithDist({});
+    let reads = 0;
+    const counting = Object.defineProperty({}, 'project', { get: () => (reads++, project) }) as { project: typeof project };
+    const rule = createDistDriftRule(fakeSynth({}));
+    await rule.checkProject!([], { isCredentialKey: () => false, cwd: dir, options: {}, roots: ['services.yaml'], get project() { return counting.project; } }, () => undefined);
+    expect(reads).toBe(0);
+    await rule.checkProject!([], { isCredentialKey: () => false, cwd: dir, options: {}, roots: ['.'], get project() { return counting.project; } }, () => undefined);
+    expect(reads).toBe(1);
+  });
+
   it('compares the scanned (staged) text rather than the working tree when it has it', async () => {
     // Generated objects carry the managed-by label, so the engine hands their documents over.
     const labelled = fresh.replace('  namespace: dev\n', '  namespace: dev\n  labels: {app.kubernetes.io/managed-by: secretops}\n');

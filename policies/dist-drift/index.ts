@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -37,9 +37,8 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
     },
     async checkProject(docs, ctx, report) {
       const generated = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY);
-      // Without scanned paths only generated documents say dist/ (or a copy of it) was scanned; the
-      // catalog is not even loaded otherwise.
-      if (!ctx.roots && generated.length === 0) return;
+      // Nothing generated scanned and no folder that could hold dist/: the catalog is not even loaded.
+      if (generated.length === 0 && !mayHoldDist(ctx)) return;
       const project = ctx.project;
       if (!project) return;
       const servicesFile = resolve(project.source.file);
@@ -99,7 +98,9 @@ export const distDrift = createDistDriftRule();
  * dist/ itself when a scanned root contains it, a subtree when a root lies inside it. Without
  * roots, dist/ counts as scanned when documents from it were handed over.
  */
-export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' | 'cwd'>, docs: readonly ManifestDocument[]): string[] {
+export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' | 'cwd' | 'staged'>, docs: readonly ManifestDocument[]): string[] {
+  // A staged scan (a pre-commit hook) compares the dist/ files being committed, not the whole tree.
+  if (ctx.staged) return [...new Set(docs.map((d) => d.file.path).filter((p) => p.startsWith(`${distRel}/`)))];
   if (!ctx.roots && !docs.some((d) => d.file.path.startsWith(`${distRel}/`))) return [];
   const roots = ctx.roots ?? [distRel];
   const out: string[] = [];
@@ -108,6 +109,18 @@ export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' |
     else if (r.startsWith(`${distRel}/`)) out.push(r);
   }
   return [...new Set(out)];
+}
+
+/** A working-tree scan of a folder may cover dist/ (a scan of single files, or a staged scan, does not). */
+function mayHoldDist(ctx: RuleContext): boolean {
+  if (!ctx.roots || ctx.staged) return false;
+  return normaliseRoots(ctx.roots, ctx.cwd).some((r) => {
+    try {
+      return statSync(resolve(ctx.cwd, r || '.')).isDirectory();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Regular files under `dir`, relative and `/`-separated, sorted; symlinks are not followed. */

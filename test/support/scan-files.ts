@@ -17,6 +17,7 @@ export interface ScanFilesOptions {
   readonly project?: Project;
   readonly cwd?: string;
   readonly roots?: readonly string[];
+  readonly staged?: boolean;
   readonly options?: Readonly<Record<string, unknown>>;
   /** Marks these paths as Helm chart values files. */
   readonly helmValues?: readonly string[];
@@ -45,6 +46,7 @@ export async function scanFiles(rules: Rule | readonly Rule[], files: Readonly<R
     options: opts.options ?? {},
     ...(opts.project ? { project: opts.project } : {}),
     ...(opts.roots ? { roots: opts.roots } : {}),
+    ...(opts.staged ? { staged: true } : {}),
   };
   const list: readonly Rule[] = Array.isArray(rules) ? rules : [rules as Rule];
   const interests = list.map((r) => r.meta.interest);
