@@ -37,7 +37,9 @@ export const missingSecretRef: Rule = {
     docs: 'policies/missing-secret-ref/README.md',
     scope: 'project',
     // Workloads name Secrets through these fields; providers are Secrets, ExternalSecrets, certificates and generators.
-    interest: interestOutsideCrds(/\bsecret|Secret\b|existingSecret|Certificate/),
+    interest: interestOutsideCrds(
+      /secretKeyRef|secretRef|secretName|existingSecret|secretGenerator|(?:^|\n)[\s-]*"?secret"?\s*:|\bkind"?\s*:\s*["']?(?:Secret|ExternalSecret|ClusterExternalSecret|SealedSecret|Certificate)\b/,
+    ),
   },
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);

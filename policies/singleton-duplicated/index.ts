@@ -18,7 +18,10 @@ export const singletonDuplicated: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/singleton-duplicated/README.md',
     scope: 'project',
-    interest: interestOutsideCrds(/app\.kubernetes\.io\/name/),
+    // Labelled workloads (what runs), or objects annotated with an environment instance, in either order.
+    interest: interestOutsideCrds(
+      /app\.kubernetes\.io\/name[\s\S]*?(?:\bcontainers"?\s*:|secretops\.dev\/instance)|(?:\bcontainers"?\s*:|secretops\.dev\/instance)[\s\S]*?app\.kubernetes\.io\/name/,
+    ),
   },
   checkProject(docs, ctx, report) {
     const named = allObjects(docs).filter((o) => o.labels[Labels.name] !== undefined);
