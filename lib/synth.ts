@@ -5,6 +5,8 @@ export interface SynthOptions {
   readonly servicesFile: string;
   readonly fixturesDir?: string;
   readonly outdir: string;
+  /** Directory the catalog path is shown relative to in annotations. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 /** Validates the catalog (stopping on errors) and synthesizes every chart into `outdir`. */

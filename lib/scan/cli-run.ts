@@ -40,12 +40,22 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   }
   const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
-    const { loadProject } = await import('../catalog/load.js');
+    const { validateProject } = await import('../catalog/load.js');
+    const shown = input.services ?? 'services.yaml';
+    const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {
-      return loadProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
+      // validateProject, not loadProject: a catalog whose fixtures have problems (a production
+      // inventory holding a value) must still reach fixture-drift, which reports them as findings.
+      const { project: loaded, diagnostics } = validateProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
+      if (!loaded) {
+        notes.push(`${shown}: not a valid catalog (${problems(diagnostics.length)}): catalog-aware rules ran without it`);
+        return undefined;
+      }
+      if (diagnostics.length > 0) notes.push(`${shown}: the catalog or its fixtures have ${problems(diagnostics.length)}`);
+      return loaded;
     } catch (err) {
       if (!isUserError(err)) throw err;
-      notes.push(`${input.services ?? 'services.yaml'}: not a valid catalog (${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'}; run \`secretops validate\`): catalog-aware rules ran without it`);
+      notes.push(`${shown}: not a valid catalog (${problems(err.diagnostics.length)}): catalog-aware rules ran without it`);
       return undefined;
     }
   };

@@ -84,6 +84,8 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
         cwd,
         options: config.options[rule.meta.id] ?? {},
         today,
+        roots: options.sources ? undefined : (options.paths && options.paths.length > 0 ? options.paths : ['.']),
+        staged: options.staged ?? false,
         get project() {
           if (!catalog.loaded && options.project) throw new CatalogWanted();
           return catalog.project;

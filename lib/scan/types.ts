@@ -84,6 +84,13 @@ export interface RuleContext {
   readonly project?: import('../catalog/load').Project;
   /** Working directory of the scan (for rules that compare against a fresh synth). */
   readonly cwd: string;
+  /**
+   * The paths the scan was asked for (relative to `cwd`, as given on the command line; `.` for the
+   * default). Undefined when unknown: rules then infer from the files they were handed.
+   */
+  readonly roots?: readonly string[];
+  /** True for `--staged`: file texts come from the git index, not the working tree. */
+  readonly staged?: boolean;
   /** Options from the rule's entry in the scanner configuration. */
   readonly options: Readonly<Record<string, unknown>>;
   /** The scan's date (`YYYY-MM-DD`, UTC) for expiry checks; rules fall back to today. */

@@ -1,0 +1,186 @@
+import { minimatch } from 'minimatch';
+import { serviceNamespace, environmentInstances } from '../../lib/catalog/layout';
+import { catalogIndex } from '../../lib/scan/catalog-index';
+import { externalSecretViews } from '../../lib/scan/k8s/external-secrets';
+import { allObjects, asArray, dig, displayName, interestOutsideCrds, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../../lib/scan/k8s/objects';
+import { shownKey, shownName } from '../../lib/scan/k8s/shown';
+import { existingSecretRefs, SecretRef, secretRefs } from '../../lib/scan/k8s/workloads';
+import type { Project } from '../../lib/catalog/load';
+import type { ManifestDocument, ObjectRef, Rule } from '../../lib/scan/types';
+
+/**
+ * A workload that names a Secret nothing creates never starts (CreateContainerConfigError); one
+ * that names a key the Secret does not have fails the same way. Providers are ExternalSecrets
+ * (by target name), Secrets, SealedSecrets, cert-manager Certificates and kustomize
+ * secretGenerators scanned in the same run, platform secrets the catalog declares (in the
+ * namespaces the catalog gives their service), and names configured under `provided`.
+ */
+interface Provider {
+  readonly what: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly anyNamespace: boolean;
+  /** Undefined when the keys cannot be known statically. */
+  readonly keys?: ReadonlySet<string>;
+}
+
+/** The production bootstrap Job's scoped token Secret, unless `spec.vault.bootstrap.tokenSecretName` names another. */
+export const DEFAULT_BOOTSTRAP_TOKEN_SECRET = 'vault-bootstrap-token';
+
+export const missingSecretRef: Rule = {
+  meta: {
+    id: 'missing-secret-ref',
+    description: 'A workload references a Secret, or a key of one, that no ExternalSecret, Secret or catalog entry provides.',
+    remediation:
+      'Declare the secret (and key) in the catalog so synth renders its ExternalSecret, fix the name or key in the workload, or mark the reference `optional: true` when the workload runs without it.',
+    defaultSeverity: 'error',
+    docs: 'policies/missing-secret-ref/README.md',
+    scope: 'project',
+    // Workloads name Secrets through these fields; providers are Secrets, ExternalSecrets, certificates and generators.
+    interest: interestOutsideCrds(
+      /secretKeyRef|secretRef|secretName|existingSecret|secretGenerator|(?:^|\n)[\s-]*"?secret"?\s*:|\bkind"?\s*:\s*["']?(?:Secret|ExternalSecret|ClusterExternalSecret|SealedSecret|Certificate)\b/,
+    ),
+  },
+  checkProject(docs, ctx, report) {
+    const objects = allObjects(docs);
+    const scanned = byName(scannedProviders(docs, objects));
+    // Rendered objects are more precise than the catalog (synth moves keys with a default out of the
+    // Secret), so the catalog is consulted, and loaded, only for names nothing scanned provides.
+    let catalog: Map<string, Provider[]> | undefined;
+    const catalogOf = (name: string) => (catalog ??= byName(ctx.project ? catalogProviders(ctx.project) : [])).get(name) ?? [];
+    const provided = asArray(ctx.options.provided).filter((p): p is string => typeof p === 'string');
+    const consumers: { doc: ManifestDocument; object?: ObjectRef; namespace?: string; who: string; refs: SecretRef[] }[] = [];
+    for (const o of objects) {
+      const refs = secretRefs(o);
+      if (refs.length > 0) consumers.push({ doc: o.doc, object: refOf(o), ...(o.namespace ? { namespace: o.namespace } : {}), who: `${o.kind} "${displayName(o.name ?? '?', o.namespace)}"`, refs });
+    }
+    for (const doc of docs) {
+      if (doc.file.helmValues && !doc.object) {
+        const refs = existingSecretRefs(doc.value);
+        if (refs.length > 0) consumers.push({ doc, who: 'Helm values', refs });
+      }
+    }
+    for (const c of consumers) {
+      for (const ref of c.refs) {
+        if (ref.optional || isTemplated(ref.name)) continue;
+        if (provided.some((p) => minimatch(ref.name, p) || (c.namespace !== undefined && minimatch(`${c.namespace}/${ref.name}`, p)))) continue;
+        const inNamespace = (ps: Provider[]) => ps.filter((p) => p.anyNamespace || sameNamespace(p.namespace, c.namespace));
+        const fromScan = inNamespace(scanned.get(ref.name) ?? []);
+        const matches = fromScan.length > 0 ? fromScan : inNamespace(catalogOf(ref.name));
+        const via = ref.consumer ? ` (${ref.via} ${ref.consumer})` : ` (${ref.via})`;
+        if (matches.length === 0) {
+          const elsewhere = [...(scanned.get(ref.name) ?? []), ...catalogOf(ref.name)][0];
+          report({
+            doc: c.doc,
+            pointer: ref.at,
+            ...(c.object ? { object: c.object } : {}),
+            message: `${c.who} references Secret "${shownName(ref.name)}"${via}, which no ExternalSecret, Secret or catalog entry provides${c.namespace ? ` in namespace "${c.namespace}"` : ''}${elsewhere?.namespace ? `; one is provided in namespace "${elsewhere.namespace}"` : ''}`,
+          });
+          continue;
+        }
+        if (satisfies(matches, ref)) continue;
+        const known = new Set(matches.flatMap((m) => [...m.keys!]));
+        for (const k of ref.keys) {
+          if (known.has(k.key) || isTemplated(k.key)) continue;
+          report({
+            doc: c.doc,
+            pointer: k.at,
+            ...(c.object ? { object: c.object } : {}),
+            message: `${c.who} reads key "${shownKey(k.key)}" of Secret "${shownName(ref.name)}"${via}, which ${matches[0]!.what} does not expose (keys: ${[...known].sort().map(shownKey).join(', ') || 'none'})`,
+          });
+        }
+      }
+    }
+  },
+};
+
+function keySet(...maps: unknown[]): Set<string> | undefined {
+  const keys = new Set<string>();
+  let any = false;
+  for (const m of maps) {
+    if (!isJson(m)) continue;
+    any = true;
+    for (const k of Object.keys(m)) keys.add(k);
+  }
+  return any ? keys : undefined;
+}
+
+/** Some provider exists and exposes every key the reference reads (or its keys are unknowable). */
+function satisfies(matches: readonly Provider[], ref: SecretRef): boolean {
+  if (matches.length === 0) return false;
+  if (matches.some((m) => m.keys === undefined)) return true;
+  return ref.keys.every((k) => isTemplated(k.key) || matches.some((m) => m.keys!.has(k.key)));
+}
+
+function byName(providers: readonly Provider[]): Map<string, Provider[]> {
+  const out = new Map<string, Provider[]>();
+  for (const p of providers) {
+    const list = out.get(p.name);
+    if (list) list.push(p);
+    else out.set(p.name, [p]);
+  }
+  return out;
+}
+
+/** Secrets the scanned objects create. */
+function scannedProviders(docs: readonly ManifestDocument[], objects: readonly KubeObject[]): Provider[] {
+  const out: Provider[] = [];
+  for (const es of externalSecretViews(objects)) {
+    if (!es.targetName) continue;
+    out.push({
+      what: `${es.object.kind} "${es.object.name}"`,
+      name: es.targetName,
+      ...(es.object.namespace ? { namespace: es.object.namespace } : {}),
+      anyNamespace: es.anyNamespace,
+      ...(es.targetKeys ? { keys: es.targetKeys } : {}),
+    });
+  }
+  for (const o of objects) {
+    const ns = o.namespace ? { namespace: o.namespace } : {};
+    if (o.kind === 'Secret' && o.name) {
+      // A service-account token or an empty Secret is filled in by a controller or another tool.
+      const filledLater = o.value.type === 'kubernetes.io/service-account-token';
+      const keys = filledLater ? undefined : keySet(o.value.data, o.value.stringData);
+      out.push({ what: `Secret "${o.name}"`, name: o.name, ...ns, anyNamespace: false, ...(keys ? { keys } : {}) });
+    } else if (o.kind === 'SealedSecret') {
+      const name = str(dig(o.value, 'spec', 'template', 'metadata', 'name')) ?? o.name;
+      const keys = keySet(dig(o.value, 'spec', 'encryptedData'), dig(o.value, 'spec', 'template', 'data'));
+      if (name) out.push({ what: `SealedSecret "${name}"`, name, ...ns, anyNamespace: false, ...(keys ? { keys } : {}) });
+    } else if (o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/')) {
+      const name = str(dig(o.value, 'spec', 'secretName'));
+      if (name) out.push({ what: `Certificate "${o.name}"`, name, ...ns, anyNamespace: false });
+    }
+  }
+  for (const doc of docs) {
+    // kustomization.yaml often leaves out apiVersion and kind.
+    if (!/(^|\/)kustomization\.ya?ml$/.test(doc.file.path) && doc.object?.kind !== 'Kustomization') continue;
+    const kns = str(dig(doc.value, 'namespace'));
+    for (const g of asArray(dig(doc.value, 'secretGenerator'))) {
+      const name = str(dig(g, 'name'));
+      if (name) out.push({ what: `secretGenerator "${name}"`, name, ...(kns ? { namespace: kns } : {}), anyNamespace: false });
+    }
+  }
+  return out;
+}
+
+/** Secrets the catalog provides: platform secrets in their services' namespaces, and the bootstrap token. */
+function catalogProviders(project: Project): Provider[] {
+  const out: Provider[] = [];
+  const { vault } = project.catalog.spec;
+  const tokenSecret = vault.bootstrap?.tokenSecretName ?? DEFAULT_BOOTSTRAP_TOKEN_SECRET;
+  out.push({ what: `bootstrap token Secret "${tokenSecret}" (provisioned out of band)`, name: tokenSecret, namespace: vault.namespace, anyNamespace: false });
+  const idx = catalogIndex(project);
+  const instances = project.catalog.spec.environments.flatMap(environmentInstances);
+  for (const [name, entries] of idx.secretsByName) {
+    for (const { service, secret } of entries) {
+      if (secret.level !== 'platform' || service.workload === false) continue;
+      const namespaces = new Set(instances.map((i) => serviceNamespace(service, i)));
+      for (const namespace of namespaces) {
+        out.push({ what: `catalog secret "${name}"`, name, namespace, anyNamespace: false, keys: new Set(secret.keys.map((k) => k.name)) });
+      }
+    }
+  }
+  return out;
+}
+
+export default missingSecretRef;

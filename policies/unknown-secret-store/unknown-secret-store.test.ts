@@ -1,0 +1,41 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Project } from '../../lib/catalog/load';
+import { itChecksCases, loadExampleProject, scanFiles } from '../../test/support/scan-files';
+import { unknownSecretStore as rule } from './index';
+
+let project: Project;
+beforeAll(() => {
+  project = loadExampleProject();
+});
+
+describe('unknown-secret-store', () => {
+  itChecksCases(rule, __dirname);
+
+  const es = (store: string, kind?: string, ns = 'dev') =>
+    `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x, namespace: ${ns}}\nspec:\n  secretStoreRef: {name: ${store}${kind ? `, kind: ${kind}` : ''}}\n  target: {name: x}\n`;
+
+  it('positions the finding on the store name and says which store the catalog declares', async () => {
+    const f = await scanFiles(rule, { 'es.yaml': es('ameide-vualt', 'ClusterSecretStore') }, { project });
+    expect(f).toMatchObject([{ ruleId: 'unknown-secret-store', line: 5, object: { kind: 'ExternalSecret', name: 'x', namespace: 'dev' } }]);
+    expect(f[0]!.message).toMatch(/ClusterSecretStore "ameide-vualt".*catalog store is ClusterSecretStore "ameide-vault"/);
+  });
+
+  it('treats a missing kind as SecretStore, so the catalog ClusterSecretStore does not match it', async () => {
+    const f = await scanFiles(rule, { 'es.yaml': es('ameide-vault') }, { project });
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toMatch(/set kind: ClusterSecretStore/);
+  });
+
+  it('finds a store in another file of the same scan', async () => {
+    const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: {name: other}\nspec: {provider: {fake: {data: []}}}\n';
+    expect(await scanFiles(rule, { 'a.yaml': es('other', 'ClusterSecretStore'), 'b.yaml': store })).toEqual([]);
+  });
+
+  it('without a catalog only scanned stores count', async () => {
+    expect(await scanFiles(rule, { 'es.yaml': es('ameide-vault', 'ClusterSecretStore') })).toHaveLength(1);
+  });
+
+  it('skips templated store names', async () => {
+    expect(await scanFiles(rule, { 'es.yaml': es('"{{ .Values.store }}"', 'ClusterSecretStore') })).toEqual([]);
+  });
+});

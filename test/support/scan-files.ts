@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { credentialKeyMatcher } from '../../lib/credential-like';
+import { loadProject } from '../../lib/catalog/load';
+import type { Project } from '../../lib/catalog/load';
+import { classifyFile, parseFile } from '../../lib/scan/parse';
+import { runRules } from '../../lib/scan/run-rules';
+import type { Finding, ManifestDocument, Rule, RuleContext, ScanFile } from '../../lib/scan/types';
+import { REPO_ROOT } from './tmp';
+
+/**
+ * Runs rules over several in-memory files at once, the way the engine hands cross-object rules
+ * everything scanned. A parse problem throws, so a broken case cannot pass as "no findings".
+ */
+export interface ScanFilesOptions {
+  readonly project?: Project;
+  readonly cwd?: string;
+  readonly roots?: readonly string[];
+  readonly staged?: boolean;
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Marks these paths as Helm chart values files. */
+  readonly helmValues?: readonly string[];
+  /**
+   * Hand rules only the documents some rule's `interest` matches, as the engine's fast path does.
+   * @default true
+   */
+  readonly fastPath?: boolean;
+}
+
+export async function scanFiles(rules: Rule | readonly Rule[], files: Readonly<Record<string, string>>, opts: ScanFilesOptions = {}): Promise<Finding[]> {
+  const scanFilesList: ScanFile[] = [];
+  const docs: ManifestDocument[] = [];
+  for (const [path, text] of Object.entries(files)) {
+    const kind = classifyFile(path, text) ?? 'text';
+    const file: ScanFile = { path, text, kind, ...(opts.helmValues?.includes(path) ? { helmValues: true } : {}) };
+    scanFilesList.push(file);
+    if (kind === 'helm-template' || kind === 'text') continue;
+    const parsed = parseFile(file);
+    if (parsed.problems.length > 0) throw new Error(`${path}:${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
+    docs.push(...parsed.docs);
+  }
+  const context: RuleContext = {
+    isCredentialKey: credentialKeyMatcher(),
+    cwd: opts.cwd ?? process.cwd(),
+    options: opts.options ?? {},
+    ...(opts.project ? { project: opts.project } : {}),
+    ...(opts.roots ? { roots: opts.roots } : {}),
+    ...(opts.staged ? { staged: true } : {}),
+  };
+  const list: readonly Rule[] = Array.isArray(rules) ? rules : [rules as Rule];
+  const interests = list.map((r) => r.meta.interest);
+  const wanted = opts.fastPath === false || interests.some((i) => i === undefined) ? docs : docs.filter((d) => interests.some((i) => i!.test(d.text)));
+  return runRules({ rules: list, files: scanFilesList, docs: wanted, context });
+}
+
+/** The `cases/ng.*.yaml` and `cases/ok.*.yaml` files of a policy folder, as `[name, text]`. */
+export function policyCases(policyDir: string): { ng: [string, string][]; ok: [string, string][] } {
+  const dir = join(policyDir, 'cases');
+  const names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const read = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => [`cases/${n}`, readFileSync(join(dir, n), 'utf8')] as [string, string]);
+  return { ng: read('ng.'), ok: read('ok.') };
+}
+
+/**
+ * One test per case file: every `ng` case yields at least one finding of the rule, every `ok` case
+ * none. Cases run as the shared case runner runs them: as `policies/<rule>/cases/<name>`, from the
+ * repository root, with the example catalog.
+ */
+export function itChecksCases(rule: Rule, policyDir: string): void {
+  const { ng, ok } = policyCases(policyDir);
+  it('has cases the scanner parses as YAML (not Helm templates, which would pass vacuously)', () => {
+    expect(ng.length).toBeGreaterThan(0);
+    expect(ok.length).toBeGreaterThan(0);
+    for (const [name, text] of [...ng, ...ok]) expect(classifyFile(name, text), name).toBe('yaml');
+  });
+  const run = (name: string, text: string) =>
+    scanFiles(rule, { [`policies/${rule.meta.id}/${name}`]: text }, { project: exampleProject(), cwd: REPO_ROOT });
+  for (const [name, text] of ng) {
+    it(`finds ${name}`, async () => {
+      const findings = await run(name, text);
+      expect(findings.filter((f) => f.ruleId === rule.meta.id).length, `${name} must yield a finding`).toBeGreaterThan(0);
+    });
+  }
+  for (const [name, text] of ok) {
+    it(`passes ${name}`, async () => {
+      expect((await run(name, text)).map((f) => `${f.line}: ${f.message}`)).toEqual([]);
+    });
+  }
+}
+
+let example: Project | undefined;
+
+/** The example catalog, loaded once per test file. */
+export function exampleProject(): Project {
+  example ??= loadExampleProject();
+  return example;
+}
+
+/** The example catalog and fixtures, loaded read-only from the repository. */
+export function loadExampleProject(): Project {
+  return loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
+}
+
+/** A small catalog with production, ai (2 slots) and dev, project/user secrets, a bypass path and a singleton. */
+export const MINI_PROJECT = join(REPO_ROOT, 'test', 'fixtures', 'mini-project');
+
+export function loadMiniProject(): Project {
+  return loadProject({ servicesFile: join(MINI_PROJECT, 'services.yaml') });
+}
