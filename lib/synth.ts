@@ -1,15 +1,49 @@
-import { App } from 'cdk8s';
-import { loadProject } from './catalog/load';
+import { relative, resolve, sep } from 'node:path';
+import { loadProject, Project } from './catalog/load';
+import { buildApp } from './synthesis/build-app';
+import { renderDist, RenderedDist, writeDist } from './synthesis/dist-writer';
+import { BUILT_IN_EXTENSIONS, SynthExtensions } from './synthesis/extensions';
+import { planSynthesis } from './synthesis/plan';
 
 export interface SynthOptions {
   readonly servicesFile: string;
   readonly fixturesDir?: string;
   readonly outdir: string;
+  /** @default BUILT_IN_EXTENSIONS */
+  readonly extensions?: SynthExtensions;
+  /** Directory the catalog path is shown relative to in annotations. @default process.cwd() */
+  readonly cwd?: string;
 }
 
-/** Validates the catalog (stopping on errors) and synthesizes every chart into `outdir`. */
-export function synthesizeCatalog(opts: SynthOptions): void {
-  loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir });
-  const app = new App({ outdir: opts.outdir });
-  app.synth();
+export interface SynthResult {
+  readonly outdir: string;
+  /** Number of Kubernetes objects written. */
+  readonly objects: number;
+  /** Number of files written (manifests and component descriptors). */
+  readonly files: number;
+}
+
+/**
+ * How annotations name the catalog file: relative to the working directory (the repository root when
+ * run as `cdk8s synth` or `secretops synth`), with `/` separators, so the output does not depend on
+ * where the checkout lives or where `--out` points.
+ */
+export function catalogSourceName(servicesFile: string, cwd: string): string {
+  return relative(cwd, resolve(cwd, servicesFile)).split(sep).join('/');
+}
+
+/** Plans, builds and renders in memory: the pure part of synth (the benchmark and tests call it). */
+export function renderProject(project: Project, sourceName: string, extensions: SynthExtensions = BUILT_IN_EXTENSIONS): RenderedDist {
+  const plan = planSynthesis(project, { sourceName });
+  return renderDist(buildApp(plan, extensions), sourceName);
+}
+
+/** Validates the catalog (stopping on errors), synthesizes every chart and replaces `outdir` with the result. */
+export function synthesizeCatalog(opts: SynthOptions): SynthResult {
+  const project = loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir });
+  const rendered = renderProject(project, catalogSourceName(opts.servicesFile, opts.cwd ?? process.cwd()), opts.extensions);
+  writeDist(rendered.files, opts.outdir);
+  let objects = 0;
+  for (const docs of rendered.objects.values()) objects += docs.length;
+  return { outdir: opts.outdir, objects, files: rendered.files.size };
 }
