@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ApiObject } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { SecretopsChart } from '../../charts/secretops-chart';
 import { Annotations, STAGE_WAVES } from '../constructs/metadata';
@@ -50,8 +51,14 @@ export function renderDist(built: BuiltApp, sourceName: string): RenderedDist {
   return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), objects };
 }
 
+/**
+ * The chart's objects as JSON. Not `chart.toJson()`: that re-resolves and re-validates the whole app
+ * for every chart (quadratic in the number of charts); the app was validated once above and the
+ * objects are sorted here, so cdk8s's dependency ordering is not needed.
+ */
 function manifestsOf(chart: SecretopsChart): ManifestJson[] {
-  const docs = (chart.toJson() as ManifestJson[]).map((m) => stampManifest(m, chart.provenance));
+  const docs: ManifestJson[] = [];
+  for (const c of chart.node.findAll()) if (ApiObject.isApiObject(c)) docs.push(stampManifest(c.toJson() as ManifestJson, chart.provenance));
   return docs.sort(compareManifests);
 }
 

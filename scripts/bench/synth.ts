@@ -1,0 +1,74 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { stringify } from 'yaml';
+import { loadProject } from '../../lib/catalog/load';
+import { renderProject, synthesizeCatalog } from '../../lib/synth';
+import { generatedHeader, YAML_OPTIONS } from '../../lib/synthesis/dist-writer';
+import type { Benchmark, BenchResult } from './types';
+import { writeGeneratedProject } from './generate-catalog';
+
+const RUNS = 3;
+
+/**
+ * Full synth (load and validate the catalog, resolve, plan, build constructs, render, write dist/)
+ * of a generated 1,000-service catalog, against the baseline of `yaml.stringify` writing the very
+ * same objects to the same files. Median of three runs each, measured in one process.
+ */
+export const synthBenchmark: Benchmark = {
+  name: 'synth',
+  run(): BenchResult {
+    const work = mkdtempSync(join(tmpdir(), 'secretops-bench-'));
+    try {
+      const { servicesFile } = writeGeneratedProject(work, { services: 1000, slots: 3 });
+      const synthTimes: number[] = [];
+      let objects = 0;
+      let files = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        // A fresh output folder each run, like `cdk8s synth` (which empties it first) and like the baseline.
+        const r = synthesizeCatalog({ servicesFile, outdir: join(work, `dist-${i}`), cwd: work });
+        synthTimes.push(performance.now() - t0);
+        objects = r.objects;
+        files = r.files;
+      }
+      // The same objects, as plain data: what yaml.stringify alone has to write.
+      const rendered = renderProject(loadProject({ servicesFile }), 'services.yaml');
+      const docsByFile = [...rendered.objects].filter(([, docs]) => docs.length > 0);
+      const header = generatedHeader('services.yaml');
+      const baselineTimes: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const out = join(work, `baseline-${i}`);
+        const t0 = performance.now();
+        for (const [file, docs] of docsByFile) {
+          const path = join(out, file);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, header + docs.map((d) => stringify(d, YAML_OPTIONS)).join('---\n'));
+        }
+        baselineTimes.push(performance.now() - t0);
+      }
+      const synthMs = median(synthTimes);
+      const baselineMs = median(baselineTimes);
+      return {
+        name: 'synth (1,000 services, 3 environments, ai with 3 slots)',
+        figures: {
+          objects,
+          files,
+          'synth wall time (ms)': Math.round(synthMs),
+          'yaml.stringify baseline (ms)': Math.round(baselineMs),
+          'ratio synth / baseline': Number((synthMs / baselineMs).toFixed(2)),
+          'peak RSS (MiB)': Math.round(process.resourceUsage().maxRSS / 1024),
+        },
+        goal: { figure: 'ratio synth / baseline', atMost: 1.5 },
+      };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
