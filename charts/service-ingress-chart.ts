@@ -15,6 +15,8 @@ export interface ServiceIngressChartProps extends SecretopsChartProps {
   readonly adapter: ExternalAuthAdapter;
   /** Where `protected` routes authenticate; required when any route is protected. */
   readonly authTarget?: ExternalAuthTarget;
+  /** The OAuth client protected routes log in with, annotated on them for reviewers. */
+  readonly oauthClient?: string;
 }
 
 /** The Ingress(es) of one service instance, protected ones behind oauth2-proxy through the cluster's adapter. */
@@ -29,6 +31,7 @@ export class ServiceIngressChart extends SecretopsChart {
       if (route.route === 'protected') {
         if (!props.authTarget) throw new Error(`service "${props.serviceName}": route "${route.name}" is protected but the environment has no oauth2-proxy instance`);
         auth = props.adapter.protect(this, { ingressName: route.name, namespace: props.namespace, target: props.authTarget });
+        if (props.oauthClient) auth[Annotations.oauthClient] = props.oauthClient;
       }
       new ServiceIngress(this, route.name, {
         name: route.name,

@@ -145,13 +145,14 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
           track(
             new ServiceIngressChart(app, {
               file: `${svc.component.dir}/ingress.yaml`,
-              provenance: provenanceFor(svc.component, { ...base, component: 'ingress', stage: 'workloads', ...(auth?.oauth ? { oauthClient: auth.oauth.clientSourceKey } : {}) }),
+              provenance: provenanceFor(svc.component, { ...base, component: 'ingress', stage: 'workloads' }),
               serviceName: svc.service.name,
               namespace: svc.namespace,
               ingress: svc.ingress,
               routes,
               adapter,
               ...(auth ? { authTarget: oauth2ProxyAuthTarget(auth.name, auth.namespace, `oauth2.${svc.environment.domain}`) } : {}),
+              ...(auth?.oauth ? { oauthClient: auth.oauth.clientSourceKey } : {}),
             }),
           );
         }

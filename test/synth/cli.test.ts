@@ -87,6 +87,23 @@ describe('secretops synth', () => {
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
+  it('refuses oauth2-proxy ingress auth without an oauth2-proxy singleton, and accepts ingressAuth: none', async () => {
+    const dir = exampleProject();
+    const file = join(dir, 'services.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.indexOf('    - name: oauth2-proxy')));
+    const r = await runSecretops(['synth'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/spec\/environments\/1: environment "ai" puts its ingresses behind oauth2-proxy, but cluster "nonprod" has no oauth2-proxy singleton/);
+    expect(r.stderr).toMatch(/\/spec\/environments\/2: environment "dev"/);
+    edit(dir, 'slots: 3\n', 'slots: 3\n      ingressAuth: none\n');
+    edit(dir, 'domain: dev.ameide.dev\n', 'domain: dev.ameide.dev\n      ingressAuth: none\n');
+    const ok = await runSecretops(['synth'], { cwd: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(dir, 'dist', 'nonprod', 'ai-slot-1', 'agents', 'ingress.yaml'), 'utf8')).not.toMatch(/auth-url/);
+  });
+
   it('never prints or renders a fixture value', async () => {
     const dir = exampleProject();
     const secret = canary('pool');
