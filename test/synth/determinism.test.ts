@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoBin, runCdk8s } from '../support/cdk8s-cli';
 import { runSecretops } from '../support/cli';
 import { readTree } from '../support/dist';
 import { exampleProject, REPO_ROOT, tempDir } from '../support/tmp';
@@ -43,13 +43,8 @@ describe('synth output', () => {
 
   it('is what `cdk8s synth` writes', () => {
     const project = exampleProject();
-    const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
-    writeFileSync(join(project, 'cdk8s.yaml'), `language: typescript\napp: ${bin('tsx')} ${join(REPO_ROOT, 'main.ts')}\noutput: dist\n`);
-    // The cdk8s CLI asks registry.npmjs.org for a newer version unless its cache file is fresh: keep it offline.
-    const home = tempDir();
-    const cliVersion = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'package.json'), 'utf8')).version;
-    writeFileSync(join(home, '.cdk8s-cli.version'), cliVersion);
-    execFileSync(bin('cdk8s'), ['synth'], { cwd: project, stdio: 'pipe', env: { ...process.env, HOME: home } });
+    writeFileSync(join(project, 'cdk8s.yaml'), `language: typescript\napp: ${repoBin('tsx')} ${join(REPO_ROOT, 'main.ts')}\noutput: dist\n`);
+    runCdk8s(['synth'], project);
     const viaCdk8s = readTree(join(project, 'dist'));
     const committed = readTree(join(REPO_ROOT, 'dist'));
     expect([...viaCdk8s.keys()]).toEqual([...committed.keys()]);
