@@ -65,8 +65,10 @@ export function writeGeneratedProject(dir: string, opts: GeneratedCatalogOptions
   };
   mkdirSync(join(dir, 'fixtures'), { recursive: true });
   const servicesFile = join(dir, 'services.yaml');
-  writeFileSync(servicesFile, stringify(catalog));
-  const fixture = (name: string, kind: string, p: unknown) => writeFileSync(join(dir, 'fixtures', `${name}.yaml`), stringify({ apiVersion: 'secretops.dev/v1alpha1', kind, metadata: { name }, spec: { paths: p } }));
+  // No anchors/aliases for repeated objects: a hand-written catalog has none, and resolving thousands is slow.
+  const yaml = (value: unknown) => stringify(value, { aliasDuplicateObjects: false });
+  writeFileSync(servicesFile, yaml(catalog));
+  const fixture = (name: string, kind: string, p: unknown) => writeFileSync(join(dir, 'fixtures', `${name}.yaml`), yaml({ apiVersion: 'secretops.dev/v1alpha1', kind, metadata: { name }, spec: { paths: p } }));
   fixture('production', 'VaultInventory', paths.production);
   fixture('ai', 'VaultFixtures', paths.ai);
   fixture('dev', 'VaultFixtures', paths.dev);
