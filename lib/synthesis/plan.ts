@@ -199,9 +199,14 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
   const resolutionsOf = (env: EnvironmentSpec, service: ServiceSpec) => byEnvService.get(env.name)!.get(service.name) ?? [];
 
   const serviceIndex = new Map(spec.services.map((s, i) => [s.name, i]));
+  const policies = new Map<string, ExternalSecretPolicy>();
   const policyFor = (service: ServiceSpec): ExternalSecretPolicy => {
-    const policy = { ...DEFAULT_EXTERNAL_SECRET_POLICY, ...defined(spec.externalSecrets), ...defined(service.externalSecrets) };
-    checkPolicy(policy, service, serviceIndex.get(service.name)!, spec.externalSecrets, at);
+    let policy = policies.get(service.name);
+    if (!policy) {
+      policy = { ...DEFAULT_EXTERNAL_SECRET_POLICY, ...defined(spec.externalSecrets), ...defined(service.externalSecrets) };
+      checkPolicy(policy, service, serviceIndex.get(service.name)!, spec.externalSecrets, at);
+      policies.set(service.name, policy);
+    }
     return policy;
   };
 
