@@ -1,7 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { loadProject, Project } from './catalog/load';
 import { buildApp } from './synthesis/build-app';
-import { renderDist, RenderedDist, writeDist } from './synthesis/dist-writer';
+import { renderDist, RenderedDist, renderFiles, writeDist } from './synthesis/dist-writer';
 import { BUILT_IN_EXTENSIONS, SynthExtensions } from './synthesis/extensions';
 import { planSynthesis } from './synthesis/plan';
 
@@ -41,9 +41,20 @@ export function renderProject(project: Project, sourceName: string, extensions: 
 /** Validates the catalog (stopping on errors), synthesizes every chart and replaces `outdir` with the result. */
 export function synthesizeCatalog(opts: SynthOptions): SynthResult {
   const project = loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir });
-  const rendered = renderProject(project, catalogSourceName(opts.servicesFile, opts.cwd ?? process.cwd()), opts.extensions);
-  writeDist(rendered.files, opts.outdir);
+  const sourceName = catalogSourceName(opts.servicesFile, opts.cwd ?? process.cwd());
+  const built = buildApp(planSynthesis(project, { sourceName }), opts.extensions ?? BUILT_IN_EXTENSIONS);
   let objects = 0;
-  for (const docs of rendered.objects.values()) objects += docs.length;
-  return { outdir: opts.outdir, objects, files: rendered.files.size };
+  let files = 0;
+  // Streamed: each file is written to the staging folder as soon as it is rendered.
+  writeDist(
+    (function* () {
+      for (const r of renderFiles(built, sourceName)) {
+        objects += r.objects.length;
+        files += 1;
+        yield [r.file, r.text] as const;
+      }
+    })(),
+    opts.outdir,
+  );
+  return { outdir: opts.outdir, objects, files };
 }

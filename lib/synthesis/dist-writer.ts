@@ -23,32 +23,46 @@ export interface RenderedDist {
   readonly objects: ReadonlyMap<string, readonly ManifestJson[]>;
 }
 
+/** One rendered file of `dist/`: its path, its text and the objects in it (none for descriptors). */
+export interface RenderedFile {
+  readonly file: string;
+  readonly text: string;
+  readonly objects: readonly ManifestJson[];
+}
+
 /**
- * Renders every chart to its file. Objects are stamped with their provenance and sorted (sync wave,
- * kind, namespace, name) so the output depends on nothing but the catalog and fixtures: no
- * timestamps, no map iteration order, no construct ids. Construct validation errors are bugs (user
- * mistakes were caught by the plan) and are thrown together, each with its construct path.
+ * Renders every chart to its file, one at a time, so a large catalog never holds all its YAML in
+ * memory. Objects are stamped with their provenance and sorted (sync wave, kind, namespace, name) so
+ * the output depends on nothing but the catalog and fixtures: no timestamps, no map iteration order,
+ * no construct ids. Construct validation errors are bugs (user mistakes were caught by the plan) and
+ * are thrown together, each with its construct path, before anything is rendered.
  */
-export function renderDist(built: BuiltApp, sourceName: string): RenderedDist {
+export function* renderFiles(built: BuiltApp, sourceName: string): Generator<RenderedFile> {
   const errors = built.app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
   if (errors.length > 0) throw new Error(`synth produced invalid constructs:\n${errors.join('\n')}`);
 
   const header = generatedHeader(sourceName);
-  const objects = new Map<string, ManifestJson[]>();
-  for (const chart of built.charts) objects.set(chart.file, manifestsOf(chart));
-
-  const files = new Map<string, string>();
-  for (const [file, docs] of objects) {
+  const used = new Set<string>();
+  for (const chart of built.charts) {
+    const docs = manifestsOf(chart);
     if (docs.length === 0) continue;
-    files.set(file, header + docs.map((d) => stringify(d, YAML_OPTIONS)).join('---\n'));
+    used.add(dirname(chart.file));
+    yield { file: chart.file, text: header + docs.map((d) => stringify(d, YAML_OPTIONS)).join('---\n'), objects: docs };
   }
-  const used = new Set([...files.keys()].map((f) => dirname(f)));
   for (const c of built.components) {
     if (!used.has(c.dir)) continue; // a component with nothing to deliver gets no Application
     const descriptor: ComponentDescriptor = { app: c.app, cluster: c.cluster, namespace: c.namespace ?? '', stage: c.stage, wave: String(STAGE_WAVES[c.stage]) };
-    files.set(`${c.dir}/${COMPONENT_DESCRIPTOR}`, JSON.stringify(descriptor, null, 2) + '\n');
+    yield { file: `${c.dir}/${COMPONENT_DESCRIPTOR}`, text: JSON.stringify(descriptor, null, 2) + '\n', objects: [] };
   }
-  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), objects };
+}
+
+/** Every file in memory, sorted by path: for tests and tools that inspect the output. */
+export function renderDist(built: BuiltApp, sourceName: string): RenderedDist {
+  const rendered = [...renderFiles(built, sourceName)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return {
+    files: new Map(rendered.map((r) => [r.file, r.text])),
+    objects: new Map(rendered.filter((r) => r.objects.length > 0).map((r) => [r.file, r.objects])),
+  };
 }
 
 /**
@@ -87,7 +101,7 @@ function cmp(a: string, b: string): number {
  * Replaces `outdir` with exactly `files`: written into a sibling temporary folder first, then swapped
  * in by rename, so a failed synth never leaves a half-written `dist/` and stale files disappear.
  */
-export function writeDist(files: ReadonlyMap<string, string>, outdir: string): void {
+export function writeDist(files: Iterable<readonly [string, string]>, outdir: string): void {
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.staging-`));
