@@ -1,9 +1,11 @@
-import { relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ExitCode, UserError } from './errors';
 import { loadProject, Project } from './catalog/load';
 import { buildApp } from './synthesis/build-app';
 import { renderDist, RenderedDist, renderFiles, writeDist } from './synthesis/dist-writer';
 import { BUILT_IN_EXTENSIONS, SynthExtensions } from './synthesis/extensions';
-import { planSynthesis } from './synthesis/plan';
+import { ARGOCD_FOLDER, planSynthesis } from './synthesis/plan';
 
 export interface SynthOptions {
   readonly servicesFile: string;
@@ -38,8 +40,28 @@ export function renderProject(project: Project, sourceName: string, extensions: 
   return renderDist(buildApp(plan, extensions), sourceName);
 }
 
+/**
+ * `outdir` is replaced as a whole, so refuse a folder that is not synth output: the working
+ * directory, one that holds the catalog, or a non-empty folder without the `_argocd/` every dist has.
+ */
+export function checkOutdir(outdir: string, servicesFile: string, cwd: string): void {
+  const target = resolve(cwd, outdir);
+  const inside = (child: string) => {
+    const rel = relative(target, child);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  let problem: string | undefined;
+  if (inside(resolve(cwd)) || inside(resolve(cwd, servicesFile))) problem = 'it contains the working directory or the catalog';
+  else if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(join(target, ARGOCD_FOLDER))) problem = 'it is not empty and does not look like synth output';
+  if (problem) {
+    const shown = relative(cwd, target) || '.';
+    throw new UserError({ message: `refusing to replace output folder "${shown}": ${problem}`, hint: 'synth replaces the whole output folder; give --out a dedicated folder such as dist' }, ExitCode.usage);
+  }
+}
+
 /** Validates the catalog (stopping on errors), synthesizes every chart and replaces `outdir` with the result. */
 export function synthesizeCatalog(opts: SynthOptions): SynthResult {
+  checkOutdir(opts.outdir, opts.servicesFile, opts.cwd ?? process.cwd());
   const project = loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir });
   const sourceName = catalogSourceName(opts.servicesFile, opts.cwd ?? process.cwd());
   const built = buildApp(planSynthesis(project, { sourceName }), opts.extensions ?? BUILT_IN_EXTENSIONS);

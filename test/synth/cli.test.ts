@@ -104,6 +104,15 @@ describe('secretops synth', () => {
     expect(readFileSync(join(dir, 'dist', 'nonprod', 'ai-slot-1', 'agents', 'ingress.yaml'), 'utf8')).not.toMatch(/auth-url/);
   });
 
+  it.each([['.'], ['..'], ['fixtures']])('refuses to replace a folder that is not synth output (--out %s)', async (out) => {
+    const dir = exampleProject();
+    const r = await runSecretops(['synth', '--out', out], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`refusing to replace output folder "${out.replace('.', '\\.')}"`));
+    expect(existsSync(join(dir, 'services.yaml'))).toBe(true);
+    expect(existsSync(join(dir, 'fixtures', 'dev.yaml'))).toBe(true);
+  });
+
   it('never prints or renders a fixture value', async () => {
     const dir = exampleProject();
     const secret = canary('pool');

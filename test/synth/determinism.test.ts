@@ -33,6 +33,7 @@ describe('synth output', () => {
 
   it('replaces the output folder as a whole: stale files disappear', async () => {
     const project = exampleProject();
+    expect((await runSecretops(['synth'], { cwd: project })).code).toBe(0);
     mkdirSync(join(project, 'dist', 'old-cluster'), { recursive: true });
     writeFileSync(join(project, 'dist', 'old-cluster', 'stale.yaml'), 'kind: Stale\n');
     const r = await runSecretops(['synth'], { cwd: project });

@@ -95,6 +95,20 @@ describe('the example dist', () => {
     }
   });
 
+  it('puts every required key of a singleton secret in the ExternalSecret of each of its instances', () => {
+    const { catalog } = project;
+    for (const service of catalog.spec.services.filter((s) => s.scope === 'infrastructure-singleton')) {
+      const instances = objects.filter((o) => o.manifest.kind === 'ExternalSecret' && o.manifest.metadata?.labels?.[Labels.name] === service.name);
+      expect(instances.length).toBe(3);
+      for (const secret of service.secrets.filter((s) => s.level === 'platform')) {
+        for (const o of instances.filter((x) => x.manifest.metadata?.name?.startsWith(`${secret.name}-`))) {
+          const keys = esSpec(o).data.map((d) => d.secretKey);
+          for (const key of secret.keys.filter((k) => !k.optional)) expect(keys.filter((k) => k === key.name), `${o.file}#${key.name}`).toHaveLength(1);
+        }
+      }
+    }
+  });
+
   it('never puts a base value into a Secret: defaults go to ConfigMaps', () => {
     const pool = objects.filter((o) => o.file.startsWith('prod/production/agents/'));
     const es = pool.find((o) => o.manifest.kind === 'ExternalSecret' && o.manifest.metadata?.name === 'agents-db-credentials')!;
@@ -171,6 +185,8 @@ describe('the example dist', () => {
     for (const o of ofKind('ExternalSecret')) {
       const { target } = esSpec(o);
       expect(target.deletionPolicy === 'Delete' && target.creationPolicy === 'Merge').toBe(false);
+      expect(target.deletionPolicy === 'Merge' && target.creationPolicy === 'None').toBe(false);
+      expect(esSpec(o).data.length).toBeGreaterThan(0);
       expect(target.name).toBe(o.manifest.metadata?.name);
       const k = `${clusterOf(o)}/${o.manifest.metadata?.namespace}/${target.name}`;
       expect(targets.get(k), k).toBeUndefined();
