@@ -1,4 +1,4 @@
-import type { ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeConfigMap } from './k8s';
 
@@ -17,13 +17,14 @@ export interface BaseValuesConfigMapProps {
  * something that is in Git.
  */
 export class BaseValuesConfigMap extends Construct {
-  public readonly resource: KubeConfigMap;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: BaseValuesConfigMapProps) {
     super(scope, id);
     if (props.values.length === 0) throw new Error(`ConfigMap "${props.name}": 'values' is empty; do not render it`);
     const data: Record<string, string> = {};
     for (const v of props.values) data[v.key] = v.value;
-    this.resource = new KubeConfigMap(this, 'resource', { metadata: { ...(props.metadata ?? {}), name: props.name, namespace: props.namespace }, data });
+    // Typed once through the generated bindings, then a plain ApiObject (no second conversion per toJson()).
+    this.resource = new ApiObject(this, 'resource', KubeConfigMap.manifest({ metadata: { ...(props.metadata ?? {}), name: props.name, namespace: props.namespace }, data }));
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeIngress } from './k8s';
 
@@ -24,13 +24,14 @@ export interface ServiceIngressProps {
 
 /** A networking.k8s.io/v1 Ingress for one service host. */
 export class ServiceIngress extends Construct {
-  public readonly resource: KubeIngress;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServiceIngressProps) {
     super(scope, id);
     const paths = props.paths ?? [{ path: '/', pathType: 'Prefix' }];
     if (paths.length === 0) throw new Error(`Ingress "${props.name}": 'paths' is empty`);
-    this.resource = new KubeIngress(this, 'resource', {
+    // Typed once through the generated bindings, then a plain ApiObject (no second conversion per toJson()).
+    this.resource = new ApiObject(this, 'resource', KubeIngress.manifest({
       metadata: { ...(props.metadata ?? {}), name: props.name, namespace: props.namespace },
       spec: {
         ...(props.className ? { ingressClassName: props.className } : {}),
@@ -47,6 +48,6 @@ export class ServiceIngress extends Construct {
           },
         ],
       },
-    });
+    }));
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ExternalSecret,
@@ -54,7 +54,7 @@ export class VaultExternalSecret extends Construct {
   public readonly refreshInterval: string;
   public readonly creationPolicy: CreationPolicy;
   public readonly deletionPolicy: DeletionPolicy;
-  public readonly resource: ExternalSecret;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: VaultExternalSecretProps) {
     super(scope, id);
@@ -76,7 +76,9 @@ export class VaultExternalSecret extends Construct {
       keys.add(d.secretKey);
     }
 
-    this.resource = new ExternalSecret(this, 'resource', {
+    // The typed props are converted to JSON once here; a plain ApiObject then skips the generated
+    // class's second conversion on every toJson() (measurable at thousands of ExternalSecrets).
+    this.resource = new ApiObject(this, 'resource', ExternalSecret.manifest({
       metadata: { ...(props.metadata ?? {}), name: props.name, namespace: props.namespace },
       spec: {
         refreshInterval: this.refreshInterval,
@@ -88,6 +90,6 @@ export class VaultExternalSecret extends Construct {
         },
         data: props.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey, property: d.property } })),
       },
-    });
+    }));
   }
 }
