@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type { Node as YamlNode, YAMLError } from 'yaml';
 import { Diagnostic, ExitCode, UserError } from './errors';
 
 /**
@@ -56,13 +56,14 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     });
   }
   const doc = list[0] ?? parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+  // The first error only: later ones are mostly consequences of it (a tab shifts every line after).
+  const diagnostics: Diagnostic[] = doc.errors.slice(0, 1).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return {
       file,
       line: pos.line,
       column: pos.col,
-      message: `not valid YAML: ${firstLine(e.message)}`,
+      message: `not valid YAML: ${syntaxErrorMessage(e, text)}`,
       hint: e.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'fix the YAML syntax at this position',
     };
   });
@@ -117,7 +118,8 @@ export function positionOf(src: YamlSource, pointer: string, opts: { key?: boole
   }
   const target = (opts.key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined;
   const range = target?.range;
-  if (!range) return undefined;
+  // An empty document has no node: the document itself starts at 1:1.
+  if (!range) return pointerSegments(pointer).length === 0 ? { line: 1, column: 1 } : undefined;
   const p = src.lineCounter.linePos(range[0]);
   return { line: p.line, column: p.col };
 }
@@ -136,4 +138,22 @@ export function diagnosticAt(
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
+}
+
+/** A key name is safe to quote back; anything else might be a misplaced value. */
+const NAME_LIKE = /^[A-Za-z0-9_.\/-]{1,128}$/;
+
+/**
+ * The parser's message without the source text some messages quote after a colon (`Block scalar
+ * header includes extra characters: |...`, `Not a YAML token: ...`): a syntax error next to a
+ * misplaced secret must not print it. Duplicate keys are named, as they are names.
+ */
+function syntaxErrorMessage(e: YAMLError, text: string): string {
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:#\n]+?))\s*:/.exec(text.slice(e.pos[0]));
+    const name = key?.[1] ?? key?.[2] ?? key?.[3];
+    return name !== undefined && NAME_LIKE.test(name) ? `duplicate key "${name}"` : 'duplicate key';
+  }
+  if (e.code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
+  return firstLine(e.message).split(': ')[0]!;
 }

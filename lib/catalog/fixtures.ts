@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Diagnostic, UserError } from '../errors';
+import { Diagnostic, ExitCode, UserError } from '../errors';
 import { credentialKeyMatcher, CredentialKeyMatcher } from '../credential-like';
 import { diagnosticAt, parseYamlSource, pointerOf, readTextFile, YamlSource } from '../yaml-source';
 import { compileSchema, schemaDiagnostics } from './schema';
@@ -79,6 +79,9 @@ const validateFixtureShape = compileSchema(fixturesSchema);
 /** Reads every `*.yaml` in `dir`. A missing directory is an empty fixture set. */
 export function readFixtureFiles(dir: string): LoadedFixtureFile[] {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) {
+    throw new UserError({ file: dir, message: 'fixtures path is not a directory', hint: 'pass the fixtures folder with --fixtures DIR' }, ExitCode.usage);
+  }
   const names = readdirSync(dir)
     .filter((n) => /\.ya?ml$/.test(n))
     .sort();
@@ -95,12 +98,20 @@ export function readFixtureFiles(dir: string): LoadedFixtureFile[] {
       }
       out.push({ source, data: source.value as FixtureFile });
     } catch (err) {
-      if (err instanceof UserError) diagnostics.push(...err.diagnostics);
+      // An unreadable file is a usage error (exit 2) and stops here; syntax errors are collected.
+      if (err instanceof UserError && err.exitCode === ExitCode.failed) diagnostics.push(...err.diagnostics);
       else throw err;
     }
   }
   if (diagnostics.length > 0) throw new UserError(diagnostics);
   return out;
+}
+
+/** An inventory of the given entries; a later entry for the same path and key replaces an earlier one. */
+export function createInventory(environment: string, production: boolean, entries: Iterable<InventoryEntry>): Inventory {
+  const inv = new MapInventory(environment, production);
+  for (const e of entries) inv.add(e);
+  return inv;
 }
 
 class MapInventory implements Inventory {
@@ -139,11 +150,10 @@ export function buildInventories(catalog: ServiceCatalog, files: readonly Loaded
   const result = new Map<string, Inventory>();
   for (const env of catalog.spec.environments) {
     const production = isProductionTier(env.tier);
-    const inv = new MapInventory(env.name, production);
-    if (!production && shared) for (const e of fileEntries(shared, true)) inv.add(e);
     const own = files.find((f) => f.data.metadata.name === env.name);
-    if (own) for (const e of fileEntries(own, false)) inv.add(e);
-    result.set(env.name, inv);
+    // The environment's own entries come last, so they override shared ones for the same path and key.
+    const entries = [...(!production && shared ? fileEntries(shared, true) : []), ...(own ? fileEntries(own, false) : [])];
+    result.set(env.name, createInventory(env.name, production, entries));
   }
   return result;
 }
@@ -195,7 +205,7 @@ export function checkFixtures(
         out.push(
           diagnosticAt(
             src,
-            e.pointer,
+            `${e.pointer}/${e.spec.value !== undefined ? 'value' : 'generate'}`,
             `production inventory entry ${e.path}#${e.key} holds a ${e.spec.value !== undefined ? 'value' : 'generator'}; production inventories hold names only`,
             'remove it and provision the value in Vault out of band',
           ),

@@ -1,5 +1,6 @@
 import type { EnvironmentSpec, ServiceCatalog, ServiceSpec, VaultPathLayout } from './types';
 import { isProductionTier } from './types';
+import { ownValue } from '../own';
 
 /** Documented defaults for the Vault path layout (relative to the KV mount). */
 export const DEFAULT_PATH_LAYOUT: VaultPathLayout = {
@@ -104,7 +105,7 @@ export function clusters(catalog: ServiceCatalog): ClusterModel[] {
 export function canonicalEnvironment(catalog: ServiceCatalog, name: string): { environment: EnvironmentSpec; alias?: string } | undefined {
   const direct = catalog.spec.environments.find((e) => e.name === name);
   if (direct) return { environment: direct };
-  const target = catalog.spec.secretResolution?.environmentAliases?.[name];
+  const target = ownValue(catalog.spec.secretResolution?.environmentAliases, name);
   const env = target ? catalog.spec.environments.find((e) => e.name === target) : undefined;
   return env ? { environment: env, alias: name } : undefined;
 }

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { Diagnostic, sortDiagnostics, UserError } from '../errors';
+import { Diagnostic, ExitCode, sortDiagnostics, UserError } from '../errors';
 import { diagnosticAt, parseYamlSource, readTextFile, YamlSource } from '../yaml-source';
 import { Resolver, unresolvedDiagnostics } from '../resolver/resolver';
 import { buildInventories, checkFixtures, FixtureSet, readFixtureFiles } from './fixtures';
@@ -60,7 +60,7 @@ export function validateProject(paths: ProjectPaths = {}): { project?: Project; 
   try {
     loaded = loadCatalog(servicesFile);
   } catch (err) {
-    if (err instanceof UserError && err.exitCode === 1) return { diagnostics: [...err.diagnostics] };
+    if (err instanceof UserError && err.exitCode === ExitCode.failed) return { diagnostics: [...err.diagnostics] };
     throw err;
   }
   const fixturesDir = paths.fixturesDir ?? defaultFixturesDir(servicesFile);
@@ -69,7 +69,7 @@ export function validateProject(paths: ProjectPaths = {}): { project?: Project; 
   try {
     files = readFixtureFiles(fixturesDir);
   } catch (err) {
-    if (err instanceof UserError) return { diagnostics: [...err.diagnostics] };
+    if (err instanceof UserError && err.exitCode === ExitCode.failed) return { diagnostics: [...err.diagnostics] };
     throw err;
   }
   diagnostics.push(...checkFixtures(loaded.catalog, files));

@@ -1,14 +1,16 @@
-import { UserError } from '../errors';
 import { Resolver } from '../resolver/resolver';
-import { buildInventories, readFixtureFiles } from './fixtures';
+import { loadFixtures } from './fixtures';
 import { defaultFixturesDir, DEFAULT_SERVICES_FILE, loadCatalog, ProjectPaths } from './load';
 
-/** The catalog must be valid; fixture files must parse (semantic fixture problems are left for validate). */
+/**
+ * The catalog and the fixture files must be valid (unresolved keys are what scaffold is for). A
+ * fixture file whose name does not match its environment would otherwise get a second file for
+ * that environment written over whatever holds the expected name.
+ */
 export function loadProjectForScaffold(paths: ProjectPaths) {
   const servicesFile = paths.servicesFile ?? DEFAULT_SERVICES_FILE;
   const { catalog } = loadCatalog(servicesFile);
   const fixturesDir = paths.fixturesDir ?? defaultFixturesDir(servicesFile);
-  const files = readFixtureFiles(fixturesDir);
-  if (!catalog) throw new UserError({ file: servicesFile, message: 'no catalog' });
-  return { catalog, fixturesDir, files, resolver: new Resolver({ catalog, inventories: buildInventories(catalog, files) }) };
+  const { files, inventories } = loadFixtures(catalog, fixturesDir);
+  return { catalog, fixturesDir, files, resolver: new Resolver({ catalog, inventories }) };
 }

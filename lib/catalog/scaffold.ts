@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Document, isMap, parseDocument, YAMLMap } from 'yaml';
+import { basename, join } from 'node:path';
+import { FixtureEntryToAdd, insertFixtureEntries } from './fixture-edit';
 import type { LoadedFixtureFile } from './fixtures';
 import { FIXTURES_API_VERSION, SHARED_FIXTURES_NAME } from './fixtures';
 import type { ServiceCatalog } from './types';
@@ -9,7 +9,7 @@ import type { Resolver } from '../resolver/resolver';
 import { environmentPath, sharedPath } from './layout';
 
 export interface ScaffoldAddition {
-  /** Fixture file name without folder, e.g. `dev.yaml`. */
+  /** Fixture file name without folder, e.g. `dev.yaml` (an existing `dev.yml` keeps its name). */
   readonly file: string;
   readonly path: string;
   readonly key: string;
@@ -31,34 +31,18 @@ export interface ScaffoldPlan {
 
 /**
  * Works out which fixture entries the catalog needs and the fixtures lack, and how each file reads
- * with them added. Existing entries and comments are kept: files are edited as YAML documents, not
- * regenerated. Required keys that no Vault candidate satisfies get an entry: the override key
- * where the environment has one, at the shared path for singletons, else at the environment path.
+ * with them added. Existing files are edited by inserting lines (see `insertFixtureEntries`), so
+ * every existing entry and comment stays byte for byte. Required keys that no Vault candidate
+ * satisfies get an entry: the override key where the environment has one, at the shared path for
+ * singletons, else at the environment path.
  */
 export function planScaffold(catalog: ServiceCatalog, fixturesDir: string, files: readonly LoadedFixtureFile[], resolver: Resolver): ScaffoldPlan {
-  const docs = new Map<string, Document>();
-  const fileOf = (name: string) => join(fixturesDir, `${name}.yaml`);
-  const docFor = (name: string, kind: 'VaultFixtures' | 'VaultInventory'): Document => {
-    let doc = docs.get(name);
-    if (doc) return doc;
-    const existing = files.find((f) => f.data.metadata.name === name);
-    if (existing) {
-      doc = parseDocument(existing.source.text);
-    } else {
-      doc = new Document({ apiVersion: FIXTURES_API_VERSION, kind, metadata: { name }, spec: { paths: {} } });
-      doc.commentBefore =
-        kind === 'VaultInventory'
-          ? ` Vault inventory for "${name}" (production tier): key names only, never values.\n Values are provisioned in Vault out of band.`
-          : ` Vault fixtures for "${name}": how the dev/CI bootstrap creates each key. No secret values.`;
-    }
-    if (!isMap(doc.getIn(['spec', 'paths']))) doc.setIn(['spec', 'paths'], doc.createNode({}));
-    docs.set(name, doc);
-    return doc;
-  };
+  const pending = new Map<string, { kind: FixtureKind; entries: FixtureEntryToAdd[] }>();
+  const fileOf = (name: string) => files.find((f) => f.data.metadata.name === name)?.source.file ?? join(fixturesDir, `${name}.yaml`);
 
   const additions: ScaffoldAddition[] = [];
   const added = new Set<string>();
-  const referenced = new Map<string, Set<string>>(); // fixture file name -> "path#key"
+  const referenced = new Map<string, Set<string>>(); // fixture name -> "path#key"
   const reference = (name: string, path: string, key: string) => {
     if (!referenced.has(name)) referenced.set(name, new Set());
     referenced.get(name)!.add(`${path}#${key}`);
@@ -79,18 +63,16 @@ export function planScaffold(catalog: ServiceCatalog, fixturesDir: string, files
       const singleton = service.scope === 'infrastructure-singleton';
       const path = singleton ? sharedPath(catalog, ctx) : environmentPath(catalog, ctx);
       const key = r.tried.find((c) => c.tier === 'env-override')?.sourceKey ?? r.key;
-      const fileName = singleton && !production ? SHARED_FIXTURES_NAME : env.name;
-      reference(fileName, path, key);
-      const id = `${fileName}|${path}|${key}`;
+      const name = singleton && !production ? SHARED_FIXTURES_NAME : env.name;
+      reference(name, path, key);
+      const id = `${name}|${path}|${key}`;
       if (added.has(id)) continue;
       added.add(id);
-      const doc = docFor(fileName, production ? 'VaultInventory' : 'VaultFixtures');
-      const pathsNode = doc.getIn(['spec', 'paths']) as YAMLMap;
-      if (!pathsNode.has(path)) pathsNode.set(path, doc.createNode({}));
-      const spec = production ? {} : { generate: 'deterministic' };
-      const node = doc.createNode(spec, { flow: true });
-      (pathsNode.get(path) as YAMLMap).set(key, node);
-      additions.push({ file: `${fileName}.yaml`, path, key, spec: production ? 'name only' : 'generate: deterministic' });
+      const kind: FixtureKind = production ? 'VaultInventory' : 'VaultFixtures';
+      const target = pending.get(name) ?? { kind, entries: [] };
+      target.entries.push({ path, key, spec: production ? '{}' : '{ generate: deterministic }' });
+      pending.set(name, target);
+      additions.push({ file: basename(fileOf(name)), path, key, spec: production ? 'name only' : 'generate: deterministic' });
     }
   }
 
@@ -100,14 +82,28 @@ export function planScaffold(catalog: ServiceCatalog, fixturesDir: string, files
     const refs = referenced.get(name) ?? new Set();
     for (const [path, keys] of Object.entries(f.data.spec.paths ?? {})) {
       for (const key of Object.keys(keys ?? {})) {
-        if (!refs.has(`${path}#${key}`)) orphans.push({ file: `${name}.yaml`, path, key });
+        if (!refs.has(`${path}#${key}`)) orphans.push({ file: basename(f.source.file), path, key });
       }
     }
   }
 
   const writes = new Map<string, string>();
-  for (const [name, doc] of docs) writes.set(fileOf(name), doc.toString({ lineWidth: 0 }));
+  for (const [name, { kind, entries }] of pending) {
+    const existing = files.find((f) => f.data.metadata.name === name);
+    writes.set(fileOf(name), insertFixtureEntries(existing ? existing.source.text : newFixtureFile(name, kind), entries));
+  }
   return { additions, orphans, writes };
+}
+
+type FixtureKind = 'VaultFixtures' | 'VaultInventory';
+
+/** The text of an empty fixture file, with a header that says what it may hold. */
+function newFixtureFile(name: string, kind: FixtureKind): string {
+  const header =
+    kind === 'VaultInventory'
+      ? `# Vault inventory for "${name}" (production tier): key names only, never values.\n# Values are provisioned in Vault out of band.\n`
+      : `# Vault fixtures for "${name}": how the dev/CI bootstrap creates each key. No secret values.\n`;
+  return `${header}\napiVersion: ${FIXTURES_API_VERSION}\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n  paths: {}\n`;
 }
 
 function isSharedEntry(files: readonly LoadedFixtureFile[], path: string, key: string, environment: string): boolean {

@@ -2,8 +2,11 @@ import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { Diagnostic } from '../errors';
 import { diagnosticAt, YamlSource } from '../yaml-source';
 
-/** One ajv instance for all of secretops' own file formats (draft 2020-12). */
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+/**
+ * One ajv instance for all of secretops' own file formats (draft 2020-12). `verbose` makes errors
+ * carry their parent schema, so an unknown-field error can list the fields allowed there.
+ */
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
 
 export function compileSchema(schema: object): ValidateFunction {
   return ajv.compile(schema);
@@ -74,6 +77,7 @@ const KNOWN_PATTERNS: Record<string, string> = {
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': 'a DNS label: lower-case letters, digits and "-"',
   '^[A-Za-z_][A-Za-z0-9_.-]*$': 'an environment-variable-like key: letters, digits, "_", "." and "-"',
   '^([0-9]+(ms|s|m|h))+$': 'a duration such as 30s, 5m or 1h',
+  '^([a-z0-9-]|\\{(instance|environment|service)\\})+$': 'a namespace: lower-case letters, digits, "-" and the placeholders {instance}, {environment}, {service}',
 };
 
 function describePattern(pattern: string): string {

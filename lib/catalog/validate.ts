@@ -1,10 +1,11 @@
 import { Diagnostic } from '../errors';
 import { CredentialKeyMatcher, isCredentialLikeKey } from '../credential-like';
 import { diagnosticAt, pointerOf, YamlSource } from '../yaml-source';
-import type { ServiceCatalog } from './types';
+import type { EnvironmentSpec, ServiceCatalog, ServiceSpec } from './types';
 import { isProductionTier } from './types';
 import { environmentInstances, serviceNamespace } from './layout';
-import { overrideKeyFor, TEMPLATE_PLACEHOLDERS } from '../resolver/overrides';
+import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from '../resolver/overrides';
+import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from '../access-keys/ttl';
 
 /**
  * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and
@@ -52,43 +53,62 @@ export function checkCatalogSemantics(
     });
   }
 
-  // Two Secrets with one name in one namespace (per cluster).
-  const owners = new Map<string, { service: string; pointer: string }>();
+  // Namespace templates must fill in to DNS labels in every environment instance.
   spec.services.forEach((svc, si) => {
-    if (svc.scope !== 'environment') return;
-    for (const env of spec.environments) {
-      for (const inst of environmentInstances(env)) {
-        const ns = serviceNamespace(svc, inst);
-        svc.secrets.forEach((sec, ci) => {
-          if (sec.level !== 'platform') return;
-          const k = `${env.cluster}/${ns}/${sec.name}`;
-          const prev = owners.get(k);
-          if (prev && prev.service !== svc.name) {
-            at(
-              ['spec', 'services', si, 'secrets', ci, 'name'],
-              `Secret "${sec.name}" of service "${svc.name}" collides with the one of service "${prev.service}" (${prev.pointer}) in namespace "${ns}" on cluster "${env.cluster}"`,
-              'rename one of the Secrets or give one service another namespace',
-            );
-          }
-          if (!prev) owners.set(k, { service: svc.name, pointer: pointerOf(['spec', 'services', si, 'secrets', ci, 'name']) });
-        });
-      }
+    if (svc.scope !== 'environment' || !svc.namespace) return;
+    const bad = spec.environments.flatMap(environmentInstances).map((inst) => serviceNamespace(svc, inst)).find((ns) => !isDnsLabel(ns));
+    if (bad !== undefined)
+      at(['spec', 'services', si, 'namespace'], `namespace "${svc.namespace}" of service "${svc.name}" fills in to "${bad}", which is not a DNS label`, 'keep to lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit');
+  });
+
+  // Two Secrets with one name in one namespace of one cluster (platform secrets are the rendered ones).
+  const owners = new Map<string, { si: number; ci: number }>();
+  const collisions = new Map<string, { si: number; ci: number; other: { si: number; ci: number }; places: string[] }>();
+  spec.services.forEach((svc, si) => {
+    for (const place of placements(spec.environments, svc)) {
+      svc.secrets.forEach((sec, ci) => {
+        if (sec.level !== 'platform') return;
+        const k = `${place}/${sec.name}`;
+        const prev = owners.get(k);
+        if (!prev) owners.set(k, { si, ci });
+        else if (prev.si !== si) {
+          const id = `${si}/${ci}/${prev.si}`;
+          const c = collisions.get(id) ?? { si, ci, other: prev, places: [] };
+          c.places.push(place);
+          collisions.set(id, c);
+        }
+      });
     }
   });
-  // A literal namespace shared by several instances on one cluster makes each Secret collide with itself.
+  for (const c of collisions.values()) {
+    const svc = spec.services[c.si]!;
+    const sec = svc.secrets[c.ci]!;
+    at(
+      ['spec', 'services', c.si, 'secrets', c.ci, 'name'],
+      `Secret "${sec.name}" of service "${svc.name}" collides with the one of service "${spec.services[c.other.si]!.name}" (${pointerOf(['spec', 'services', c.other.si, 'secrets', c.other.ci, 'name'])}) in ${c.places.join(', ')} (cluster/namespace)`,
+      'rename one of the Secrets or give one service another namespace',
+    );
+  }
+  // Instances of one service that land in one namespace of a cluster (a literal namespace, or
+  // `{environment}` with slots) would each render the same Secrets there.
   spec.services.forEach((svc, si) => {
-    if (svc.scope !== 'environment' || !svc.namespace || /\{(instance|environment)\}/.test(svc.namespace)) return;
-    const perCluster = new Map<string, number>();
-    for (const env of spec.environments) perCluster.set(env.cluster, (perCluster.get(env.cluster) ?? 0) + environmentInstances(env).length);
-    for (const [cluster, n] of perCluster) {
-      if (n > 1 && svc.secrets.some((s) => s.level === 'platform')) {
-        at(
-          ['spec', 'services', si, 'namespace'],
-          `namespace "${svc.namespace}" of service "${svc.name}" is the same in all ${n} environment instances on cluster "${cluster}", so their Secrets would collide`,
-          'use a template such as "{instance}-' + svc.name + '" or leave namespace unset (default "{instance}")',
-        );
-        break;
+    if (svc.scope !== 'environment' || !svc.namespace || !svc.secrets.some((s) => s.level === 'platform')) return;
+    const instances = new Map<string, string[]>(); // cluster/namespace -> instance names
+    for (const env of spec.environments) {
+      for (const inst of environmentInstances(env)) {
+        const place = `${env.cluster}/${serviceNamespace(svc, inst)}`;
+        instances.set(place, [...(instances.get(place) ?? []), inst.name]);
       }
+    }
+    const shared = [...instances].find(([, names]) => names.length > 1);
+    if (shared) {
+      const [place, names] = shared;
+      const [cluster, ns] = place.split('/') as [string, string];
+      at(
+        ['spec', 'services', si, 'namespace'],
+        `namespace "${svc.namespace}" of service "${svc.name}" puts ${names.length} environment instances (${names.join(', ')}) in namespace "${ns}" on cluster "${cluster}", so their Secrets would collide`,
+        'use a template such as "{instance}-' + svc.name + '" or leave namespace unset (default "{instance}")',
+      );
     }
   });
 
@@ -96,13 +116,13 @@ export function checkCatalogSemantics(
   for (const [alias, target] of Object.entries(aliases)) {
     if (envNames.has(alias)) {
       at(['spec', 'secretResolution', 'environmentAliases', alias], `alias "${alias}" has the name of an environment`, 'rename the alias', true);
-    } else if (target in aliases) {
+    } else if (Object.hasOwn(aliases, target)) {
       at(['spec', 'secretResolution', 'environmentAliases', alias], `alias "${alias}" points at alias "${target}"; chains and cycles are not allowed`, `point it at an environment: ${[...envNames].join(', ')}`);
     } else if (!envNames.has(target)) {
       at(['spec', 'secretResolution', 'environmentAliases', alias], `alias "${alias}" points at unknown environment "${target}"`, `use one of: ${[...envNames].join(', ')}`);
     }
   }
-  const knownEnv = (name: string) => envNames.has(name) || (name in aliases && envNames.has(aliases[name]!));
+  const knownEnv = (name: string) => envNames.has(name) || (Object.hasOwn(aliases, name) && envNames.has(aliases[name]!));
 
   // Overrides and patterns.
   for (const [sourceKey, ov] of Object.entries(spec.secretResolution?.keyOverrides ?? {})) {
@@ -125,8 +145,12 @@ export function checkCatalogSemantics(
       at(tpl, `override template uses unknown placeholder(s) ${unknown.map((n) => `{${n}}`).join(', ')}`, `use ${TEMPLATE_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')}`);
     } else {
       const sample = `${p.sourcePrefix}EXAMPLE`;
-      if (p.environments.some((env) => overrideKeyFor(p, sample, env) === sample)) {
+      const made = p.environments.map((env) => overrideKeyFor(p, sample, env)!);
+      const invalid = made.find((k) => !ENV_KEY.test(k));
+      if (made.includes(sample)) {
         at(tpl, `override template "${p.overrideTemplate}" yields the source key itself`, 'add a suffix or prefix, e.g. "{key}_AI"');
+      } else if (invalid !== undefined) {
+        at(tpl, `override template "${p.overrideTemplate}" makes keys such as "${invalid}", which is not a valid key name`, 'keep to letters, digits, "_", "." and "-", starting with a letter or "_"');
       }
     }
   });
@@ -166,7 +190,7 @@ export function checkCatalogSemantics(
     for (const [cluster, c] of byCluster) {
       if (c.prod.length === 0 || c.nonprod.length === 0) continue;
       for (const env of c.nonprod) {
-        const shared = credKeys.filter((k) => !hasOverride(catalog, k, env));
+        const shared = credKeys.filter((k) => !environmentOverride(catalog, k, env));
         if (shared.length > 0) {
           at(
             ['spec', 'services', si, 'name'],
@@ -178,13 +202,32 @@ export function checkCatalogSemantics(
     }
   });
 
+  // Run-scoped access keys and their bypass paths.
+  const policy = ttlPolicy(spec.accessKeys);
+  if (policy.defaultMs > policy.maxMs) {
+    at(['spec', 'accessKeys', spec.accessKeys?.defaultTtl ? 'defaultTtl' : 'maxTtl'], `access-key defaultTtl (${spec.accessKeys?.defaultTtl ?? DEFAULT_TTL}) exceeds maxTtl (${spec.accessKeys?.maxTtl ?? DEFAULT_MAX_TTL})`, 'lower defaultTtl or raise maxTtl');
+  }
+  spec.services.forEach((svc, si) =>
+    (svc.ingress?.bypassPaths ?? []).forEach((path, pi) => {
+      if (path.split('/').some((seg) => seg.includes('*') && seg !== '*')) {
+        at(['spec', 'services', si, 'ingress', 'bypassPaths', pi], `bypass path "${path}" uses "*" inside a segment`, 'use "*" only as a whole path segment, e.g. /api/v1/runs/*/bypass');
+      }
+    }),
+  );
+
   return out;
 }
 
-function hasOverride(catalog: ServiceCatalog, key: string, env: string): boolean {
-  const res = catalog.spec.secretResolution;
-  if (res?.keyOverrides?.[key]?.overrideKeys[env]) return true;
-  return (res?.patterns ?? []).some((p) => p.environments.includes(env) && overrideKeyFor(p, key, env) !== undefined);
+/** Where a service's Secrets land: `cluster/namespace`, once each (a singleton once per cluster). */
+function placements(environments: readonly EnvironmentSpec[], svc: ServiceSpec): Set<string> {
+  return new Set(environments.flatMap((env) => environmentInstances(env).map((inst) => `${env.cluster}/${serviceNamespace(svc, inst)}`)));
+}
+
+/** The `envKey` format of services.schema.json: what a key name may look like. */
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function isDnsLabel(s: string): boolean {
+  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
 }
 
 /** [name, index, index of first occurrence] for each repeated name. */

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ExitCode, formatDiagnostic, isUserError } from '../errors';
+import { ExitCode } from '../errors';
+import { reportFatal } from './fatal';
 import { COMMANDS } from './commands';
 import { CliIo, processIo } from './io';
+import { VERSION } from './version';
 
-/** Version of the CLI, printed by --version. */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('secretops')
@@ -39,14 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
       return ExitCode.usage;
     }
-    if (isUserError(err)) {
-      for (const d of err.diagnostics) io.stderr.write(`secretops: ${formatDiagnostic(d)}\n`);
-      return err.exitCode;
-    }
-    const e = err as Error;
-    if (io.env.SECRETOPS_DEBUG) io.stderr.write(`secretops: internal error (this is a bug): ${e?.stack ?? String(err)}\n`);
-    else io.stderr.write(`secretops: internal error (this is a bug): ${e?.name ?? 'Error'}; set SECRETOPS_DEBUG=1 for details\n`);
-    return ExitCode.usage;
+    return reportFatal(err, io.stderr, io.env);
   }
 }
 

@@ -26,6 +26,8 @@ export const Annotations = {
   oauthClient: 'secretops.dev/oauth-client',
   /** On ingresses: `protected` (behind oauth2-proxy), `bypass` (run-scoped access key paths), `public`. */
   route: 'secretops.dev/route',
+  /** On bypass ingresses: the catalog's `ingress.bypassPaths` verbatim, comma-separated, for the scanner. */
+  bypassPaths: 'secretops.dev/bypass-paths',
   /** Inline suppression: `<rule>[,<rule>] -- <reason>`. */
   ignore: 'secretops.dev/ignore',
   /** Marks generated files and objects. */

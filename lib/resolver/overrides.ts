@@ -1,4 +1,5 @@
 import type { OverridePattern, ServiceCatalog } from '../catalog/types';
+import { ownValue } from '../own';
 
 /** Placeholders an override template may use. */
 export const TEMPLATE_PLACEHOLDERS = ['key', 'prefix', 'name', 'ENV'];
@@ -8,9 +9,13 @@ export function envToken(environment: string): string {
   return environment.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 }
 
-/** The override key a pattern makes for `key` in `environment`, or undefined when it does not apply. */
-export function overrideKeyFor(pattern: OverridePattern, key: string, environment: string): string | undefined {
-  if (!pattern.environments.includes(environment)) return undefined;
+/**
+ * The override key a pattern makes for `key` in `environment`, or undefined when it does not apply.
+ * The pattern applies when it lists any of `names` (the environment and its aliases); `{ENV}`
+ * always renders the environment itself, so an alias resolves exactly as its environment does.
+ */
+export function overrideKeyFor(pattern: OverridePattern, key: string, environment: string, names: readonly string[] = [environment]): string | undefined {
+  if (!names.some((n) => pattern.environments.includes(n))) return undefined;
   if (!key.startsWith(pattern.sourcePrefix)) return undefined;
   if (pattern.excludeKeys?.includes(key)) return undefined;
   if (pattern.excludePrefixes?.some((p) => key.startsWith(p))) return undefined;
@@ -38,19 +43,17 @@ export function environmentOverride(catalog: ServiceCatalog, key: string, enviro
   const res = catalog.spec.secretResolution;
   if (!res) return undefined;
   const names = namesFor(catalog, environment);
-  const explicit = res.keyOverrides?.[key]?.overrideKeys;
+  const explicit = ownValue(res.keyOverrides, key)?.overrideKeys;
   if (explicit) {
     for (const n of names) {
-      const ok = explicit[n];
+      const ok = ownValue(explicit, n);
       if (ok) return { overrideKey: ok, rule: 'keyOverrides' };
     }
   }
   const patterns = res.patterns ?? [];
   for (let i = 0; i < patterns.length; i++) {
-    for (const n of names) {
-      const ok = overrideKeyFor(patterns[i]!, key, n);
-      if (ok !== undefined && ok !== key) return { overrideKey: ok, rule: `patterns[${i}]` };
-    }
+    const ok = overrideKeyFor(patterns[i]!, key, environment, names);
+    if (ok !== undefined && ok !== key) return { overrideKey: ok, rule: `patterns[${i}]` };
   }
   return undefined;
 }

@@ -52,6 +52,8 @@ export interface ManifestDocument {
   readonly file: ScanFile;
   /** 0-based index of the document within its file. */
   readonly index: number;
+  /** The document's own raw text (its slice of the file). */
+  readonly text: string;
   /** The document as plain JS (anchors and aliases expanded, bounded). */
   readonly value: unknown;
   /** apiVersion/kind/metadata.name/namespace when the document is a Kubernetes object. */
@@ -101,6 +103,11 @@ export interface RuleMeta {
   readonly docs: string;
   /** `document`: per parsed document; `file`: raw text too (templates); `project`: across everything scanned. */
   readonly scope: 'document' | 'file' | 'project';
+  /**
+   * Fast path: a document is parsed for this rule only when its raw text matches. Leave it out
+   * for rules that must see every document.
+   */
+  readonly interest?: RegExp;
 }
 
 export interface Rule {

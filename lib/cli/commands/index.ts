@@ -1,8 +1,23 @@
 import type { CommandModule } from '../command';
+import { accessKeyCommand } from './access-key';
+import { bootstrapCommand } from './bootstrap';
 import { fixturesCommand } from './fixtures';
+import { mcpCommand } from './mcp';
 import { resolveCommand } from './resolve';
+import { smokeCommand } from './smoke';
 import { synthCommand } from './synth';
+import { syncCommand } from './sync';
 import { validateCommand } from './validate';
 
 /** Every command, in the order `--help` lists them. Explicit: no registration by side effect. */
-export const COMMANDS: readonly CommandModule[] = [validateCommand, resolveCommand, synthCommand, fixturesCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  validateCommand,
+  resolveCommand,
+  synthCommand,
+  fixturesCommand,
+  bootstrapCommand,
+  syncCommand,
+  accessKeyCommand,
+  smokeCommand,
+  mcpCommand,
+];

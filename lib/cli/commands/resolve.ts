@@ -13,7 +13,7 @@ export const resolveCommand: CommandModule = {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
         const { loadProjectForResolve } = await import('../../resolver/project.js');
         const { resolutionsToJson, resolutionsToText } = await import('../../resolver/format.js');
-        const { resolver, canonical } = loadProjectForResolve(catalogPaths(io, opts), opts.env);
+        const { resolver, canonical } = loadProjectForResolve(catalogPaths(io, opts), opts.env, opts.service);
         const resolutions = resolver.resolveEnvironment(opts.env, opts.service ? { service: opts.service } : {});
         const alias = canonical.alias;
         io.stdout.write(

@@ -1,0 +1,267 @@
+import { CONFIGURE_FUNCTIONS, FIXTURES_FILE, FIXTURES_MOUNT_DIR, scriptHeader, sh, shellDefault, VAULT_FUNCTIONS } from './script-common';
+
+/** The Secret where the dev bootstrap keeps the root token, the unseal key and the HMAC seed. */
+export const DEV_CREDENTIALS_SECRET = 'vault-auto-credentials';
+/** Keys of that Secret. */
+export const DevCredentialKeys = { rootToken: 'root-token', unsealKey: 'unseal-key', seed: 'seed' } as const;
+
+export interface DevScriptOptions {
+  /** Vault's address as the bootstrap pod reaches it (`spec.vault.server`). */
+  readonly vaultAddr: string;
+  /** Namespace of `vault-auto-credentials` when the pod's namespace is unknown. */
+  readonly namespace: string;
+}
+
+/**
+ * The dev/CI/ephemeral bootstrap: init (one key share) and unseal when needed, keep the root token,
+ * unseal key and per-cluster seed in `vault-auto-credentials`, configure Vault from the plan and
+ * seed the fixture map. Idempotent: a run against a configured Vault writes nothing.
+ */
+export function devBootstrapScript(opts: DevScriptOptions): string {
+  return [
+    scriptHeader({
+      title: 'Vault bootstrap for dev, CI and ephemeral clusters (never production).',
+      description: [
+        'Initializes Vault with one key share if needed, unseals it, keeps the root token, the unseal key',
+        `and the fixture seed in the Secret ${DEV_CREDENTIALS_SECRET} (dev only), enables the KV v2 mount and`,
+        'the kubernetes auth method, writes policies and roles, and seeds fixtures that are absent.',
+        'Idempotent: never overwrites a value; a second run writes nothing.',
+      ],
+      vaultAddr: opts.vaultAddr,
+    }),
+    shellDefault('BOOTSTRAP_FIXTURES', `${FIXTURES_MOUNT_DIR}/${FIXTURES_FILE}`),
+    shellDefault('CREDENTIALS_SECRET', DEV_CREDENTIALS_SECRET),
+    shellDefault('FALLBACK_NAMESPACE', opts.namespace),
+    `SERVICEACCOUNT_DIR="\${SERVICEACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
+KUBERNETES_HOST="\${KUBERNETES_SERVICE_HOST:-kubernetes.default.svc}"
+case "$KUBERNETES_HOST" in *:*) KUBERNETES_HOST="[$KUBERNETES_HOST]" ;; esac
+KUBERNETES_API="\${KUBERNETES_API_URL:-https://$KUBERNETES_HOST:\${KUBERNETES_SERVICE_PORT:-443}}"
+if [ -z "\${POD_NAMESPACE:-}" ] && [ -r "$SERVICEACCOUNT_DIR/namespace" ]; then POD_NAMESPACE=$(cat "$SERVICEACCOUNT_DIR/namespace"); fi
+NAMESPACE="\${POD_NAMESPACE:-$FALLBACK_NAMESPACE}"
+TAB=$(printf '\\t')
+[ -r "$BOOTSTRAP_FIXTURES" ] || die "cannot read the fixture map $BOOTSTRAP_FIXTURES"
+`,
+    VAULT_FUNCTIONS,
+    CONFIGURE_FUNCTIONS,
+    DEV_FUNCTIONS,
+    SEED_FUNCTIONS,
+    DEV_MAIN,
+  ].join('\n');
+}
+
+const DEV_FUNCTIONS = `
+# --- Kubernetes API: the Secret $CREDENTIALS_SECRET -------------------------------------------------
+kube_setup() {
+  [ -r "$SERVICEACCOUNT_DIR/token" ] || die "no service account token at $SERVICEACCOUNT_DIR/token"
+  ks_token=$(cat "$SERVICEACCOUNT_DIR/token")
+  printf 'header = "Authorization: Bearer %s"\\n' "$ks_token" > "$WORK/kube.curlrc"
+  ks_token=''
+  if [ -r "$SERVICEACCOUNT_DIR/ca.crt" ]; then printf 'cacert = "%s"\\n' "$SERVICEACCOUNT_DIR/ca.crt" >> "$WORK/kube.curlrc"; fi
+}
+
+# kube_call METHOD PATH [BODY_FILE CONTENT_TYPE]: the response body is in $WORK/kresp.
+kube_call() {
+  kc_method=$1
+  kc_path=$2
+  shift 2
+  http_call "$WORK/kube.curlrc" "$KUBERNETES_API$kc_path" "$WORK/kresp" "$kc_method" "$@"
+}
+
+secret_api() { printf '/api/v1/namespaces/%s/secrets' "$NAMESPACE"; }
+
+# Reads root-token, unseal-key and seed (each possibly empty) into $WORK/cred/.
+load_credentials() {
+  mkdir -p "$WORK/cred"
+  lc_status=$(kube_call GET "$(secret_api)/$CREDENTIALS_SECRET")
+  case "$lc_status" in
+    200)
+      CREDENTIALS_FOUND=yes
+      log "read Secret $NAMESPACE/$CREDENTIALS_SECRET" ;;
+    404)
+      CREDENTIALS_FOUND=no
+      printf '{}' > "$WORK/kresp"
+      log "Secret $NAMESPACE/$CREDENTIALS_SECRET does not exist yet" ;;
+    *) die "read Secret $NAMESPACE/$CREDENTIALS_SECRET: Kubernetes API answered HTTP $lc_status" ;;
+  esac
+  for lc_key in root-token unseal-key seed; do
+    jq -j --arg k "$lc_key" '.data[$k] // "" | @base64d' "$WORK/kresp" > "$WORK/cred/$lc_key"
+  done
+}
+
+# store_credentials KEY...: writes those keys of $WORK/cred/ into the Secret (creating it once).
+store_credentials() {
+  printf '{}' > "$WORK/cred.json"
+  for sc_key in "$@"; do
+    jq --arg k "$sc_key" --rawfile v "$WORK/cred/$sc_key" '. + {($k): ($v | @base64)}' "$WORK/cred.json" > "$WORK/cred.tmp"
+    mv "$WORK/cred.tmp" "$WORK/cred.json"
+  done
+  if [ "$CREDENTIALS_FOUND" = yes ]; then
+    jq '{data: .}' "$WORK/cred.json" > "$WORK/kbody"
+    # Retried: after an init this write is all that keeps the new root token.
+    for sc_try in 1 2 3 4 5; do
+      sc_status=$(kube_call PATCH "$(secret_api)/$CREDENTIALS_SECRET" "$WORK/kbody" application/merge-patch+json)
+      if [ "$sc_status" = 200 ]; then break; fi
+      log "update Secret $NAMESPACE/$CREDENTIALS_SECRET: Kubernetes API answered HTTP $sc_status (attempt $sc_try of 5)"
+      sleep "$sc_try"
+    done
+    [ "$sc_status" = 200 ] || die "update Secret $NAMESPACE/$CREDENTIALS_SECRET: Kubernetes API answered HTTP $sc_status"
+  else
+    jq --arg name "$CREDENTIALS_SECRET" --arg ns "$NAMESPACE" '{
+      apiVersion: "v1", kind: "Secret", type: "Opaque",
+      metadata: {name: $name, namespace: $ns, labels: {"app.kubernetes.io/managed-by": "secretops", "app.kubernetes.io/component": "vault-bootstrap"}},
+      data: .}' "$WORK/cred.json" > "$WORK/kbody"
+    sc_status=$(kube_call POST "$(secret_api)" "$WORK/kbody" application/json)
+    [ "$sc_status" = 201 ] || die "create Secret $NAMESPACE/$CREDENTIALS_SECRET: Kubernetes API answered HTTP $sc_status"
+    CREDENTIALS_FOUND=yes
+  fi
+  changed "stored $* in Secret $NAMESPACE/$CREDENTIALS_SECRET"
+}
+
+# --- Fixture values ------------------------------------------------------------------------------------
+random_value() { # LENGTH; sets VALUE to at least LENGTH hex characters (jq cuts it)
+  VALUE=$(openssl rand -hex $((($1 + 1) / 2)))
+}
+
+`;
+
+const SEED_FUNCTIONS = sh`
+# Reads every fixture path in one batch; one jq run lists what is absent (P: a path to write, K: a
+# missing key and how to create it); generated values are collected as JSON lines (keys match
+# [A-Za-z_][A-Za-z0-9_.-]* and values are hex, so printf writes valid JSON); a second jq run builds
+# each path's body from what exists plus what is new, with check-and-set on the version read, and
+# one batch writes them. A value that exists is never overwritten.
+seed_fixtures() {
+  FX_KV=$(plan .kvMount)
+  jq -r '.paths[].path' "$BOOTSTRAP_FIXTURES" > "$WORK/fixture-paths"
+  fetch_all "$FX_KV/data/" "$WORK/fixture-paths"
+  if [ "$FETCHED" -eq 0 ]; then return 0; fi
+  # shellcheck disable=SC2016 # a jq program, not shell
+  FX_MISSING_JQ='$fx[0].paths | to_entries[]
+    | ($have["\(100001 + .key).json"].data // {}) as $cur
+    | ($cur.data // {}) as $data
+    | [.value.keys[] | select(.key as $k | $data | has($k) | not)] as $missing
+    | select($missing | length > 0)'
+  jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" "$HAVE_JQ | $FX_MISSING_JQ"'
+    | "P\t\(.key)\t\(.value.path)",
+      ($missing[] | "K\t\(.key)\t\(.generate // "value")\t\(.length // 0)")' "$WORK"/out/1*.json > "$WORK/fixture-todo"
+  : > "$WORK/generated"
+  : > "$WORK/fixture-log"
+  : > "$WORK/deterministic"
+  rm -rf "$WORK/msg"
+  mkdir "$WORK/msg"
+  fx_writes=0
+  fx_msgs=0
+  fx_path=''
+  fx_index=''
+  fx_added=''
+  while IFS="$TAB" read -r fx_kind fx_a fx_b fx_c <&3; do
+    case "$fx_kind" in
+      P)
+        if [ -n "$fx_path" ]; then printf '%s:%s\n' "$fx_path" "$fx_added" >> "$WORK/fixture-log"; fi
+        fx_index=$fx_a
+        fx_path=$fx_b
+        fx_added=''
+        fx_writes=$((fx_writes + 1)) ;;
+      K)
+        case "$fx_b" in
+          deterministic)
+            # One message per 64 hex characters: "<path>#<key>", then "<path>#<key>#2"...
+            fx_blocks=$(((fx_c + 63) / 64))
+            fx_block=1
+            while [ "$fx_block" -le "$fx_blocks" ]; do
+              fx_msgs=$((fx_msgs + 1))
+              if [ "$fx_block" -eq 1 ]; then fx_msg="$fx_path#$fx_a"; else fx_msg="$fx_path#$fx_a#$fx_block"; fi
+              printf '%s' "$fx_msg" > "$WORK/msg/$((100000 + fx_msgs))"
+              fx_block=$((fx_block + 1))
+            done
+            printf '%s\t%s\t%s\t%s\n' "$fx_index" "$fx_a" "$fx_c" "$fx_blocks" >> "$WORK/deterministic" ;;
+          random)
+            random_value "$fx_c"
+            printf '{"i":%s,"k":"%s","v":"%s","n":%s}\n' "$fx_index" "$fx_a" "$VALUE" "$fx_c" >> "$WORK/generated"
+            VALUE='' ;;
+          value) ;;
+          *) die "fixture $FX_KV/$fx_path#$fx_a: unknown generator $fx_b" ;;
+        esac
+        fx_added="$fx_added $fx_a ($fx_b)" ;;
+    esac
+  done 3< "$WORK/fixture-todo"
+  if [ -n "$fx_path" ]; then printf '%s:%s\n' "$fx_path" "$fx_added" >> "$WORK/fixture-log"; fi
+  # Deterministic values: HMAC-SHA256(seed, message) in hex for every message, in one openssl run
+  # (one output line per message file, in order); a value is its blocks joined, cut to its length
+  # by jq below. Same seed, same values, on any cluster.
+  if [ "$fx_msgs" -gt 0 ]; then
+    openssl dgst -sha256 -hmac "$SEED" -r "$WORK"/msg/* > "$WORK/hmacs"
+    while IFS="$TAB" read -r fx_i fx_key fx_length fx_blocks <&3; do
+      VALUE=''
+      fx_block=0
+      while [ "$fx_block" -lt "$fx_blocks" ]; do
+        IFS=' ' read -r fx_hex _ <&4 || die "openssl computed fewer HMACs than fixtures need"
+        VALUE="$VALUE$fx_hex"
+        fx_block=$((fx_block + 1))
+      done
+      printf '{"i":%s,"k":"%s","v":"%s","n":%s}\n' "$fx_i" "$fx_key" "$VALUE" "$fx_length" >> "$WORK/generated"
+    done 3< "$WORK/deterministic" 4< "$WORK/hmacs"
+    VALUE=''
+    fx_hex=''
+    rm -rf "$WORK/msg" "$WORK/hmacs"
+  fi
+  if [ "$fx_writes" -gt 0 ]; then
+    jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" --slurpfile gen "$WORK/generated" "$HAVE_JQ | $FX_MISSING_JQ"'
+      | (.key as $i | [$gen[] | select(.i == $i) | {(.k): .v[0:.n]}] | add // {}) as $new
+      | [.value.path, ({options: {cas: ($cur.metadata.version // 0)},
+          data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}) + $new)} | tojson)]
+      | .[]' "$WORK"/out/1*.json > "$WORK/fixture-bodies"
+    : > "$WORK/generated"
+    # A 400 is a check-and-set conflict: the path changed while seeding; nothing was overwritten
+    # and the next run retries.
+    batch_write POST "$FX_KV/data/" "$WORK/fixture-bodies" "seed fixtures"
+    rm -f "$WORK/fixture-bodies"
+    while IFS= read -r fx_line <&3; do changed "seeded $FX_KV/$fx_line"; done 3< "$WORK/fixture-log"
+  fi
+  log "$((FETCHED - fx_writes)) of $FETCHED fixture paths already complete"
+}
+`;
+
+const DEV_MAIN = `
+# --- main -----------------------------------------------------------------------------------------------
+vault_use_token
+kube_setup
+wait_for_vault '200 429 472 473 501 503'
+[ "$HEALTH" != 472 ] || die "Vault at $VAULT_ADDR is a disaster-recovery secondary; point VAULT_ADDR at the primary"
+load_credentials
+
+# The seed is stored (creating the Secret) before Vault is initialized, so a missing permission or
+# an unreachable API stops the run before a root token could be lost.
+if [ ! -s "$WORK/cred/seed" ]; then
+  openssl rand -hex 32 | tr -d '\\n' > "$WORK/cred/seed"
+  store_credentials seed
+fi
+if [ "$HEALTH" = 501 ]; then
+  jq -n '{secret_shares: 1, secret_threshold: 1}' > "$WORK/body"
+  expect_status "initialize Vault" "$(vault_call PUT sys/init "$WORK/body")" 200
+  jq -j '.root_token' "$WORK/resp" > "$WORK/cred/root-token"
+  jq -j '.keys_base64[0]' "$WORK/resp" > "$WORK/cred/unseal-key"
+  : > "$WORK/resp"
+  changed "initialized Vault with one key share (dev only)"
+  store_credentials root-token unseal-key
+fi
+
+if [ "$HEALTH" = 501 ] || [ "$HEALTH" = 503 ]; then
+  [ -s "$WORK/cred/unseal-key" ] || die "Vault is sealed and Secret $NAMESPACE/$CREDENTIALS_SECRET holds no unseal-key: this Vault was not initialized by the bootstrap; unseal it by hand"
+  jq -n --rawfile key "$WORK/cred/unseal-key" '{key: $key}' > "$WORK/body"
+  expect_status "unseal Vault" "$(vault_call PUT sys/unseal "$WORK/body")" 200
+  : > "$WORK/body"
+  jq -e '.sealed == false' "$WORK/resp" > /dev/null || die "Vault is still sealed after the unseal key was submitted (does it need more than one key share?)"
+  changed "unsealed Vault"
+  wait_for_vault '200 429 473'
+fi
+
+[ -s "$WORK/cred/root-token" ] || die "Vault is initialized but Secret $NAMESPACE/$CREDENTIALS_SECRET holds no root-token: this Vault was not initialized by the bootstrap"
+vault_use_token "$WORK/cred/root-token"
+SEED=$(cat "$WORK/cred/seed")
+
+configure_vault
+seed_fixtures
+SEED=''
+finish
+`;

@@ -1,0 +1,128 @@
+import { environmentInstances, serviceNamespace } from '../catalog/layout';
+import type { Project } from '../catalog/load';
+import type { SecretSpec, ServiceSpec } from '../catalog/types';
+import { isUserError } from '../errors';
+import { githubNameProblem } from '../sync/github-limits';
+import { deriveIdempotencyKey, environmentTarget, PlannedKey, SyncPlan } from '../sync/plan';
+import type { Destination } from '../sync/target';
+import type { ValuePolicy } from '../sync/values';
+import { invalid } from './tool-error';
+
+/** The arguments of `secret.sync.github_k8s` / `secret.plan`, after schema validation. */
+export interface SyncToolInput {
+  readonly project_id: string;
+  readonly repository: string;
+  readonly environment: string;
+  readonly github_secret_name?: string;
+  readonly kubernetes_secret_name?: string;
+  readonly kubernetes_namespace?: string;
+  readonly kubernetes_secret_key?: string;
+  readonly policy: ValuePolicy;
+  readonly idempotency_key?: string;
+  readonly secret_value?: string;
+}
+
+const KUBE_FIELDS = ['kubernetes_secret_name', 'kubernetes_namespace', 'kubernetes_secret_key'] as const;
+
+/**
+ * Turns tool arguments into the same SyncPlan the CLI builds, with the catalog as the guard rail:
+ * the project and repository must be the catalog's, the key must be a catalog key (its
+ * environment override name is what gets written), and the namespace must be the service's
+ * namespace in that environment, so an agent cannot write one environment's value over another's.
+ */
+export function planFromToolInput(project: Project, input: SyncToolInput, operation: string, approval: (environment: string) => SyncPlan['approval']): SyncPlan {
+  const { catalog, resolver } = project;
+  if (input.project_id !== catalog.metadata.name) throw invalid('project_id', `unknown project "${input.project_id}"`, `this server serves "${catalog.metadata.name}"`);
+  const repository = catalog.spec.github?.repository;
+  if (input.repository !== repository) throw invalid('repository', `repository "${input.repository}" is not the project's repository`, repository ? `use "${repository}"` : 'the catalog has no spec.github.repository');
+  let target;
+  try {
+    target = environmentTarget(catalog, input.environment);
+  } catch (err) {
+    if (isUserError(err)) throw invalid('environment', err.diagnostics[0]!.message, err.diagnostics[0]!.hint);
+    throw err;
+  }
+  const { environment } = target;
+  const givenKube = KUBE_FIELDS.filter((f) => input[f] !== undefined);
+  if (givenKube.length > 0 && givenKube.length < KUBE_FIELDS.length) {
+    const missing = KUBE_FIELDS.find((f) => input[f] === undefined)!;
+    throw invalid(missing, `${missing} is required with ${givenKube.join(', ')}`);
+  }
+  const wantKube = givenKube.length === KUBE_FIELDS.length;
+  if (!input.github_secret_name && !wantKube) throw invalid('github_secret_name', 'name a GitHub secret (github_secret_name), a Kubernetes target (kubernetes_secret_name, kubernetes_namespace, kubernetes_secret_key), or both');
+  if (input.policy === 'provided' && input.secret_value === undefined) throw invalid('secret_value', 'policy "provided" needs secret_value');
+  if (input.policy !== 'provided' && input.secret_value !== undefined) throw invalid('secret_value', `secret_value is only accepted with policy "provided", not "${input.policy}"`);
+  if (wantKube && input.github_secret_name && input.github_secret_name !== input.kubernetes_secret_key) {
+    throw invalid('github_secret_name', 'github_secret_name and kubernetes_secret_key name different keys; one call writes one key', 'use the same catalog key name for both');
+  }
+
+  // Find the catalog key: by Secret name when a Kubernetes target is given, else any secret with the key.
+  const keyName = input.kubernetes_secret_key ?? input.github_secret_name!;
+  const keyField = wantKube ? 'kubernetes_secret_key' : 'github_secret_name';
+  const matches: { service: ServiceSpec; secret: SecretSpec; si: number }[] = [];
+  catalog.spec.services.forEach((service, si) => {
+    for (const secret of service.secrets) {
+      if (wantKube && secret.name !== input.kubernetes_secret_name) continue;
+      if (secret.keys.some((k) => k.name === keyName)) matches.push({ service, secret, si });
+    }
+  });
+  if (wantKube && !catalog.spec.services.some((s) => s.secrets.some((c) => c.name === input.kubernetes_secret_name))) {
+    throw invalid('kubernetes_secret_name', `"${input.kubernetes_secret_name}" is not a secret in the catalog`);
+  }
+  if (matches.length === 0) throw invalid(keyField, `"${keyName}" is not a key of ${wantKube ? `secret ${input.kubernetes_secret_name}` : 'any catalog secret'}`, 'use the catalog key name; the environment override name is applied for you');
+  const match = matches[0]!;
+  const { service, secret } = match;
+  if (secret.level === 'user') throw invalid(keyField, `${secret.name}#${keyName} is a user-level secret; secretops never writes those`);
+  if (secret.keys.find((k) => k.name === keyName)!.default !== undefined) throw invalid(keyField, `${secret.name}#${keyName} has a non-secret default; secretops only writes secret values`);
+  const written = resolver.targetKeyName(environment.name, keyName);
+
+  const destinations: Destination[] = [];
+  if (input.github_secret_name) {
+    const problem = githubNameProblem(written.key);
+    if (problem) throw invalid('github_secret_name', `${written.key}: ${problem}`);
+    const [owner, repo] = repository!.split('/') as [string, string];
+    const scope = secret.github?.scope ?? 'environment';
+    destinations.push({ kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name: written.key });
+  }
+  let instance = target.instance;
+  if (wantKube) {
+    if (secret.level === 'project') throw invalid('kubernetes_secret_name', `${secret.name} is a project-level secret; it lives in GitHub only`);
+    if (service.workload === false) throw invalid('kubernetes_secret_name', `service ${service.name} does not run in a cluster`);
+    const candidates = instance ? [instance] : environmentInstances(environment);
+    const hit = candidates.find((i) => serviceNamespace(service, i) === input.kubernetes_namespace);
+    if (!hit) {
+      const allowed = [...new Set(candidates.map((i) => serviceNamespace(service, i)))];
+      throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace "${input.kubernetes_namespace}" in ${input.environment}`, `use ${allowed.join(' or ')}`);
+    }
+    if (!instance && hit.slot !== undefined && service.scope !== 'infrastructure-singleton') instance = hit;
+    destinations.push({ kind: 'kubernetes', namespace: input.kubernetes_namespace!, secret: secret.name, key: written.key });
+  }
+
+  const key: PlannedKey = {
+    service: service.name,
+    secret: secret.name,
+    level: secret.level,
+    key: keyName,
+    targetKey: written.key,
+    targetTier: written.tier,
+    ...(written.rule ? { rule: written.rule } : {}),
+    resolution: resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key: keyName }),
+    subject: { project: catalog.metadata.name, repository: repository ?? '', environment: environment.name, secret: secret.name, key: written.key },
+    destinations,
+    excluded: [],
+  };
+  const idempotencyKey =
+    input.idempotency_key ??
+    deriveIdempotencyKey(['mcp-sync', input.project_id, input.repository, input.environment, input.github_secret_name, input.kubernetes_secret_name, input.kubernetes_namespace, input.kubernetes_secret_key, input.policy]);
+  return {
+    operation,
+    project: catalog.metadata.name,
+    ...(repository ? { repository } : {}),
+    environment: environment.name,
+    ...(instance?.slot !== undefined ? { instance: instance.name } : {}),
+    policy: input.policy,
+    idempotencyKey,
+    approval: approval(environment.name),
+    keys: [key],
+  };
+}

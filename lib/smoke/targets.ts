@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { Annotations } from '../constructs/metadata';
+import { ExitCode, UserError } from '../errors';
+import type { ServiceCatalog } from '../catalog/types';
+import { canonicalEnvironment } from '../catalog/layout';
+
+/** One ExternalSecret synth renders, and what its target Secret must hold. */
+export interface ExternalSecretTarget {
+  readonly namespace: string;
+  readonly name: string;
+  /** The Secret ESO writes (`spec.target.name`, default the ExternalSecret's name). */
+  readonly secretName: string;
+  /** Keys the Secret must expose (`spec.data[].secretKey`), sorted. */
+  readonly keys: readonly string[];
+  readonly instance?: string;
+}
+
+export interface SmokeTargets {
+  readonly environment: string;
+  readonly slot?: number;
+  /** ClusterSecretStores the ExternalSecrets use. */
+  readonly stores: readonly string[];
+  readonly externalSecrets: readonly ExternalSecretTarget[];
+}
+
+type K8sObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+};
+
+/** Every YAML object under `dir` (synth output), in a stable order. */
+export function readManifests(dir: string): K8sObject[] {
+  const out: K8sObject[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(name)) {
+        for (const doc of parseAllDocuments(readFileSync(p, 'utf8'))) {
+          const v = doc.toJS() as K8sObject | null;
+          if (v && typeof v === 'object') out.push(v);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * What `smoke` checks for an environment (or one slot of it): the ExternalSecrets synth renders
+ * for it, read back from the rendered objects through the metadata contract (environment and
+ * instance annotations), so smoke checks exactly what Argo CD deploys.
+ */
+export function smokeTargets(catalog: ServiceCatalog, objects: readonly K8sObject[], environment: string, slot?: number): SmokeTargets {
+  const env = canonicalEnvironment(catalog, environment);
+  if (!env) {
+    throw new UserError({ message: `unknown environment "${environment}"`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
+  }
+  const name = env.environment.name;
+  if (slot !== undefined) {
+    const slots = env.environment.slots ?? 0;
+    if (!Number.isInteger(slot) || slot < 1 || slot > slots) {
+      throw new UserError(
+        { message: `environment "${name}" has ${slots ? `slots 1..${slots}` : 'no slots'}; --slot ${slot} does not exist`, hint: slots ? `pass --slot 1 to ${slots}` : 'leave out --slot' },
+        ExitCode.usage,
+      );
+    }
+  }
+  const instance = slot !== undefined ? `${name}-slot-${slot}` : undefined;
+  const externalSecrets: ExternalSecretTarget[] = [];
+  const stores = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'ExternalSecret' || !o.apiVersion?.startsWith('external-secrets.io/')) continue;
+    const a = o.metadata?.annotations ?? {};
+    if (a[Annotations.environment] !== name) continue;
+    if (instance && a[Annotations.instance] !== instance) continue;
+    const spec = (o.spec ?? {}) as { target?: { name?: string }; data?: { secretKey?: string }[]; secretStoreRef?: { name?: string; kind?: string } };
+    if (spec.secretStoreRef?.kind === 'ClusterSecretStore' && spec.secretStoreRef.name) stores.add(spec.secretStoreRef.name);
+    externalSecrets.push({
+      namespace: o.metadata?.namespace ?? 'default',
+      name: o.metadata?.name ?? '',
+      secretName: spec.target?.name ?? o.metadata?.name ?? '',
+      keys: [...new Set((spec.data ?? []).map((d) => d.secretKey).filter((k): k is string => Boolean(k)))].sort(),
+      ...(a[Annotations.instance] ? { instance: a[Annotations.instance] } : {}),
+    });
+  }
+  externalSecrets.sort((x, y) => x.namespace.localeCompare(y.namespace) || x.name.localeCompare(y.name));
+  return { environment: name, ...(slot !== undefined ? { slot } : {}), stores: [...stores].sort(), externalSecrets };
+}

@@ -1,0 +1,262 @@
+import { UserError } from '../errors';
+import type { AuditInput, AuditLog } from './audit';
+import type { ApprovalDecision, ApprovalRequest, Approver } from './approver';
+import type { GithubSecrets } from './github';
+import type { KubernetesSecrets } from './kubernetes';
+import type { Ledger } from './ledger';
+import type { PlannedKey, SyncPlan } from './plan';
+import { Destination, destinationId } from './target';
+import { deterministicValue, fingerprint, randomValue } from './values';
+
+export type TargetResult = 'created' | 'updated' | 'unchanged' | 'idempotent_replay' | 'failed' | 'denied' | 'pending' | 'cancelled';
+
+/** What happened to one destination of one key. Names only. */
+export interface TargetOutcome {
+  readonly target: string;
+  readonly destination: 'github' | 'kubernetes';
+  readonly secret: string;
+  readonly key: string;
+  readonly targetKey: string;
+  readonly result: TargetResult;
+  readonly reason: string;
+}
+
+export interface SyncOutcome {
+  /** `ok`: every target holds its value; `failed`: some write failed; `denied`/`pending`: approval. */
+  readonly status: 'ok' | 'failed' | 'denied' | 'pending' | 'cancelled';
+  readonly idempotencyKey: string;
+  readonly outcomes: readonly TargetOutcome[];
+  readonly approval?: ApprovalDecision;
+  /** True when nothing needed writing because this idempotency key already did it. */
+  readonly reused: boolean;
+}
+
+export interface SyncDeps {
+  readonly github?: GithubSecrets;
+  readonly kubernetes?: KubernetesSecrets;
+  readonly ledger: Ledger;
+  /** Key for the ledger's value fingerprints. */
+  readonly fingerprintKey: string;
+  readonly audit: AuditLog;
+  readonly approver: Approver;
+  /** Set for the deterministic policy. */
+  readonly seed?: string;
+  /** Set for the provided policy. */
+  readonly provided?: string;
+  /** Asked before writing where no approval is required (`--yes` or a terminal prompt); false cancels. */
+  readonly confirm?: (writes: ApprovalRequest['writes']) => Promise<boolean>;
+  /** false: return `pending` instead of waiting for the approver (MCP). @default true */
+  readonly waitForApproval?: boolean;
+  readonly now?: () => Date;
+}
+
+interface Decision {
+  readonly key: PlannedKey;
+  readonly dest: Destination;
+  readonly target: string;
+  readonly write: boolean;
+  /** Whether the target existed when inspected (GitHub counts only new names against its limit). */
+  readonly present?: boolean;
+  readonly result?: TargetResult;
+  readonly reason: string;
+}
+
+/**
+ * Runs a plan: inspects every target (no writes), asks for approval when any write is needed and
+ * the environment requires it, then writes what differs. Each step is audited; a failed target
+ * does not stop the others, and the next run converges because every target is compared again.
+ */
+export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncOutcome> {
+  const base = { operation: plan.operation, project: plan.project, ...(plan.repository ? { repository: plan.repository } : {}), environment: plan.instance ?? plan.environment, policy: plan.policy, idempotencyKey: plan.idempotencyKey };
+  const audit = (rec: Omit<AuditInput, keyof typeof base>) => deps.audit.record({ ...base, ...rec });
+  const keyAudit = (k: PlannedKey): AuditInput['key'] => ({
+    ...(k.service ? { service: k.service } : {}),
+    secretName: k.secret,
+    key: k.key,
+    targetKey: k.targetKey,
+    targetTier: k.targetTier,
+    ...(k.rule ? { rule: k.rule } : {}),
+    ...(k.resolution ? { tried: k.resolution.tried, winner: k.resolution.winner } : {}),
+  });
+  audit({ event: 'request', result: 'received', reason: `${plan.keys.reduce((n, k) => n + k.destinations.length, 0)} target(s), approval ${plan.approval.required ? 'required' : 'not required'}` });
+
+  const outcomes: TargetOutcome[] = [];
+  const outcome = (d: Decision, result: TargetResult, reason: string): TargetOutcome => {
+    const o: TargetOutcome = { target: d.target, destination: d.dest.kind, secret: d.key.secret, key: d.key.key, targetKey: d.key.targetKey, result, reason };
+    outcomes.push(o);
+    return o;
+  };
+
+  // 1. Inspect: decide per target, reading only.
+  const values = new Map<PlannedKey, string>();
+  const decisions: Decision[] = [];
+  for (const key of plan.keys) {
+    for (const e of key.excluded) audit({ event: 'skip', result: 'excluded', reason: `${e.destination}: ${e.reason}`, key: keyAudit(key) });
+    if (key.destinations.length === 0) continue;
+    try {
+      decisions.push(...(await inspectKey(plan, key, deps, values)));
+    } catch (err) {
+      for (const dest of key.destinations) {
+        const d: Decision = { key, dest, target: destinationId(dest), write: false, reason: safeReason(err) };
+        outcome(d, 'failed', d.reason);
+        audit({ event: 'failure', target: d.target, result: 'failed', reason: d.reason, key: keyAudit(key) });
+      }
+    }
+  }
+  const writes = decisions.filter((d) => d.write);
+  for (const d of decisions.filter((x) => !x.write)) {
+    outcome(d, d.result!, d.reason);
+    audit({ event: 'skip', target: d.target, result: d.result!, reason: d.reason, key: keyAudit(d.key) });
+  }
+  const reused = writes.length === 0 && outcomes.length > 0 && outcomes.every((o) => o.result === 'idempotent_replay');
+  const finish = (status: SyncOutcome['status'], approval?: ApprovalDecision): SyncOutcome => ({
+    status: status === 'ok' && outcomes.some((o) => o.result === 'failed') ? 'failed' : status,
+    idempotencyKey: plan.idempotencyKey,
+    outcomes,
+    reused,
+    ...(approval ? { approval } : {}),
+  });
+  if (writes.length === 0) return finish('ok');
+
+  // 2. Approve (or confirm) once for every write of the run.
+  const request: ApprovalRequest = {
+    apiVersion: 'secretops.dev/v1alpha1',
+    kind: 'SyncApprovalRequest',
+    idempotencyKey: plan.idempotencyKey,
+    operation: plan.operation,
+    project: plan.project,
+    ...(plan.repository ? { repository: plan.repository } : {}),
+    environment: plan.instance ?? plan.environment,
+    policy: plan.policy,
+    requiredBy: plan.approval.reasons,
+    writes: writes.map((w) => ({ target: w.target, reason: w.reason })),
+  };
+  let approval: ApprovalDecision | undefined;
+  if (plan.approval.required) {
+    try {
+      approval = await deps.approver.decide(request, { wait: deps.waitForApproval ?? true });
+    } catch (err) {
+      audit({ event: 'failure', result: 'approval_failed', reason: safeReason(err) });
+      throw err;
+    }
+    audit({ event: 'approval', result: approval.status, reason: [`via ${approval.via}`, approval.id && `request ${approval.id}`, approval.approver && `by ${approval.approver}`, approval.reason].filter(Boolean).join(', ') });
+    if (approval.status !== 'approved') {
+      const result: TargetResult = approval.status === 'pending' ? 'pending' : 'denied';
+      for (const w of writes) {
+        outcome(w, result, `approval ${approval.status}; not written`);
+        audit({ event: 'skip', target: w.target, result, reason: `approval ${approval.status}`, key: keyAudit(w.key) });
+      }
+      return finish(approval.status === 'pending' ? 'pending' : 'denied', approval);
+    }
+  } else if (deps.confirm && !(await deps.confirm(request.writes))) {
+    for (const w of writes) {
+      outcome(w, 'cancelled', 'not confirmed; not written');
+      audit({ event: 'skip', target: w.target, result: 'cancelled', reason: 'not confirmed', key: keyAudit(w.key) });
+    }
+    return finish('cancelled');
+  }
+
+  // 3. Write.
+  for (const w of writes) {
+    let value = values.get(w.key);
+    if (value === undefined) {
+      value = randomValue();
+      values.set(w.key, value);
+      deps.audit.forbid(value);
+    }
+    try {
+      let result: TargetResult;
+      let keyId: string | undefined;
+      if (w.dest.kind === 'github') {
+        const gh = deps.github!;
+        result = await gh.write(w.dest, value, w.present ?? true);
+        keyId = (await gh.publicKey(w.dest)).keyId;
+      } else {
+        result = await deps.kubernetes!.writeKey(w.dest, value, plan.environment);
+      }
+      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, writtenAt: (deps.now?.() ?? new Date()).toISOString() });
+      outcome(w, result, w.reason);
+      audit({ event: 'write', target: w.target, result, reason: w.reason, key: keyAudit(w.key) });
+    } catch (err) {
+      const reason = safeReason(err);
+      outcome(w, 'failed', reason);
+      audit({ event: 'failure', target: w.target, result: 'failed', reason, key: keyAudit(w.key) });
+    }
+  }
+  if (approval) deps.approver.consume(request);
+  return finish('ok', approval);
+}
+
+/** Decides, per destination of one key, whether it must be written and why. Reads only. */
+async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, values: Map<PlannedKey, string>): Promise<Decision[]> {
+  const fp = (v: string) => fingerprint(deps.fingerprintKey, v);
+  const value = plan.policy === 'deterministic' ? deterministicValue(deps.seed!, key.subject) : plan.policy === 'provided' ? deps.provided! : undefined;
+  if (value !== undefined) {
+    values.set(key, value);
+    deps.audit.forbid(value);
+  }
+
+  const states = [] as { dest: Destination; target: string; live: 'absent' | 'present'; liveFingerprint?: string; keyId?: string; owned?: boolean }[];
+  for (const dest of key.destinations) {
+    const target = destinationId(dest);
+    if (dest.kind === 'github') {
+      const exists = await deps.github!.exists(dest);
+      states.push({ dest, target, live: exists ? 'present' : 'absent', ...(exists ? { keyId: (await deps.github!.publicKey(dest)).keyId } : {}) });
+    } else {
+      const secret = await deps.kubernetes!.read(dest.namespace, dest.secret);
+      const b64 = secret?.data?.[dest.key];
+      const owned = (secret?.metadata?.annotations?.['secretops.dev/owned-keys'] ?? '').split(',').includes(dest.key);
+      states.push({ dest, target, live: b64 === undefined ? 'absent' : 'present', ...(b64 !== undefined ? { liveFingerprint: fp(Buffer.from(b64, 'base64').toString('utf8')) } : {}), owned });
+    }
+  }
+
+  const ledgerMatches = (s: (typeof states)[number], want?: string) => {
+    const entry = deps.ledger.get(s.target);
+    if (!entry || s.live === 'absent') return undefined;
+    if (s.dest.kind === 'github') {
+      if (entry.keyId !== s.keyId) return undefined;
+      if (want !== undefined && entry.valueFingerprint !== want) return undefined;
+    } else if (s.liveFingerprint !== entry.valueFingerprint || (want !== undefined && entry.valueFingerprint !== want)) return undefined;
+    return entry;
+  };
+
+  if (value === undefined) {
+    // random: a replay only when every target still holds what this idempotency key wrote;
+    // otherwise one fresh value goes to every target, so they never disagree.
+    const entries = states.map((s) => ledgerMatches(s));
+    const replay = entries.every((e) => e && e.idempotencyKey === plan.idempotencyKey);
+    return states.map((s) =>
+      replay
+        ? { key, dest: s.dest, target: s.target, write: false, result: 'idempotent_replay' as const, reason: 'this idempotency key already wrote this target' }
+        : { key, dest: s.dest, target: s.target, write: true, present: s.live === 'present', reason: s.live === 'absent' ? absentReason(s.dest) : 'random policy: new value for every target of the key' },
+    );
+  }
+
+  const want = fp(value);
+  return states.map((s): Decision => {
+    const entry = ledgerMatches(s, want);
+    const same = s.dest.kind === 'github' ? entry !== undefined : s.liveFingerprint === want;
+    if (s.live === 'absent') return { key, dest: s.dest, target: s.target, write: true, present: false, reason: absentReason(s.dest) };
+    if (same && (s.dest.kind === 'github' || s.owned)) {
+      const replay = entry?.idempotencyKey === plan.idempotencyKey;
+      return { key, dest: s.dest, target: s.target, write: false, result: replay ? 'idempotent_replay' : 'unchanged', reason: replay ? 'this idempotency key already wrote this value' : 'already holds this value' };
+    }
+    if (same) return { key, dest: s.dest, target: s.target, write: true, reason: 'holds this value; marking the key as owned by secretops' };
+    if (s.dest.kind === 'github') {
+      const known = deps.ledger.get(s.target);
+      return { key, dest: s.dest, target: s.target, write: true, reason: !known ? 'present on GitHub but not in the ledger' : known.keyId !== s.keyId ? 'GitHub public key changed since the last write' : 'value changed' };
+    }
+    return { key, dest: s.dest, target: s.target, write: true, reason: 'value differs' };
+  });
+}
+
+function absentReason(d: Destination): string {
+  return d.kind === 'github' ? 'absent on GitHub' : 'absent in the Secret';
+}
+
+/** Errors secretops built carry names only; anything else is reported by its type alone. */
+export function safeReason(err: unknown): string {
+  if (err instanceof UserError) return err.diagnostics.map((d) => d.message).join('; ');
+  if (err instanceof Error && (err.name === 'GithubError' || err.name === 'KubernetesError')) return err.message;
+  return `internal error (${err instanceof Error ? err.name : typeof err})`;
+}

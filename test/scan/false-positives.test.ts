@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Rule } from '../../lib/scan/types';
+import noInlineSecret from '../../policies/no-inline-secret';
+import noSealedSecret from '../../policies/no-sealed-secret';
+import { scanTree } from './scan-tree';
+
+/**
+ * The content rules over real GitOps repositories (test/corpora/realworld, see its SOURCES.md):
+ * the findings must be exactly the reviewed true findings below, each with why it is true. Any
+ * other finding is a false positive; a missing one is a false negative.
+ */
+const rules = [noInlineSecret, noSealedSecret];
+const corpus = join(__dirname, '..', 'corpora', 'realworld');
+const repoRoot = join(__dirname, '..', '..');
+
+interface Expected {
+  readonly file: string;
+  readonly lines: readonly number[];
+  readonly why: string;
+}
+
+const K8S = 'kubernetes__examples/_archived';
+const ESO = 'external-secrets__external-secrets/docs/snippets';
+
+/** All no-inline-secret; no SealedSecret exists in the corpus. */
+const TRUE_FINDINGS: readonly Expected[] = [
+  // argoproj/argocd-example-apps: a values file that sets chart passwords inline.
+  { file: 'argoproj__argocd-example-apps/helm-dependency/values.yaml', lines: [4, 7, 9], why: 'wordpressPassword, mariadb db and root passwords as literals (foo/bar/baz) in a chart values file' },
+  { file: 'argoproj__argocd-example-apps/helm-dependency/values-nomaria.yaml', lines: [5], why: 'wordpressPassword literal in a values file' },
+  // external-secrets docs: sample Secrets that hold literal values (not placeholders).
+  { file: `${ESO}/azkv-credentials-secret.yaml`, lines: [8], why: 'data.ClientSecret: base64 of a literal service-principal secret string' },
+  { file: `${ESO}/azkv-pushsecret-key.yaml`, lines: [6], why: 'data.tls.key: base64 of a complete RSA private key' },
+  { file: `${ESO}/beyondtrust-secret.yaml`, lines: [7], why: 'stringData.password: literal S3cr3tP@ss' },
+  { file: `${ESO}/generator-webhook.yaml`, lines: [26], why: 'data.password: base64 of the literal "test" (a Jinja-wrapped template, parsed around its actions)' },
+  { file: `${ESO}/passbolt-secret-example.yaml`, lines: [6, 7], why: 'data.full_secret JSON with a password, data.password_only: literal supersecretpassword (not base64)' },
+  { file: `${ESO}/password-depot-credentials-secret.yaml`, lines: [10], why: 'stringData.password: literal "the secret password"' },
+  // kubernetes/examples (archived): demo manifests with literal passwords and keys.
+  { file: `${K8S}/javaee/mysql-pod.yaml`, lines: [16, 20], why: 'env MYSQL_PASSWORD / MYSQL_ROOT_PASSWORD literal values' },
+  { file: `${K8S}/phabricator/phabricator-controller.json`, lines: [43], why: 'env MYSQL_PASSWORD literal in a JSON ReplicationController' },
+  { file: `${K8S}/storage/minio/minio-distributed-statefulset.yaml`, lines: [22, 24], why: 'env MINIO_ACCESS_KEY and MINIO_SECRET_KEY literals (minio/minio123 defaults)' },
+  { file: `${K8S}/storage/minio/minio-standalone-deployment.yaml`, lines: [34, 36], why: 'env MINIO_ACCESS_KEY and MINIO_SECRET_KEY literals' },
+  { file: `${K8S}/storage/mysql-galera/pxc-node1.yaml`, lines: [51, 55, 57], why: 'env WSREP_SST_PASSWORD, MYSQL_PASSWORD, MYSQL_ROOT_PASSWORD literals' },
+  { file: `${K8S}/storage/mysql-galera/pxc-node2.yaml`, lines: [52, 56, 58], why: 'same as pxc-node1' },
+  { file: `${K8S}/storage/mysql-galera/pxc-node3.yaml`, lines: [52, 56, 58], why: 'same as pxc-node1' },
+  { file: `${K8S}/sysdig-cloud/sysdig-daemonset.yaml`, lines: [47], why: 'env ACCESS_KEY: a literal Sysdig access key (a sample, but shaped like the real thing)' },
+  { file: `${K8S}/sysdig-cloud/sysdig-rc.yaml`, lines: [45], why: 'env ACCESS_KEY: same literal' },
+  { file: `${K8S}/persistent-volume-provisioning/rbd/ceph-secret-admin.yaml`, lines: [8], why: 'data.key: a cephx key' },
+  { file: `${K8S}/persistent-volume-provisioning/rbd/ceph-secret-user.yaml`, lines: [8], why: 'data.key: a cephx key' },
+  { file: `${K8S}/volumes/rbd/secret/ceph-secret.yaml`, lines: [7], why: 'data.key: a cephx key' },
+  { file: `${K8S}/volumes/cephfs/secret/ceph-secret.yaml`, lines: [6], why: 'stringData.key: a cephx key' },
+  { file: `${K8S}/volumes/azure_file/secret/azure-secret.yaml`, lines: [8], why: 'data.azurestorageaccountkey: an Azure storage account key' },
+  { file: `${K8S}/volumes/iscsi/chap-secret.yaml`, lines: [9, 11, 13, 15], why: 'CHAP passwords (demo, mpass, password, mpass2) in data; the user names beside them are not findings' },
+  { file: `${K8S}/volumes/scaleio/secret.yaml`, lines: [8], why: 'data.password: base64 of a literal ScaleIO password' },
+  { file: `${K8S}/volumes/storageos/storageos-secret.yaml`, lines: [9], why: 'data.apiPassword: base64 of the literal storageos' },
+];
+
+/** The same rule without its raw-text prefilter: what `interest` skips must hold no finding. */
+const unfiltered = (rule: Rule): Rule => ({ ...rule, meta: { ...rule.meta, id: `${rule.meta.id}~all`, interest: undefined } });
+
+describe('content rules on the real-world corpus', () => {
+  let scan: Awaited<ReturnType<typeof scanTree>>;
+  beforeAll(async () => {
+    scan = await scanTree(corpus, [...rules, ...rules.map(unfiltered)]);
+  });
+  /** `rule file:line` of the findings of the filtered rules, or of their unfiltered twins. */
+  const found = (twins: boolean) =>
+    scan.findings
+      .filter((f) => f.ruleId.endsWith('~all') === twins)
+      .map((f) => `${f.ruleId.replace('~all', '')} ${f.file}:${f.line}`)
+      .sort();
+
+  it('find exactly the reviewed true findings', () => {
+    expect(scan.files).toBeGreaterThan(1000);
+    expect(scan.docs).toBeGreaterThan(1000);
+    const expected = TRUE_FINDINGS.flatMap((e) => e.lines.map((l) => `no-inline-secret ${e.file}:${l}`));
+    expect(found(false)).toEqual(expected.sort());
+  });
+
+  it('lose nothing to the interest prefilter', () => {
+    expect(found(true)).toEqual(found(false));
+  });
+
+  it('name the material, never the value', async () => {
+    const { findings } = await scanTree(corpus, rules, [`${K8S}/volumes/iscsi`, `${ESO}/beyondtrust-secret.yaml`]);
+    const out = JSON.stringify(findings);
+    for (const value of ['ZGVtbw==', 'demo', 'cGFzc3dvcmQ=', 'S3cr3tP@ss', 'mpass']) expect(out).not.toContain(value);
+  });
+});
+
+describe('content rules on this repository', () => {
+  it('find nothing in services.yaml, fixtures/ and dist/ (when synthesized)', async () => {
+    const paths = ['services.yaml', 'fixtures', ...(existsSync(join(repoRoot, 'dist')) ? ['dist'] : [])];
+    const { findings, files } = await scanTree(repoRoot, rules, paths);
+    expect(files).toBeGreaterThanOrEqual(paths.length);
+    expect(findings).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseFile, splitDocuments } from '../../lib/scan/parse';
+import { checkText } from '../../lib/scan/run-rules';
+import type { Rule } from '../../lib/scan/types';
+
+describe('splitDocuments', () => {
+  it('keeps line offsets and skips comment-only documents', () => {
+    const text = '# header\n---\na: 1\n---\n# only a comment\n---\nb: 2\nc: 3\n';
+    const slices = splitDocuments(text);
+    expect(slices.map((s) => [s.startLine, s.text.trim()])).toEqual([
+      [2, 'a: 1'],
+      [6, 'b: 2\nc: 3'],
+    ]);
+  });
+
+  it('handles content on the marker line', () => {
+    const slices = splitDocuments('--- {a: 1}\n');
+    expect(slices).toHaveLength(1);
+  });
+});
+
+describe('parseFile', () => {
+  it('maps pointers to file positions across documents', () => {
+    const file = { path: 'x.yaml', kind: 'yaml' as const, text: 'kind: A\n---\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: x\n' };
+    const { docs, problems } = parseFile(file);
+    expect(problems).toEqual([]);
+    expect(docs[1]!.object).toEqual({ kind: 'Secret', name: 's' });
+    expect(docs[1]!.positionOf('/stringData/password')).toEqual({ line: 7, column: 13 });
+    expect(docs[1]!.positionOf('/stringData/password', { key: true })).toEqual({ line: 7, column: 3 });
+  });
+
+  it('reports a broken document with its position and keeps the others', () => {
+    const file = { path: 'x.yaml', kind: 'yaml' as const, text: 'a: 1\n---\nb: [1,\n---\nc: 3\n' };
+    const { docs, problems } = parseFile(file);
+    expect(docs.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('turns an alias bomb into a problem', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    const { docs, problems } = parseFile({ path: 'b.yaml', kind: 'yaml', text: bomb.join('\n') + '\n' });
+    expect(docs).toEqual([]);
+    expect(problems[0]!.message).toMatch(/alias/);
+  });
+
+  it('honours ignore annotations only with a reason', () => {
+    const withReason = parseFile({ path: 'a.yaml', kind: 'yaml', text: 'kind: Secret\nmetadata:\n  annotations:\n    secretops.dev/ignore: "no-inline-secret -- demo fixture"\n' });
+    const without = parseFile({ path: 'a.yaml', kind: 'yaml', text: 'kind: Secret\nmetadata:\n  annotations:\n    secretops.dev/ignore: no-inline-secret\n' });
+    expect([...withReason.docs[0]!.suppressed]).toEqual(['no-inline-secret']);
+    expect([...without.docs[0]!.suppressed]).toEqual([]);
+  });
+});
+
+describe('checkText', () => {
+  const rule: Rule = {
+    meta: { id: 'test-rule', description: 'd', remediation: 'r.', defaultSeverity: 'error', docs: 'x', scope: 'document' },
+    checkDocument(doc, _ctx, report) {
+      if (doc.object?.kind === 'Secret') report({ message: 'a Secret', pointer: '/kind' });
+    },
+  };
+  it('positions findings and fingerprints them stably', async () => {
+    const a = await checkText(rule, 'a.yaml', 'x: 1\n---\nkind: Secret\nmetadata: {name: s}\n');
+    expect(a).toMatchObject([{ ruleId: 'test-rule', severity: 'error', file: 'a.yaml', line: 3, column: 7, object: { kind: 'Secret', name: 's' } }]);
+    const b = await checkText(rule, 'a.yaml', '# moved\nx: 1\n---\nkind: Secret\nmetadata: {name: s}\n');
+    expect(b[0]!.fingerprint).toBe(a[0]!.fingerprint);
+  });
+});
