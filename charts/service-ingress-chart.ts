@@ -41,7 +41,7 @@ export class ServiceIngressChart extends SecretopsChart {
         servicePort: props.ingress.port,
         paths: route.paths,
         ...(props.ingress.className ? { className: props.ingress.className } : {}),
-        metadata: { annotations: { ...auth, [Annotations.route]: route.route } },
+        metadata: { annotations: { ...(route.annotations ?? {}), ...auth, [Annotations.route]: route.route } },
       });
     }
   }

@@ -4,7 +4,8 @@ import { ExitCode, UserError } from './errors';
 import { loadProject, Project } from './catalog/load';
 import { buildApp } from './synthesis/build-app';
 import { renderDist, RenderedDist, renderFiles, writeDist } from './synthesis/dist-writer';
-import { BUILT_IN_EXTENSIONS, SynthExtensions } from './synthesis/extensions';
+import { BUILT_IN_EXTENSIONS } from './synthesis/built-in-extensions';
+import type { SynthExtensions } from './synthesis/extensions';
 import { ARGOCD_FOLDER, planSynthesis } from './synthesis/plan';
 
 export interface SynthOptions {

@@ -10,7 +10,8 @@ import { externalAuthAdapter } from '../constructs/external-auth';
 import type { Stage } from '../constructs/metadata';
 import { oauth2ProxyAuthTarget } from '../constructs/oauth2-proxy';
 import type { Provenance } from '../constructs/provenance';
-import { BUILT_IN_EXTENSIONS, defaultIngressRoutes, SynthExtensions } from './extensions';
+import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
+import { defaultIngressRoutes, SynthExtensions } from './extensions';
 import { ARGOCD_FOLDER, clusterComponent, DistComponent, SynthPlan } from './plan';
 
 export interface BuiltApp {

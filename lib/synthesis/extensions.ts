@@ -20,6 +20,8 @@ export interface IngressRoute {
    * environment's own flow (production).
    */
   readonly route: 'protected' | 'bypass' | 'public';
+  /** Extra annotations for this Ingress (e.g. a controller's regex switch for bypass paths). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Given a service instance, the ingresses to render. */
@@ -64,10 +66,3 @@ export interface SynthExtensions {
   /** @default - none */
   readonly serviceInstanceHooks?: readonly ServiceInstanceHook[];
 }
-
-/** What `secretops synth` and `cdk8s synth` run with. Other helpers' constructs are wired in here. */
-export const BUILT_IN_EXTENSIONS: SynthExtensions = {
-  ingressRoutes: defaultIngressRoutes,
-  clusterHooks: [],
-  serviceInstanceHooks: [],
-};

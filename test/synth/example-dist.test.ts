@@ -160,8 +160,13 @@ describe('the example dist', () => {
 
   it('sends AI-slot ingresses through the AI instance and leaves production ingresses alone', () => {
     const ingresses = ofKind('Ingress').filter((o) => o.manifest.metadata?.labels?.[Labels.name] !== 'oauth2-proxy');
-    const ai = ingresses.filter((o) => o.manifest.metadata?.namespace?.startsWith('ai-slot-'));
+    const inSlots = ingresses.filter((o) => o.manifest.metadata?.namespace?.startsWith('ai-slot-'));
+    const ai = inSlots.filter((o) => ann(o, Annotations.route) !== 'bypass');
     expect(ai.length).toBe(4 * 3);
+    // The bypass routes (issue 8) are the only other slot ingresses: exactly the declared paths, no external auth.
+    const bypass = inSlots.filter((o) => ann(o, Annotations.route) === 'bypass');
+    expect(bypass.map((o) => o.manifest.metadata?.name)).toEqual(['agents-bypass', 'agents-bypass', 'agents-bypass']);
+    for (const o of bypass) expect(Object.keys(o.manifest.metadata!.annotations!).filter((k) => k.includes('auth-'))).toEqual([]);
     for (const o of ai) {
       const a = o.manifest.metadata!.annotations!;
       expect(a['nginx.ingress.kubernetes.io/auth-url']).toBe('http://oauth2-proxy-ai.platform.svc.cluster.local:4180/oauth2/auth');
@@ -173,6 +178,7 @@ describe('the example dist', () => {
     }
     const production = ingresses.filter((o) => o.manifest.metadata?.namespace === 'production');
     expect(production.length).toBe(4);
+    expect(production.filter((o) => ann(o, Annotations.route) === 'bypass')).toEqual([]);
     for (const o of production) {
       expect(Object.keys(o.manifest.metadata!.annotations!).filter((k) => k.includes('auth'))).toEqual([]);
       expect(ann(o, Annotations.route)).toBe('public');
@@ -239,6 +245,30 @@ describe('the example dist', () => {
     const spec = (sets[0]!.manifest as unknown as { spec: { strategy: { rollingSync: { steps: { matchExpressions: { values: string[] }[] }[] } }; generators: { git: { files: { path: string }[] } }[] } }).spec;
     expect(spec.strategy.rollingSync.steps.map((s) => s.matchExpressions[0]!.values[0])).toEqual([...STAGES]);
     expect(spec.generators[0]!.git.files[0]!.path).toMatch(/^dist\/(nonprod|prod)\/\*\*\/component\.json$/);
+  });
+
+  it("wires the other helpers' constructs in through the extension points", () => {
+    // Vault bootstrap (issue 5): the production Job on prod, the dev CronJob elsewhere, each its own bootstrap-stage component.
+    const bootstrap = objects.filter((o) => o.file.endsWith('/_cluster/vault-bootstrap/vault-bootstrap.yaml'));
+    expect(bootstrap.filter((o) => clusterOf(o) === 'prod').map((o) => o.manifest.kind)).toContain('Job');
+    expect(bootstrap.filter((o) => clusterOf(o) === 'prod').map((o) => o.manifest.kind)).not.toContain('CronJob');
+    expect(bootstrap.filter((o) => clusterOf(o) === 'nonprod').map((o) => o.manifest.kind)).toContain('CronJob');
+    for (const c of ['prod', 'nonprod']) expect(JSON.parse(files.get(`${c}/_cluster/vault-bootstrap/component.json`)!).stage).toBe('bootstrap');
+    // Readiness gates (issue 9): a Sync hook Job in db-migrations' own Application, after the ExternalSecrets and before workloads.
+    const gates = objects.filter((o) => o.file.endsWith('/readiness-gate.yaml') && o.manifest.kind === 'Job');
+    expect(gates.map((o) => o.file).sort()).toEqual([
+      'nonprod/ai-slot-1/db-migrations/readiness-gate.yaml',
+      'nonprod/ai-slot-2/db-migrations/readiness-gate.yaml',
+      'nonprod/ai-slot-3/db-migrations/readiness-gate.yaml',
+      'nonprod/dev/db-migrations/readiness-gate.yaml',
+      'prod/production/db-migrations/readiness-gate.yaml',
+    ]);
+    for (const g of gates) {
+      expect(ann(g, 'argocd.argoproj.io/hook')).toBe('Sync');
+      const wave = Number(ann(g, Annotations.syncWave));
+      expect(wave).toBeGreaterThan(STAGE_WAVES.secrets);
+      expect(wave).toBeLessThan(STAGE_WAVES.workloads);
+    }
   });
 
   it('ships the ExternalSecret health check for argocd-cm', () => {
