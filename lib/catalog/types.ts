@@ -34,7 +34,22 @@ export interface CatalogSpec {
   readonly externalSecrets?: ExternalSecretDefaults;
   readonly accessKeys?: AccessKeySpec;
   readonly github?: GithubSpec;
+  readonly argocd?: ArgoCdSpec;
   readonly services: readonly ServiceSpec[];
+}
+
+/** Where Argo CD reads `dist/` from and where the generated ApplicationSets and Applications live. */
+export interface ArgoCdSpec {
+  /** @default `https://github.com/<spec.github.repository>.git` */
+  readonly repoURL?: string;
+  /** @default "HEAD" */
+  readonly targetRevision?: string;
+  /** Folder of the synthesized output inside the repository. @default "dist" */
+  readonly path?: string;
+  /** @default "default" */
+  readonly project?: string;
+  /** Namespace Argo CD runs in. @default "argocd" */
+  readonly namespace?: string;
 }
 
 export interface VaultSpec {
@@ -105,6 +120,12 @@ export interface EnvironmentSpec {
   readonly allowBypass?: boolean;
   /** Require an approver before secrets are written by `secretops sync`. */
   readonly requireApproval?: boolean;
+  /**
+   * How this environment's ingresses authenticate: behind the cluster's oauth2-proxy instance for
+   * this environment's OAuth client, or their own flow.
+   * @default "oauth2-proxy" for non-production tiers, "none" for production
+   */
+  readonly ingressAuth?: 'oauth2-proxy' | 'none';
 }
 
 export interface SecretResolutionSpec {

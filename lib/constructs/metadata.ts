@@ -32,4 +32,27 @@ export const Annotations = {
   ignore: 'secretops.dev/ignore',
   /** Marks generated files and objects. */
   generated: 'secretops.dev/generated',
+  /** The `dist/` folder (Argo CD Application) an object is delivered by: `nonprod/ai-slot-1/agents`. */
+  component: 'secretops.dev/component',
+  /** Argo CD orders the objects of one Application by this wave (lowest first). */
+  syncWave: 'argocd.argoproj.io/sync-wave',
 } as const;
+
+/** Label on generated Argo CD Applications: which delivery stage they belong to. */
+export const STAGE_LABEL = 'secretops.dev/stage';
+
+/**
+ * Delivery stages, in order. Each maps to an Argo CD sync wave: inside one Application, objects of an
+ * earlier stage are applied (and healthy) before later ones; across Applications the ApplicationSet's
+ * progressive sync walks the stages in this order.
+ */
+export const STAGES = ['foundation', 'bootstrap', 'secrets', 'workloads'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Sync wave of each stage. Workloads stay at Argo CD's default wave 0 so hand-written manifests need no annotation. */
+export const STAGE_WAVES: Readonly<Record<Stage, number>> = {
+  foundation: -30,
+  bootstrap: -20,
+  secrets: -10,
+  workloads: 0,
+};

@@ -55,7 +55,7 @@ describe('validate rejects the schema cases', () => {
       needle: 'colour',
       pointer: '/spec/environments/2/colour',
       message: 'unknown field "colour"',
-      hint: 'allowed here: name, tier, cluster, domain, slots, allowBypass, requireApproval',
+      hint: 'allowed here: name, tier, cluster, domain, slots, allowBypass, requireApproval, ingressAuth',
     }));
 
   it.each([

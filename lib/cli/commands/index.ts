@@ -6,6 +6,7 @@ import { mcpCommand } from './mcp';
 import { scanCommand } from './scan';
 import { resolveCommand } from './resolve';
 import { smokeCommand } from './smoke';
+import { synthCommand } from './synth';
 import { syncCommand } from './sync';
 import { validateCommand } from './validate';
 
@@ -13,6 +14,7 @@ import { validateCommand } from './validate';
 export const COMMANDS: readonly CommandModule[] = [
   validateCommand,
   resolveCommand,
+  synthCommand,
   fixturesCommand,
   bootstrapCommand,
   syncCommand,

@@ -1,0 +1,194 @@
+import { App } from 'cdk8s';
+import { ApplicationSetChart, ArgoCdHealthChart } from '../../charts/argocd-chart';
+import { FoundationChart } from '../../charts/foundation-chart';
+import { NamespacesChart } from '../../charts/namespaces-chart';
+import { OAuth2ProxyChart } from '../../charts/oauth2-proxy-chart';
+import { SecretopsChart } from '../../charts/secretops-chart';
+import { SecretsChart } from '../../charts/secrets-chart';
+import { ServiceIngressChart } from '../../charts/service-ingress-chart';
+import { externalAuthAdapter } from '../constructs/external-auth';
+import type { Stage } from '../constructs/metadata';
+import { oauth2ProxyAuthTarget } from '../constructs/oauth2-proxy';
+import type { Provenance } from '../constructs/provenance';
+import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
+import { defaultIngressRoutes, SynthExtensions } from './extensions';
+import { ARGOCD_FOLDER, clusterComponent, DistComponent, SynthPlan } from './plan';
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly charts: readonly SecretopsChart[];
+  /** Every component folder (Argo CD Application), in plan order. */
+  readonly components: readonly DistComponent[];
+}
+
+/** Composes the charts for a plan. No I/O: `renderDist` turns the result into files. */
+export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENSIONS): BuiltApp {
+  const app = new App({ outdir: 'unused' });
+  const charts: SecretopsChart[] = [];
+  const components: DistComponent[] = [];
+  const seenComponents = new Set<string>();
+  const { catalog, sourceName } = plan;
+  const partOf = catalog.metadata.name;
+  const storeName = catalog.spec.vault.store;
+  const ingressRoutes = ext.ingressRoutes ?? defaultIngressRoutes;
+
+  const register = (component: DistComponent) => {
+    if (!seenComponents.has(component.dir)) {
+      seenComponents.add(component.dir);
+      components.push(component);
+    }
+  };
+  const track = <T extends SecretopsChart>(chart: T): T => {
+    charts.push(chart);
+    return chart;
+  };
+  const provenanceFor = (component: DistComponent, base: Omit<Provenance, 'partOf' | 'distComponent' | 'stage'> & { stage?: Stage }): Provenance => ({
+    partOf,
+    distComponent: component.dir,
+    stage: component.stage,
+    cluster: component.cluster,
+    ...base,
+  });
+  const addChart = (component: DistComponent, file: string, provenance: Partial<Provenance> = {}) => {
+    register(component);
+    return track(
+      new SecretopsChart(app, {
+        file: `${component.dir}/${file}`,
+        provenance: provenanceFor(component, { name: component.app, component: file.replace(/\.ya?ml$/, ''), source: `${sourceName}#/spec`, ...provenance }),
+      }),
+    );
+  };
+
+  for (const cluster of plan.clusters) {
+    const { model } = cluster;
+    const clusterIndex = catalog.spec.clusters?.findIndex((c) => c.name === model.name) ?? -1;
+    const clusterSource = clusterIndex >= 0 ? `${sourceName}#/spec/clusters/${clusterIndex}` : `${sourceName}#/spec/environments/${catalog.spec.environments.indexOf(model.environments[0]!)}`;
+
+    register(cluster.foundation);
+    track(
+      new FoundationChart(app, {
+        file: `${cluster.foundation.dir}/cluster-secret-store.yaml`,
+        provenance: provenanceFor(cluster.foundation, { name: storeName, component: 'secret-store', source: `${sourceName}#/spec/vault` }),
+        vault: catalog.spec.vault,
+      }),
+    );
+    register(cluster.namespacesComponent);
+    track(
+      new NamespacesChart(app, {
+        file: `${cluster.namespacesComponent.dir}/namespaces.yaml`,
+        provenance: provenanceFor(cluster.namespacesComponent, { name: 'namespaces', component: 'namespace', source: clusterSource }),
+        namespaces: cluster.namespaces,
+      }),
+    );
+
+    for (const s of cluster.singletons) {
+      register(s.component);
+      const provenance = provenanceFor(s.component, {
+        name: s.service.name,
+        component: s.service.name,
+        instance: s.name,
+        source: `${sourceName}#${s.pointer}`,
+        environment: s.environments.map((e) => e.name).join(','),
+        ...(s.oauth ? { oauthClient: s.oauth.clientSourceKey } : {}),
+      });
+      if (s.oauth) {
+        track(
+          new OAuth2ProxyChart(app, {
+            file: `${s.component.dir}/oauth2-proxy.yaml`,
+            provenance,
+            singleton: s,
+            storeName,
+            sourceName,
+            ...(model.ingressClassName ? { ingressClassName: model.ingressClassName } : {}),
+          }),
+        );
+      } else {
+        track(
+          new SecretsChart(app, {
+            file: `${s.component.dir}/external-secrets.yaml`,
+            provenance: { ...provenance, stage: 'secrets' },
+            namespace: s.namespace,
+            storeName,
+            secrets: s.secrets,
+            sourceName,
+          }),
+        );
+      }
+    }
+
+    const adapter = externalAuthAdapter(model.ingress);
+    for (const instance of cluster.instances) {
+      for (const svc of instance.services) {
+        const base = {
+          name: svc.service.name,
+          instance: `${svc.service.name}-${svc.instance.name}`,
+          source: `${sourceName}#${svc.pointer}`,
+          environment: svc.environment.name,
+          environmentInstance: svc.instance.name,
+        };
+        if (svc.secrets.some((s) => s.vaultKeys.length > 0 || s.baseValues.length > 0)) {
+          register(svc.component);
+          track(
+            new SecretsChart(app, {
+              file: `${svc.component.dir}/external-secrets.yaml`,
+              provenance: provenanceFor(svc.component, { ...base, component: 'secrets', stage: 'secrets' }),
+              namespace: svc.namespace,
+              storeName,
+              secrets: svc.secrets,
+              sourceName,
+            }),
+          );
+        }
+        const routes = svc.ingress ? ingressRoutes(svc) : [];
+        if (svc.ingress && routes.length > 0) {
+          const auth = svc.ingress.auth;
+          register(svc.component);
+          track(
+            new ServiceIngressChart(app, {
+              file: `${svc.component.dir}/ingress.yaml`,
+              provenance: provenanceFor(svc.component, { ...base, component: 'ingress', stage: 'workloads' }),
+              serviceName: svc.service.name,
+              namespace: svc.namespace,
+              ingress: svc.ingress,
+              routes,
+              adapter,
+              ...(auth ? { authTarget: oauth2ProxyAuthTarget(auth.name, auth.namespace, `oauth2.${svc.environment.domain}`) } : {}),
+              ...(auth?.oauth ? { oauthClient: auth.oauth.clientSourceKey } : {}),
+            }),
+          );
+        }
+        for (const hook of ext.serviceInstanceHooks ?? []) {
+          hook({ plan, service: svc, addChart: (file, provenance = {}) => addChart(svc.component, file, { ...base, ...provenance }) });
+        }
+      }
+    }
+
+    for (const hook of ext.clusterHooks ?? []) {
+      hook({
+        plan,
+        cluster,
+        component: (name, stage, namespace) => clusterComponent(model.name, name, stage, namespace),
+        addChart,
+      });
+    }
+
+    const argocdFolder: DistComponent = { dir: ARGOCD_FOLDER, app: 'argocd', cluster: model.name, stage: 'foundation' };
+    track(
+      new ApplicationSetChart(app, {
+        file: `${ARGOCD_FOLDER}/applicationset-${model.name}.yaml`,
+        provenance: { ...provenanceFor(argocdFolder, { name: `secretops-${model.name}`, component: 'applicationset', source: clusterSource }), distComponent: ARGOCD_FOLDER },
+        argocd: plan.argocd,
+        cluster: model.name,
+      }),
+    );
+  }
+
+  track(
+    new ArgoCdHealthChart(app, {
+      file: `${ARGOCD_FOLDER}/argocd-cm.yaml`,
+      provenance: { partOf, distComponent: ARGOCD_FOLDER, stage: 'foundation', name: 'argocd-cm', component: 'health-checks', source: `${sourceName}#/spec` },
+      namespace: plan.argocd.namespace,
+    }),
+  );
+  return { app, charts, components };
+}

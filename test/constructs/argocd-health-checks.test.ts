@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { ArgoCdHealthChecks, EXTERNAL_SECRET_HEALTH_KEY, EXTERNAL_SECRET_HEALTH_LUA } from '../../lib/constructs/argocd-health-checks';
+
+/** A JSON value as a Lua table literal (what Argo CD hands the script as `obj`). */
+function luaValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nil';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `{${v.map(luaValue).join(', ')}}`;
+  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `[${JSON.stringify(k)}] = ${luaValue(x)}`).join(', ')}}`;
+}
+
+/** Runs the shipped health script with a real Lua 5.4 interpreter, as Argo CD's gopher-lua would. */
+function health(obj: unknown): { status: string; message: string } {
+  const program = `local function check(obj)\n${EXTERNAL_SECRET_HEALTH_LUA}\nend\nlocal hs = check(${luaValue(obj)})\nio.write(hs.status, "\\t", hs.message or "")\n`;
+  const out = execFileSync('lua5.4', ['-'], { input: program, encoding: 'utf8' });
+  const [status, message] = out.split('\t');
+  return { status: status!, message: message ?? '' };
+}
+
+describe('the ExternalSecret health check', () => {
+  it('is Progressing until ESO has reported', () => {
+    expect(health({ kind: 'ExternalSecret' }).status).toBe('Progressing');
+    expect(health({ status: { conditions: [] } }).status).toBe('Progressing');
+  });
+
+  it('is Healthy only when Ready is True', () => {
+    expect(health({ status: { conditions: [{ type: 'Ready', status: 'True', message: 'secret synced' }] } })).toEqual({ status: 'Healthy', message: 'secret synced' });
+    expect(health({ status: { conditions: [{ type: 'Deleted', status: 'True' }] } }).status).toBe('Progressing');
+  });
+
+  it("is Degraded with ESO's message when Ready is False", () => {
+    expect(health({ status: { conditions: [{ type: 'Ready', status: 'False', message: 'could not get secret data from provider' }] } })).toEqual({
+      status: 'Degraded',
+      message: 'could not get secret data from provider',
+    });
+  });
+
+  it('ships as the argocd-cm key Argo CD reads, keeping the part-of label argocd requires when asked', () => {
+    const chart = Testing.chart();
+    new ArgoCdHealthChecks(chart, 'h', { metadata: { labels: { 'app.kubernetes.io/part-of': 'argocd' } } });
+    const [cm] = Testing.synth(chart);
+    expect(cm.metadata).toEqual({ name: 'argocd-cm', namespace: 'argocd', labels: { 'app.kubernetes.io/part-of': 'argocd' } });
+    expect(cm.data).toEqual({ [EXTERNAL_SECRET_HEALTH_KEY]: EXTERNAL_SECRET_HEALTH_LUA });
+    expect(EXTERNAL_SECRET_HEALTH_KEY).toBe('resource.customizations.health.external-secrets.io_ExternalSecret');
+  });
+});
