@@ -1,3 +1,4 @@
+import { runSecretops } from '../support/cli';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,13 +33,14 @@ describe('pre-commit and CI wiring', () => {
 });
 
 describe('this repository', () => {
-  it('scans clean with its own configuration', async () => {
-    const { loadScanConfig } = await import('../../lib/scan/config.js');
-    const { scan } = await import('../../lib/scan/engine.js');
-    const { RULES } = await import('../../policies/index.js');
-    const result = await scan({ cwd: REPO_ROOT, rules: RULES, config: await loadScanConfig(REPO_ROOT) });
+  it('scans clean with its own configuration and catalog, dist/ included', async () => {
+    // As the pre-commit hook and CI run it: the CLI path, which loads services.yaml for the catalog-aware rules.
+    const r = await runSecretops(['scan', '--format', 'json'], { cwd: REPO_ROOT });
+    const result = JSON.parse(r.stdout);
     expect(result.findings).toEqual([]);
+    expect(r.code).toBe(0);
     expect(result.stats.files).toBeGreaterThan(5);
+    expect(result.rules.map((x: { id: string }) => x.id)).toContain('dist-drift');
   });
 
   it('has deliberately bad rule cases that the default configuration would report', async () => {
