@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { ExitCode, formatDiagnostic, UserError } from '../errors';
+import { Diagnostic, ExitCode, formatDiagnostic, UserError } from '../errors';
 import { validateProject, Project } from '../catalog/load';
 import type { Resolution } from '../resolver/resolver';
 import { synthesizeCatalog } from '../synth';
@@ -97,7 +97,7 @@ function exportAtRef(repoRoot: string, ref: string, servicesFile: string, into: 
 function load(label: string, root: string, servicesFile: string, commit?: string): Snapshot {
   const file = join(root, servicesFile);
   const problems: string[] = [];
-  const rel = (d: { file?: string }) => ({ ...d, file: d.file ? relative(root, d.file) : d.file });
+  const rel = (d: Diagnostic): Diagnostic => ({ ...d, file: d.file ? relative(root, d.file) : d.file });
   let project: Project | undefined;
   try {
     const v = validateProject({ servicesFile: file });
