@@ -4,8 +4,9 @@ import { ExitCode, formatDiagnostic, isUserError } from '../errors';
 import { COMMANDS } from './commands';
 import { CliIo, processIo } from './io';
 
-/** Version of the CLI, printed by --version. */
-export const VERSION = '0.1.0';
+import { VERSION } from '../version';
+
+export { VERSION };
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('secretops')

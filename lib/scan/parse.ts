@@ -1,8 +1,10 @@
+import * as jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { pointerSegments } from '../yaml-source';
 import { Annotations } from '../constructs/metadata';
-import type { FileKind, ManifestDocument, ObjectRef, Position, ScanFile } from './types';
+import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
 /**
  * Turns a file's text into documents for the rules. Documents are split on `---` lines first, so a
@@ -20,23 +22,27 @@ export interface DocumentSlice {
   readonly index: number;
 }
 
-export interface ParseProblem {
-  readonly message: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { ParseProblem };
 
 /** What kind of file a path is, or undefined when the scanner does not read it. */
 export function classifyFile(path: string, text?: string): FileKind | undefined {
   const p = path.replace(/\\/g, '/');
   if (/\.(ya?ml)$/i.test(p) || /\.ya?ml\.(gotmpl|j2|tpl)$/i.test(p)) {
     if (/(^|\/)templates\//.test(p) || /\.(gotmpl|j2|tpl)$/i.test(p)) return 'helm-template';
-    if (text !== undefined && /\{\{[-\s]/.test(text) && /\{\{.*\}\}/.test(text)) return 'helm-template';
+    if (text !== undefined && isTemplateText(text)) return 'helm-template';
     return 'yaml';
   }
   if (/\.json$/i.test(p)) return 'json';
   if (/\.tpl$/i.test(p)) return 'helm-template';
   return undefined;
+}
+
+/**
+ * Go templates (`{{ ... }}` actions) and Jinja/Liquid statements (`{% raw %}`) make a file a
+ * template: read as text by file-level rules, not parsed as YAML it is not.
+ */
+export function isTemplateText(text: string): boolean {
+  return (/\{\{[-\s]/.test(text) && /\{\{.*\}\}/.test(text)) || (text.includes('{%') && /^[ \t]*\{%-?\s*\w/m.test(text));
 }
 
 /** Splits YAML text on document markers (`---` at column 0), keeping line offsets. */
@@ -69,35 +75,75 @@ export function splitDocuments(text: string): DocumentSlice[] {
 }
 
 /**
- * Parses one slice into a ManifestDocument, or a ParseProblem with its file position. JSON files
- * go through the same parser (JSON is YAML) so positions work alike.
+ * Parses one slice into a ManifestDocument, or a ParseProblem with its file position.
+ *
+ * Values come from js-yaml (several times faster than a position-keeping parse, which matters
+ * on large repositories); the `yaml` syntax tree that maps a pointer to a line and column is built
+ * only when a finding asks for a position. JSON files go through the same path (JSON is YAML).
  */
 export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocument | ParseProblem {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(slice.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false });
-  const toFile = (offset: number): Position => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line + slice.startLine, column: p.col };
-  };
-  const err = doc.errors[0];
-  if (err) {
-    const pos = toFile(err.pos[0]);
-    return { message: syntaxMessage(err.code, err.message), line: pos.line, column: pos.column };
-  }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    value = load(slice.text, { schema: MANIFEST_SCHEMA, json: false });
   } catch (e) {
-    const pos = toFile(0);
-    const msg = String((e as Error).message ?? '');
-    return { message: /alias/i.test(msg) ? 'too many alias expansions (possible alias bomb)' : 'document cannot be converted', line: pos.line, column: pos.column };
+    if (e instanceof YAMLException) {
+      const mark = e.mark as { line?: number; column?: number } | undefined;
+      return { message: syntaxMessage(e.reason), line: slice.startLine + (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 };
+    }
+    // The parser recurses: pathological nesting can exhaust the stack.
+    return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
   }
+  // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
+  // rule walking the value would hang. Only a document with anchors can have aliases.
+  if (slice.text.includes('&') && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
+    return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
+  }
+  // The syntax tree is large; documents are kept (for project rules) as plain values and the tree
+  // is built only when a finding needs a position.
+  let tree: { contents: YamlNode | null; toFile: (offset: number) => Position } | undefined;
   const positionOf = (pointer: string, opts: { key?: boolean } = {}): Position => {
-    const node = nodeAt(doc.contents as YamlNode | null, pointer, opts.key ?? false);
-    return node?.range ? toFile(node.range[0]) : toFile(0);
+    if (!tree) {
+      const lc = new LineCounter();
+      const again = parseDocument(slice.text, { lineCounter: lc, prettyErrors: false, strict: false, logLevel: 'silent' });
+      tree = {
+        contents: again.contents as YamlNode | null,
+        toFile: (offset) => {
+          const p = lc.linePos(offset);
+          return { line: p.line + slice.startLine, column: p.col };
+        },
+      };
+    }
+    const node = nodeAt(tree.contents, pointer, opts.key ?? false);
+    return tree.toFile(node?.range ? node.range[0] : 0);
   };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value) };
+}
+
+/** YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no timestamps. */
+// `types` is exported at run time but missing from @types/js-yaml.
+const MANIFEST_SCHEMA = CORE_SCHEMA.extend([
+  (jsYaml as unknown as { types: { merge: Type } }).types.merge,
+  // Application-specific local tags (`!env_var`, `!reference`) are valid YAML: keep their content.
+  ...(['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data })),
+]);
+
+/** Nodes an alias-expanded document may have beyond one per character of its text. */
+const ALIAS_NODE_ALLOWANCE = MAX_ALIAS_COUNT * 100;
+
+/** Counts nodes as a walker expanding every alias would see them, stopping at `budget`. */
+function exceedsNodeBudget(value: unknown, budget: number): boolean {
+  let seen = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++seen > budget) return true;
+    if (v && typeof v === 'object') {
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
+      else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return false;
 }
 
 export function isParseProblem(x: ManifestDocument | ParseProblem): x is ParseProblem {
@@ -172,9 +218,15 @@ function nodeAt(root: YamlNode | null, pointer: string, key: boolean): YamlNode 
   return ((key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined) ?? undefined;
 }
 
-function syntaxMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return 'duplicate key in a mapping';
-  // yaml's messages can quote the source line; keep only the first sentence, which names the problem.
-  const first = message.split('\n')[0]!.replace(/\s+at line \d+, column \d+.*$/, '').trim();
-  return first.length > 120 ? first.slice(0, 117) + '...' : first;
+/**
+ * The parser's reason without anything it quotes (tag and alias names, characters): the source
+ * it would quote may be a secret.
+ */
+function syntaxMessage(reason: string | undefined): string {
+  const clean = (reason ?? 'syntax error')
+    .replace(/"[^"]*"|'[^']*'|<[^>]*>|![^\s,]*|\([^)]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (/duplicat/i.test(clean)) return 'duplicate key in a mapping';
+  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean || 'syntax error';
 }

@@ -18,19 +18,30 @@ export interface RunRulesInput {
 }
 
 export async function runRules(input: RunRulesInput): Promise<Finding[]> {
+  return (await runRulesDetailed(input)).findings;
+}
+
+/** A finding an inline `secretops.dev/ignore` annotation kept out, with the document that did. */
+export interface InlineSuppressed {
+  readonly finding: Finding;
+  readonly doc: ManifestDocument;
+}
+
+/** `runRules`, also returning what inline annotations suppressed (the engine reports those). */
+export async function runRulesDetailed(input: RunRulesInput): Promise<{ findings: Finding[]; suppressed: InlineSuppressed[] }> {
   const findings: Finding[] = [];
+  const suppressed: InlineSuppressed[] = [];
   for (const rule of input.rules) {
     const severity = input.severities?.[rule.meta.id] ?? rule.meta.defaultSeverity;
     if (severity === 'off') continue;
     const ctx = typeof input.context === 'function' ? input.context(rule) : input.context;
     const report = (defaultDoc?: ManifestDocument, defaultFile?: ScanFile) => (r: RuleReport) => {
       const doc = r.doc ?? defaultDoc;
-      if (doc?.suppressed.has(rule.meta.id)) return;
       const file = doc?.file ?? r.file ?? defaultFile;
       if (!file) throw new Error(`rule ${rule.meta.id} reported without a document or file`);
       const pos = r.position ?? (doc ? doc.positionOf(r.pointer ?? '', { key: r.key }) : { line: 1, column: 1 });
       const object = r.object ?? doc?.object;
-      findings.push({
+      const finding: Finding = {
         ruleId: rule.meta.id,
         severity: r.severity ?? severity,
         message: r.message,
@@ -40,18 +51,37 @@ export async function runRules(input: RunRulesInput): Promise<Finding[]> {
         ...(object ? { object } : {}),
         ...(r.pointer !== undefined ? { pointer: r.pointer } : {}),
         fingerprint: fingerprint(rule.meta.id, file.path, object, doc?.index, r.pointer, r.message),
-      });
+      };
+      if (doc?.suppressed.has(rule.meta.id)) suppressed.push({ finding, doc });
+      else findings.push(finding);
     };
     if (rule.checkFile) for (const f of input.files) rule.checkFile(f, ctx, report(undefined, f));
     if (rule.checkDocument) {
       for (const d of input.docs) {
-        if (rule.meta.interest && !rule.meta.interest.test(d.text)) continue;
+        if (!interested(rule, d.text)) continue;
         rule.checkDocument(d, ctx, report(d));
       }
     }
     if (rule.checkProject) await rule.checkProject(input.docs, ctx, report());
   }
-  return sortFindings(findings);
+  return { findings: sortFindings(findings), suppressed };
+}
+
+const statelessInterest = new WeakMap<Rule, RegExp>();
+
+/**
+ * Whether a rule wants a document, from its raw text. A `/g` or `/y` pattern remembers
+ * `lastIndex` between calls, so rules get a stateless copy.
+ */
+export function interested(rule: Rule, text: string): boolean {
+  const re = rule.meta.interest;
+  if (!re) return true;
+  let copy = statelessInterest.get(rule);
+  if (!copy) {
+    copy = new RegExp(re.source, re.flags.replace(/[gy]/g, ''));
+    statelessInterest.set(rule, copy);
+  }
+  return copy.test(text);
 }
 
 /** Stable: rule, file, object identity (or document index) and pointer; never the value. */
@@ -61,29 +91,35 @@ export function fingerprint(ruleId: string, file: string, object: Finding['objec
   return createHash('sha256').update(`${ruleId}\u0000${file}\u0000${who}\u0000${what}`).digest('hex').slice(0, 32);
 }
 
+/** By file, position, rule and message; code-point order, so output does not depend on the locale. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message),
-  );
+  return [...findings].sort((a, b) => byCodePoint(a.file, b.file) || a.line - b.line || a.column - b.column || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.message, b.message));
+}
+
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
  * For rule tests and case files: scan one in-memory file with one rule, default context. A parse
- * problem throws, so a broken case file cannot pass as "no findings".
+ * problem throws (unless the rule reports parse problems), so a broken case file cannot pass as
+ * "no findings".
  */
 export async function checkText(rule: Rule, path: string, text: string, ctx: Partial<RuleContext> = {}): Promise<Finding[]> {
   const kind = classifyFile(path, text) ?? 'text';
-  const file: ScanFile = { path, text, kind };
-  const parsed = kind === 'helm-template' || kind === 'text' ? { docs: [], problems: [] } : parseFile(file);
-  if (parsed.problems.length > 0) {
+  const bare: ScanFile = { path, text, kind };
+  const parsed = kind === 'helm-template' || kind === 'text' ? { docs: [], problems: [] } : parseFile(bare);
+  if (parsed.problems.length > 0 && !rule.meta.handlesParseProblems) {
     const p = parsed.problems[0]!;
     throw new Error(`${path}:${p.line}:${p.column}: ${p.message}`);
   }
+  const file: ScanFile = { ...bare, problems: parsed.problems };
   const context: RuleContext = {
     isCredentialKey: ctx.isCredentialKey ?? credentialKeyMatcher(),
     cwd: ctx.cwd ?? process.cwd(),
     options: ctx.options ?? {},
     ...(ctx.project ? { project: ctx.project } : {}),
+    ...(ctx.today ? { today: ctx.today } : {}),
   };
   return runRules({ rules: [rule], files: [file], docs: parsed.docs, context });
 }

@@ -40,6 +40,18 @@ export interface ScanFile {
   readonly kind: FileKind;
   /** Helm chart context: the file is a chart's values file (`values*.yaml` next to `Chart.yaml`). */
   readonly helmValues?: boolean;
+  /**
+   * Documents of this file that could not be parsed, with their positions (set by the engine for
+   * the documents it parsed; see `RuleMeta.handlesParseProblems`).
+   */
+  readonly problems?: readonly ParseProblem[];
+}
+
+/** A document that cannot be parsed: what is wrong (never the text) and where. */
+export interface ParseProblem {
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface Position {
@@ -74,6 +86,8 @@ export interface RuleContext {
   readonly cwd: string;
   /** Options from the rule's entry in the scanner configuration. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** The scan's date (`YYYY-MM-DD`, UTC) for expiry checks; rules fall back to today. */
+  readonly today?: string;
 }
 
 /** What a rule reports; the engine adds ruleId, severity, file and fingerprint. */
@@ -108,6 +122,11 @@ export interface RuleMeta {
    * for rules that must see every document.
    */
   readonly interest?: RegExp;
+  /**
+   * The rule reports `ScanFile.problems` (parse-error does): rule test helpers then accept case
+   * files that do not parse instead of failing on them.
+   */
+  readonly handlesParseProblems?: boolean;
 }
 
 export interface Rule {
@@ -118,4 +137,66 @@ export interface Rule {
   checkFile?(file: ScanFile, ctx: RuleContext, report: (r: RuleReport) => void): void;
   /** Called once with everything scanned, for cross-object rules. */
   checkProject?(docs: readonly ManifestDocument[], ctx: RuleContext, report: (r: RuleReport) => void): void | Promise<void>;
+}
+
+/** A finding a suppression or allowlist entry kept out of the result, and what kept it out. */
+export interface SuppressedFinding {
+  readonly finding: Finding;
+  readonly by: Suppression;
+}
+
+/**
+ * A suppression in force: an inline `secretops.dev/ignore` annotation with a reason, or a
+ * configuration allowlist entry that has not expired. Reported so reviewers see every exception.
+ */
+export interface Suppression {
+  readonly kind: 'inline' | 'allowlist';
+  readonly rules: readonly string[];
+  readonly reason: string;
+  /** Where the exception is written: the annotated object's file, or the configuration file. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly object?: ObjectRef;
+  /** Allowlist entries: the path glob they cover. */
+  readonly path?: string;
+  /** Allowlist entries: `YYYY-MM-DD`. */
+  readonly expires?: string;
+  /** How many findings it kept out of this scan. */
+  readonly suppressed: number;
+}
+
+/** Something the scanner did not read, or read only in part, and why (never a finding). */
+export interface ScanWarning {
+  readonly file: string;
+  readonly message: string;
+}
+
+export interface ScanStats {
+  readonly files: number;
+  readonly documents: number;
+  /** Documents fully parsed (the rest matched no enabled rule's `interest`). */
+  readonly parsedDocuments: number;
+  readonly bytes: number;
+  readonly skippedFiles: number;
+}
+
+/** A rule as the result describes it (for SARIF and docs): metadata plus its effective severity. */
+export interface ScanRuleInfo {
+  readonly id: string;
+  readonly description: string;
+  readonly remediation: string;
+  readonly docs: string;
+  readonly severity: Severity;
+}
+
+/** What one scan found: the input of every formatter. */
+export interface ScanResult {
+  readonly version: 1;
+  readonly findings: readonly Finding[];
+  readonly stats: ScanStats;
+  readonly warnings: readonly ScanWarning[];
+  readonly suppressions: readonly Suppression[];
+  /** Enabled rules, in policy order. */
+  readonly rules: readonly ScanRuleInfo[];
 }

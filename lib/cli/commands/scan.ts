@@ -1,0 +1,48 @@
+import type { CommandModule } from '../command';
+import { inCwd, parseFormat } from '../options';
+import { useColour } from '../io';
+
+interface ScanCliOptions {
+  readonly staged?: boolean;
+  readonly format: string;
+  readonly config?: string;
+  readonly services?: string;
+  readonly fixtures?: string;
+}
+
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+
+/**
+ * `secretops scan`: the guardrail scanner. Everything heavy (parser, rules, ajv) is imported inside
+ * the action, so `secretops scan --staged` in a pre-commit hook starts fast.
+ */
+export const scanCommand: CommandModule = {
+  register(program, io, setExit) {
+    program
+      .command('scan')
+      .argument('[paths...]', 'files and directories to scan', [])
+      .description('scan manifests for inline secrets, SealedSecrets, drift and wiring mistakes (exit 1 on an error finding, 2 on bad usage)')
+      .option('--staged', 'scan what is staged in the git index, not the working tree')
+      .option('--format <format>', 'text, json, sarif or markdown', 'text')
+      .option('--config <file>', 'scanner configuration (default: ./secretops.config.yaml when present, else the built-in policy)')
+      .option('--services <file>', 'the service catalog for catalog-aware rules (default: ./services.yaml when present)')
+      .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)')
+      .action(async (paths: string[], opts: ScanCliOptions) => {
+        const format = parseFormat(opts.format, FORMATS);
+        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const result = await runScanCommand({
+          cwd: io.cwd,
+          paths,
+          staged: opts.staged ?? false,
+          ...(opts.config !== undefined ? { config: opts.config } : {}),
+          ...(opts.services !== undefined ? { services: inCwd(io, opts.services) } : {}),
+          ...(opts.fixtures !== undefined ? { fixtures: inCwd(io, opts.fixtures) } : {}),
+          format,
+          colour: useColour(io),
+        });
+        io.stdout.write(result.output);
+        for (const w of result.warnings) io.stderr.write(`secretops: warning: ${w}\n`);
+        setExit(result.exitCode);
+      });
+  },
+};

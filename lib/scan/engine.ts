@@ -1,0 +1,248 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { minimatch } from 'minimatch';
+import type { Project } from '../catalog/load';
+import type { ScanConfig } from './config';
+import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, splitDocuments } from './parse';
+import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
+import { CollectedSources, SourceFile, stagedFiles, walkPaths } from './sources';
+import type {
+  Finding,
+  ManifestDocument,
+  ParseProblem,
+  Rule,
+  RuleContext,
+  ScanFile,
+  ScanResult,
+  ScanRuleInfo,
+  ScanWarning,
+  Severity,
+  Suppression,
+} from './types';
+
+/**
+ * The scanner engine: reads sources, splits documents, parses only what some enabled rule is
+ * interested in (the fast path), runs document and file rules file by file, project rules once,
+ * then applies allowlist entries and reports what was suppressed. Never throws on file content:
+ * unreadable input becomes a warning, unparsable input a `parse-error` finding.
+ */
+export interface ScanOptions {
+  readonly cwd: string;
+  /** Files and directories to scan, relative to `cwd`. @default ["."] */
+  readonly paths?: readonly string[];
+  /** Read the git index instead of the working tree. @default false */
+  readonly staged?: boolean;
+  /** The rules, in policy order (`policies/index.ts`). */
+  readonly rules: readonly Rule[];
+  readonly config: ScanConfig;
+  /** Loads the catalog project on first use (rules that do not ask never pay for it). */
+  readonly project?: () => Project | undefined;
+  /** `YYYY-MM-DD` for allowlist expiry. @default today (UTC) */
+  readonly today?: string;
+  /** Scan these instead of reading the file system (tests, benchmarks). */
+  readonly sources?: CollectedSources;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const { cwd, config } = options;
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const enabled = options.rules.filter((r) => severityOf(r, config) !== 'off');
+  const sources = options.sources ?? collect(options);
+  const warnings: ScanWarning[] = [...sources.warnings];
+  const inputs = withConfigFile(sources.files, config, cwd);
+  const plan = fastPath(enabled);
+
+  let project: Project | undefined;
+  let projectLoaded = false;
+  const contextFor = (rule: Rule): RuleContext => ({
+    isCredentialKey: config.isCredentialKey,
+    cwd,
+    options: config.options[rule.meta.id] ?? {},
+    today,
+    get project() {
+      if (!projectLoaded) {
+        projectLoaded = true;
+        project = options.project?.();
+      }
+      return project;
+    },
+  });
+  const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
+  const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
+  const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
+
+  const findings: Finding[] = [];
+  const inline = new Map<ManifestDocument, number>();
+  const kept: ManifestDocument[] = [];
+  const suppressingDocs: ManifestDocument[] = [];
+  let documents = 0;
+  let parsedDocuments = 0;
+  let bytes = 0;
+  let skippedFiles = 0;
+
+  const scannedPaths = new Set(inputs.map((f) => f.path));
+  for (const src of inputs) {
+    const file = readScanFile(src, config, cwd, scannedPaths, warnings);
+    if (!file) {
+      skippedFiles++;
+      continue;
+    }
+    bytes += src.size;
+    const docs: ManifestDocument[] = [];
+    if (file.kind === 'yaml' || file.kind === 'json') {
+      const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
+      documents += slices.length;
+      for (const slice of slices) {
+        const wanted = plan.wants(slice.text);
+        if (!wanted && !plan.syntax) continue;
+        parsedDocuments++;
+        const parsed = parseSlice(file, slice);
+        if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
+        else if (wanted) {
+          docs.push(parsed);
+          if (parsed.suppressed.size > 0) suppressingDocs.push(parsed);
+        }
+      }
+    }
+    if (plan.keepDocuments) kept.push(...docs);
+    const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
+    findings.push(...run.findings);
+    for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
+  }
+  if (perProject.length > 0) {
+    const run = await runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities });
+    findings.push(...run.findings);
+    for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
+  }
+
+  const { reported, allowlisted } = applyAllowlist(findings, config, today);
+  const suppressions: Suppression[] = [
+    ...suppressingDocs.map((d) => inlineSuppression(d, inline.get(d) ?? 0)),
+    ...config.allowlist
+      .filter((e) => e.expires >= today)
+      .map((e, i): Suppression => ({
+        kind: 'allowlist',
+        rules: [e.rule],
+        reason: e.reason,
+        file: e.file,
+        line: e.position.line,
+        column: e.position.column,
+        path: e.path,
+        expires: e.expires,
+        suppressed: allowlisted.get(i) ?? 0,
+      })),
+  ];
+  return {
+    version: 1,
+    findings: sortFindings(reported),
+    stats: { files: inputs.length - skippedFiles, documents, parsedDocuments, bytes, skippedFiles },
+    warnings: warnings.sort((a, b) => byCodePoint(a.file, b.file) || byCodePoint(a.message, b.message)),
+    suppressions,
+    rules: enabled.map(
+      (r): ScanRuleInfo => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: severityOf(r, config) as Severity }),
+    ),
+  };
+}
+
+function collect(options: ScanOptions): CollectedSources {
+  const sel = { include: options.config.include, exclude: options.config.exclude };
+  return options.staged ? stagedFiles(options.cwd, options.paths ?? [], sel) : walkPaths(options.cwd, options.paths ?? [], sel);
+}
+
+export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
+  return config.severities[rule.meta.id] ?? rule.meta.defaultSeverity;
+}
+
+/**
+ * Which documents to parse. A rule with an `interest` sees only documents whose raw text matches
+ * it; one without sees every document, which turns the fast path off. With parse-error enabled,
+ * the other documents are still parsed for syntax but no rule looks at them. Documents are kept in memory
+ * only when a project rule needs them all at the end.
+ */
+export function fastPath(rules: readonly Rule[]): { wants(text: string): boolean; keepDocuments: boolean; syntax: boolean } {
+  const readers = rules.filter((r) => r.checkDocument || r.checkProject);
+  const everything = readers.some((r) => !r.meta.interest);
+  return {
+    wants: everything ? () => true : (text) => readers.some((r) => interested(r, text)),
+    keepDocuments: rules.some((r) => r.checkProject),
+    // A rule that reports parse problems needs every document at least checked for syntax.
+    syntax: rules.some((r) => r.meta.handlesParseProblems),
+  };
+}
+
+/** The user configuration file is scanned too when it has allowlist entries (their expiry is checked). */
+function withConfigFile(files: readonly SourceFile[], config: ScanConfig, cwd: string): readonly SourceFile[] {
+  if (!config.file || config.allowlist.length === 0 || files.some((f) => f.path === config.file) || !existsSync(resolve(cwd, config.file))) return files;
+  const walked = walkPaths(cwd, [config.file], { include: [], exclude: [] });
+  return [...files, ...walked.files];
+}
+
+/** Reads and decodes one source; anything the scanner cannot read as text becomes a warning. */
+function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned: ReadonlySet<string>, warnings: ScanWarning[]): ScanFile | undefined {
+  const kind0 = classifyFile(src.path);
+  if (!kind0) {
+    warnings.push({ file: src.path, message: 'not a YAML, JSON or Helm template file: skipped' });
+    return undefined;
+  }
+  if (src.size > config.maxFileSize) {
+    warnings.push({ file: src.path, message: `larger than maxFileSize (${src.size} > ${config.maxFileSize} bytes): skipped` });
+    return undefined;
+  }
+  let buf: Buffer;
+  try {
+    buf = src.read();
+  } catch (err) {
+    warnings.push({ file: src.path, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): skipped` });
+    return undefined;
+  }
+  if (buf.includes(0)) {
+    warnings.push({ file: src.path, message: 'binary file: skipped' });
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(buf);
+  } catch {
+    warnings.push({ file: src.path, message: 'not valid UTF-8: skipped' });
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const kind = classifyFile(src.path, text) ?? kind0;
+  const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
+  const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
+  const problems: ParseProblem[] = [];
+  return { path: src.path, text, kind, ...(helmValues ? { helmValues } : {}), problems };
+}
+
+/** Moves findings an unexpired allowlist entry covers out of the result, counting per entry. */
+function applyAllowlist(findings: readonly Finding[], config: ScanConfig, today: string): { reported: Finding[]; allowlisted: Map<number, number> } {
+  const allowlisted = new Map<number, number>();
+  const live = config.allowlist.filter((e) => e.expires >= today);
+  const reported = findings.filter((f) => {
+    const i = live.findIndex((e) => e.rule === f.ruleId && minimatch(f.file, e.path, { dot: true }));
+    if (i < 0) return true;
+    allowlisted.set(i, (allowlisted.get(i) ?? 0) + 1);
+    return false;
+  });
+  return { reported, allowlisted };
+}
+
+const IGNORE_POINTER = '/metadata/annotations/secretops.dev~1ignore';
+
+function inlineSuppression(doc: ManifestDocument, count: number): Suppression {
+  const raw = (doc.value as { metadata: { annotations: Record<string, string> } }).metadata.annotations['secretops.dev/ignore'];
+  const parsed = parseIgnoreAnnotation(raw)!;
+  const pos = doc.positionOf(IGNORE_POINTER);
+  return {
+    kind: 'inline',
+    rules: parsed.rules,
+    reason: parsed.reason,
+    file: doc.file.path,
+    line: pos.line,
+    column: pos.column,
+    ...(doc.object ? { object: doc.object } : {}),
+    suppressed: count,
+  };
+}

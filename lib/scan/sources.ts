@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore, { Ignore } from 'ignore';
+import { Minimatch } from 'minimatch';
+import { ExitCode, UserError } from '../errors';
+import { byCodePoint } from './run-rules';
+import type { ScanWarning } from './types';
+
+/**
+ * Where the scanner's input comes from: the working tree (directories walked, honouring
+ * `.gitignore` and the configured globs) or the git index (`--staged`). Either way the engine gets
+ * a sorted list of files it reads lazily, and warnings for what it will not read.
+ */
+export interface SourceFile {
+  /** Relative to the working directory, `/`-separated. */
+  readonly path: string;
+  readonly size: number;
+  read(): Buffer;
+}
+
+export interface SourceSelection {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+export interface CollectedSources {
+  readonly files: SourceFile[];
+  readonly warnings: ScanWarning[];
+}
+
+const GLOB = { dot: true, nocomment: true } as const;
+
+/** The display path of a file as the output shows it: relative to cwd, `/`-separated. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  return (rel === '' ? '.' : rel).split(sep).join('/');
+}
+
+/** Include/exclude globs compiled once (minimatch compiles on every call otherwise). */
+class Selection {
+  private readonly include: Minimatch[];
+  private readonly exclude: Minimatch[];
+  constructor(sel: SourceSelection) {
+    this.include = sel.include.map((g) => new Minimatch(g, GLOB));
+    this.exclude = sel.exclude.map((g) => new Minimatch(g, GLOB));
+  }
+  excludedDir(path: string): boolean {
+    return this.exclude.some((m) => m.match(`${path}/`));
+  }
+  selected(path: string, explicit: boolean): boolean {
+    if (this.exclude.some((m) => m.match(path))) return false;
+    return explicit || this.include.some((m) => m.match(path));
+  }
+}
+
+/** `.gitignore` rules of one directory, matched against paths relative to it. */
+interface IgnoreLayer {
+  readonly dir: string;
+  readonly rules: Ignore;
+}
+
+function gitignoreOf(dir: string): IgnoreLayer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, '.gitignore'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return { dir, rules: ignore().add(text) };
+}
+
+function ignoredByGit(layers: readonly IgnoreLayer[], abs: string, isDir: boolean): boolean {
+  for (const l of layers) {
+    const rel = relative(l.dir, abs).split(sep).join('/');
+    if (rel && !rel.startsWith('..') && l.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+/**
+ * Walks PATH arguments. Symbolic links are followed only to files inside the root they were found
+ * under (never to directories: no cycles); a link that leaves the root is reported, not read.
+ */
+export function walkPaths(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
+  const sel = new Selection(selection);
+  const files = new Map<string, SourceFile>();
+  const warnings: ScanWarning[] = [];
+  const add = (abs: string, stat: Stats) => {
+    const path = displayPath(cwd, abs);
+    files.set(path, { path, size: stat.size, read: () => readFileSync(abs) });
+  };
+  for (const arg of paths.length > 0 ? paths : ['.']) {
+    const root = resolve(cwd, arg);
+    let st: Stats;
+    try {
+      st = statSync(root);
+    } catch {
+      throw new UserError({ file: arg, message: 'does not exist', hint: 'pass files or directories to scan (default: .)' }, ExitCode.usage);
+    }
+    if (st.isFile()) {
+      if (sel.selected(displayPath(cwd, root), true)) add(root, st);
+      continue;
+    }
+    const realRoot = realpathSync(root);
+    const visit = (dir: string, layers: readonly IgnoreLayer[]) => {
+      const own = gitignoreOf(dir);
+      const here = own ? [...layers, own] : layers;
+      const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name));
+      for (const e of entries) {
+        const abs = join(dir, e.name);
+        const path = displayPath(cwd, abs);
+        if (e.name === '.git') continue;
+        if (e.isDirectory()) {
+          if (!sel.excludedDir(path) && !ignoredByGit(here, abs, true)) visit(abs, here);
+        } else if (e.isSymbolicLink()) {
+          if (!sel.selected(path, false) || ignoredByGit(here, abs, false)) continue;
+          let target: string;
+          try {
+            target = realpathSync(abs);
+          } catch {
+            warnings.push({ file: path, message: 'symbolic link to nothing: skipped' });
+            continue;
+          }
+          const inside = target === realRoot || (!relative(realRoot, target).startsWith('..') && !isAbsolute(relative(realRoot, target)));
+          if (!inside) warnings.push({ file: path, message: 'symbolic link leaves the scanned folder: not followed' });
+          else if (lstatSync(target).isFile()) add(abs, statSync(target));
+        } else if (e.isFile()) {
+          if (sel.selected(path, false) && !ignoredByGit(here, abs, false)) add(abs, lstatSync(abs));
+        }
+      }
+    };
+    visit(root, ancestorsGitignores(cwd, root));
+  }
+  return { files: [...files.values()].sort((a, b) => byCodePoint(a.path, b.path)), warnings };
+}
+
+/** `.gitignore` files between the working directory and a walked root apply to it too. */
+function ancestorsGitignores(cwd: string, root: string): IgnoreLayer[] {
+  const rel = relative(cwd, root);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return [];
+  const layers: IgnoreLayer[] = [];
+  let dir = cwd;
+  for (const part of rel.split(sep).slice(0, -1)) {
+    const l = gitignoreOf(dir);
+    if (l) layers.push(l);
+    dir = join(dir, part);
+  }
+  const l = gitignoreOf(dir);
+  if (l && dir !== root) layers.push(l);
+  return layers;
+}
+
+function git(cwd: string, args: readonly string[], input?: string): Buffer {
+  try {
+    return execFileSync('git', args, { cwd, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
+    const why = e.code === 'ENOENT' ? 'git is not installed' : (e.stderr?.toString().split('\n')[0] ?? 'git failed').trim();
+    throw new UserError({ message: `--staged needs a git repository: ${why}`, hint: 'run the scan inside the repository, or drop --staged' }, ExitCode.usage);
+  }
+}
+
+/**
+ * The staged version of every added, copied, modified or renamed file (the index, not the working
+ * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection.
+ */
+export function stagedFiles(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
+  const sel = new Selection(selection);
+  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+  const raw = git(cwd, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR', '--no-abbrev']).toString('utf8');
+  const warnings: ScanWarning[] = [];
+  const roots = (paths.length > 0 ? paths : ['.']).map((p) => resolve(cwd, p));
+  const wanted: { path: string; sha: string }[] = [];
+  const parts = raw.split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = parts[i]!.split(' ');
+    const file = parts[i + 1]!;
+    const mode = meta[1];
+    const sha = meta[3]!;
+    const abs = join(top, file);
+    const path = displayPath(cwd, abs);
+    if (!roots.some((r) => abs === r || abs.startsWith(r + sep))) continue;
+    if (!sel.selected(path, false)) continue;
+    if (mode === '120000') {
+      warnings.push({ file: path, message: 'staged symbolic link: not followed' });
+      continue;
+    }
+    if (mode === '160000') continue;
+    wanted.push({ path, sha });
+  }
+  if (wanted.length === 0) return { files: [], warnings };
+  const out = git(top, ['cat-file', '--batch'], wanted.map((w) => w.sha).join('\n') + '\n');
+  const files: SourceFile[] = [];
+  let at = 0;
+  for (const w of wanted) {
+    const nl = out.indexOf(10, at);
+    const header = out.subarray(at, nl).toString('utf8').split(' ');
+    const size = Number(header[2]);
+    const body = out.subarray(nl + 1, nl + 1 + size);
+    at = nl + 1 + size + 1;
+    files.push({ path: w.path, size, read: () => body });
+  }
+  files.sort((a, b) => byCodePoint(a.path, b.path));
+  return { files, warnings };
+}
