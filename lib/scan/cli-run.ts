@@ -32,18 +32,16 @@ export interface ScanCommandOutput {
 
 /** What `secretops scan` does between parsing its flags and printing. */
 export async function runScanCommand(input: ScanCommandInput): Promise<ScanCommandOutput> {
-  const config = loadScanConfig(input.cwd, input.config);
+  const config = await loadScanConfig(input.cwd, input.config);
   const notes: string[] = [];
   const servicesFile = input.services ?? resolve(input.cwd, 'services.yaml');
   if (input.services !== undefined && !existsSync(servicesFile)) {
     throw new UserError({ file: input.services, message: 'services file does not exist', hint: 'pass the catalog with --services FILE, or leave the flag out' }, ExitCode.usage);
   }
-  const project = (): Project | undefined => {
+  const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
+    const { loadProject } = await import('../catalog/load.js');
     try {
-      // Loaded only when a catalog-aware rule asks: a plain `scan --staged` never pays for it.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { loadProject } = require('../catalog/load') as typeof import('../catalog/load');
       return loadProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
     } catch (err) {
       if (!isUserError(err)) throw err;

@@ -61,33 +61,38 @@ export function defaultConfigFile(): string {
  * Loads the configuration for a scan in `cwd`: `explicit` (the --config flag) wins, then the
  * working directory's `secretops.config.yaml`, over the defaults.
  */
-export function loadScanConfig(cwd: string, explicit?: string): ScanConfig {
-  // The shipped defaults are validated by a test, not on every run: ajv's compile is a large part
-  // of a pre-commit hook's start-up time.
-  const defaults = readConfigSource(defaultConfigFile(), cwd, undefined, false);
+export async function loadScanConfig(cwd: string, explicit?: string): Promise<ScanConfig> {
+  // The shipped defaults are validated by a test, not on every run: loading ajv and compiling is a
+  // large part of a pre-commit hook's start-up time.
+  const defaults = readConfigSource(defaultConfigFile(), cwd);
   const userPath = resolve(cwd, explicit ?? CONFIG_FILE_NAME);
   if (explicit === undefined && !existsSync(userPath)) return resolveConfig([defaults]);
   const user = readConfigSource(userPath, cwd, explicit !== undefined ? explicit : CONFIG_FILE_NAME);
+  // ajv loads and compiles only when a user configuration is there to validate.
+  const problems = await configDiagnostics(user);
+  if (problems.length > 0) throw new UserError(sortDiagnostics(problems), ExitCode.usage);
   return resolveConfig([defaults, user]);
 }
 
-/** Parses and validates one configuration file; a bad one is a usage error with positions. */
-export function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/'), validate = true): YamlSource {
+/**
+ * Parses one configuration file (a YAML error is a usage error with its position). Its shape is
+ * checked by `loadScanConfig`; the shipped defaults are checked by a test, not on every run.
+ */
+export function readConfigSource(abs: string, cwd: string, shown = relative(cwd, abs).split('\\').join('/')): YamlSource {
   const text = readTextFile(abs, 'scanner configuration');
-  let src: YamlSource;
   try {
-    src = parseYamlSource(shown, text);
+    return parseYamlSource(shown, text);
   } catch (err) {
     if (err instanceof UserError) throw new UserError(err.diagnostics, ExitCode.usage);
     throw err;
   }
-  if (!validate) return src;
-  // ajv loads and compiles only when a user configuration is there to validate.
-  const { compileSchema, schemaDiagnostics } = require('../catalog/schema') as typeof import('../catalog/schema');
+}
+
+/** Schema and semantic problems of a parsed configuration (for tests of the shipped default). */
+export async function configDiagnostics(src: YamlSource): Promise<Diagnostic[]> {
+  const { compileSchema, schemaDiagnostics } = await import('../catalog/schema.js');
   validateShape ??= compileSchema(configSchema);
-  const problems = [...schemaDiagnostics(validateShape, src), ...semanticDiagnostics(src)];
-  if (problems.length > 0) throw new UserError(sortDiagnostics(problems), ExitCode.usage);
-  return src;
+  return [...schemaDiagnostics(validateShape, src), ...semanticDiagnostics(src)];
 }
 
 /** Checks the schema cannot express: patterns compile, dates exist. */

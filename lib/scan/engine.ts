@@ -35,8 +35,11 @@ export interface ScanOptions {
   /** The rules, in policy order (`policies/index.ts`). */
   readonly rules: readonly Rule[];
   readonly config: ScanConfig;
-  /** Loads the catalog project on first use (rules that do not ask never pay for it). */
-  readonly project?: () => Project | undefined;
+  /**
+   * Loads the catalog project. Called only when a rule reads `ctx.project` (a scan whose rules never
+   * ask never pays for loading the catalog).
+   */
+  readonly project?: () => Promise<Project | undefined>;
   /** `YYYY-MM-DD` for allowlist expiry. @default today (UTC) */
   readonly today?: string;
   /** Scan these instead of reading the file system (tests, benchmarks). */
@@ -45,28 +48,38 @@ export interface ScanOptions {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Thrown by `ctx.project` before the catalog is loaded: the scan loads it and starts over. */
+class CatalogWanted extends Error {}
+
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  try {
+    return await scanWith(options, { loaded: false });
+  } catch (err) {
+    if (!(err instanceof CatalogWanted)) throw err;
+    // Rules are pure functions of their input, so starting over with the catalog is safe; the
+    // first access happens early (usually on the first document), so little work is repeated.
+    return scanWith(options, { loaded: true, project: await options.project?.() });
+  }
+}
+
+async function scanWith(options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<ScanResult> {
   const { cwd, config } = options;
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const enabled = options.rules.filter((r) => severityOf(r, config) !== 'off');
   const sources = options.sources ?? collect(options);
   const warnings: ScanWarning[] = [...sources.warnings];
-  const inputs = withConfigFile(sources.files, config, cwd);
+  // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
+  const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
   const plan = fastPath(enabled);
 
-  let project: Project | undefined;
-  let projectLoaded = false;
   const contextFor = (rule: Rule): RuleContext => ({
     isCredentialKey: config.isCredentialKey,
     cwd,
     options: config.options[rule.meta.id] ?? {},
     today,
     get project() {
-      if (!projectLoaded) {
-        projectLoaded = true;
-        project = options.project?.();
-      }
-      return project;
+      if (!catalog.loaded && options.project) throw new CatalogWanted();
+      return catalog.project;
     },
   });
   const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));

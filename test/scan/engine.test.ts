@@ -180,3 +180,34 @@ describe('results', () => {
     expect(counted).toEqual([2]);
   });
 });
+
+describe('the catalog', () => {
+  it('is loaded only when a rule reads ctx.project, and that rule then sees it', async () => {
+    let loads = 0;
+    const seen: unknown[] = [];
+    const reader: Rule = {
+      meta: { id: 'reads-catalog', description: 'test', remediation: 'Nothing to do.', defaultSeverity: 'warning', docs: 'x', scope: 'document' },
+      checkDocument(doc, ctx) {
+        seen.push(`${doc.index}:${(ctx.project as unknown as { name: string } | undefined)?.name}`);
+      },
+    };
+    const project = async () => {
+      loads++;
+      return { name: 'example' } as never;
+    };
+    const sources = { files: [{ path: 'a.yaml', size: 16, read: () => Buffer.from('a: 1\n---\nb: 2\n') }], warnings: [] };
+    await scan({ cwd: '/', rules: [reader], config: testConfig(), project, sources });
+    expect(loads).toBe(1);
+    expect(seen).toEqual(['0:example', '1:example']);
+    loads = 0;
+    await scan({ cwd: '/', rules: RULES, config: testConfig(), project, sources });
+    expect(loads).toBe(0);
+  });
+});
+
+describe('the shipped default configuration', () => {
+  it('is valid against policies/config.schema.json', async () => {
+    const { configDiagnostics, defaultConfigFile, readConfigSource } = await import('../../lib/scan/config.js');
+    expect(await configDiagnostics(readConfigSource(defaultConfigFile(), '/'))).toEqual([]);
+  });
+});

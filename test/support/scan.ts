@@ -25,7 +25,7 @@ export interface TestScanOptions {
 
 /** The default configuration with `overrides` applied (validated like a user file). */
 export function testConfig(overrides: Record<string, unknown> = {}): ScanConfig {
-  const defaults = readConfigSource(defaultConfigFile(), REPO_ROOT, undefined, false);
+  const defaults = readConfigSource(defaultConfigFile(), REPO_ROOT);
   if (Object.keys(overrides).length === 0) return resolveConfig([defaults]);
   const user = parseYamlSource('secretops.config.yaml', stringify({ apiVersion: 'secretops.dev/v1alpha1', kind: 'ScanConfig', ...overrides }));
   return resolveConfig([defaults, user]);
