@@ -22,7 +22,7 @@ describe('secretops report', () => {
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it('prints Markdown comparing HEAD~1 with the working tree', async () => {
-    const r = await runSecretops(['report', '--base', 'HEAD~1', '--today', '2026-11-23'], { cwd: repo, env: { SECRETOPS_DEBUG: '1' } });
+    const r = await runSecretops(['report', '--base', 'HEAD~1', '--today', '2026-11-23'], { cwd: repo });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^<!-- secretops-report -->\n## secretops policy report/);
