@@ -4,6 +4,7 @@ import { bootstrapCommand } from './bootstrap';
 import { fixturesCommand } from './fixtures';
 import { mcpCommand } from './mcp';
 import { scanCommand } from './scan';
+import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { smokeCommand } from './smoke';
 import { synthCommand } from './synth';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly CommandModule[] = [
   accessKeyCommand,
   smokeCommand,
   scanCommand,
+  reportCommand,
   mcpCommand,
 ];

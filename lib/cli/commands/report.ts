@@ -1,0 +1,67 @@
+import type { CommandModule } from '../command';
+import { inCwd, parseFormat } from '../options';
+
+interface ReportCliOptions {
+  readonly base?: string;
+  readonly format: string;
+  readonly out?: string;
+  readonly services: string;
+  readonly config?: string;
+  readonly today?: string;
+}
+
+const FORMATS = ['markdown', 'html', 'json'] as const;
+
+/** `secretops report`: what a change does to secrets, for the reviewer of a pull request. */
+export const reportCommand: CommandModule = {
+  register(program, io, setExit) {
+    program
+      .command('report')
+      .description('compare the catalog and a fresh synth at --base with the working tree: changes, ownership, fixtures, guardrails, exceptions')
+      .option('--base <ref>', 'git ref to compare with (default: the merge base with the default branch)')
+      .option('--format <format>', 'markdown, html or json', 'markdown')
+      .option('--out <file>', 'write the report here instead of stdout')
+      .option('--services <file>', 'the service catalog', 'services.yaml')
+      .option('--config <file>', 'scanner configuration for the guardrail summary')
+      .option('--today <date>', 'YYYY-MM-DD used for exception expiry (default: today, UTC)')
+      .action(async (opts: ReportCliOptions) => {
+        const format = parseFormat(opts.format, FORMATS);
+        const { ExitCode, UserError } = await import('../../errors.js');
+        if (opts.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.today)) {
+          throw new UserError({ message: `--today must be a date like 2026-11-23, not "${opts.today}"` }, ExitCode.usage);
+        }
+        const { buildPolicyReport } = await import('../../report/report.js');
+        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const model = await buildPolicyReport({
+          cwd: io.cwd,
+          ...(opts.base !== undefined ? { base: opts.base } : {}),
+          servicesFile: opts.services,
+          ...(opts.today !== undefined ? { today: opts.today } : {}),
+          scan: async (repoRoot) =>
+            (
+              await runScanCommand({
+                cwd: repoRoot,
+                paths: [],
+                staged: false,
+                ...(opts.config !== undefined ? { config: inCwd(io, opts.config) } : {}),
+                format: 'json',
+                colour: false,
+              })
+            ).result,
+        });
+        const formatter =
+          format === 'html'
+            ? (await import('../../report/format/html.js')).reportToHtml
+            : format === 'json'
+              ? (await import('../../report/format/json.js')).reportToJson
+              : (await import('../../report/format/markdown.js')).reportToMarkdown;
+        const text = formatter(model);
+        if (opts.out) {
+          const { writeFileAtomic } = await import('../../fs-atomic.js');
+          writeFileAtomic(inCwd(io, opts.out), text);
+          io.stderr.write(`secretops: wrote the ${format} report to ${opts.out}\n`);
+        } else io.stdout.write(text);
+        setExit(0);
+      });
+  },
+};
