@@ -30,6 +30,21 @@ describe('pre-commit and CI wiring', () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!.with!.sarif_file).toBe('secretops.sarif');
   });
+
+  it('the workflow posts the policy report as one sticky comment and uploads the HTML', () => {
+    const wf = read('.github/workflows/secretops.yml');
+    expect(wf.permissions['pull-requests']).toBe('write');
+    const steps = wf.jobs.guardrails.steps as { run?: string; uses?: string; with?: Record<string, string> }[];
+    expect(steps[0]!.with!['fetch-depth']).toBe(0);
+    const runs = steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toMatch(/secretops report --base "origin\/\$\{\{ github.base_ref \}\}" --format markdown --out secretops-report.md/);
+    expect(runs).toMatch(/--format html --out secretops-report.html/);
+    const comment = steps.find((s) => s.uses?.startsWith('actions/github-script'))!;
+    // The marker the Markdown report starts with is what finds the comment to update.
+    expect(comment.with!.script).toContain("'<!-- secretops-report -->'");
+    expect(comment.with!.script).toMatch(/updateComment[\s\S]*createComment/);
+    expect(steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with!.path).toBe('secretops-report.html');
+  });
 });
 
 describe('this repository', () => {
