@@ -128,7 +128,8 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
         parsedDocuments++;
         const parsed = parseSlice(file, slice);
         if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
-        else if (wanted) {
+        else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
+        if (!isParseProblem(parsed) && wanted) {
           docs.push(parsed);
           if (parsed.suppressed.size > 0) suppressingDocs.push(parsed);
         }

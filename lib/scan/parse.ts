@@ -76,7 +76,8 @@ function literalActionsOnly(text: string): boolean {
   for (const slice of splitDocuments(text)) {
     let value: unknown;
     try {
-      value = load(slice.text, { schema: MANIFEST_SCHEMA, json: false });
+      // Duplicate keys are tolerated here as parseSlice tolerates them (and reports them).
+      value = load(slice.text, { schema: MANIFEST_SCHEMA, json: true });
     } catch {
       return false;
     }
@@ -153,17 +154,21 @@ export function splitDocuments(text: string): DocumentSlice[] {
  */
 export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocument | ParseProblem {
   let value: unknown;
+  let problem: ParseProblem | undefined;
   try {
     value = load(slice.text, { schema: MANIFEST_SCHEMA, json: false });
   } catch (e) {
-    if (e instanceof YAMLException) {
-      const mark = e.mark as { line?: number; column?: number } | undefined;
-      // js-yaml also breaks lines at a lone `\r`; keep the position inside the slice as we count it.
-      const line = Math.min(mark?.line ?? 0, slice.text.split('\n').length - 1);
-      return { message: syntaxMessage(e.reason), line: slice.startLine + line + 1, column: (mark?.column ?? 0) + 1 };
+    const failed = loadProblem(e, slice);
+    // A duplicate key is invalid YAML (parse-error reports it), but kubectl, Helm and Argo CD apply
+    // the document with the later key winning: the rules must see what would be applied, or one
+    // repeated key would hide a Secret from every check.
+    if (!(e instanceof YAMLException) || !/duplicat/i.test(e.reason ?? '')) return failed;
+    try {
+      value = load(slice.text, { schema: MANIFEST_SCHEMA, json: true });
+    } catch {
+      return failed;
     }
-    // The parser recurses: pathological nesting can exhaust the stack.
-    return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
+    problem = failed;
   }
   // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
   // rule walking the value would hang. Only a document with anchors can have aliases.
@@ -190,7 +195,18 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
     return tree.toFile(node?.range ? node.range[0] : 0);
   };
   const object = objectRef(value);
-  return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value) };
+  return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
+}
+
+function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
+  if (e instanceof YAMLException) {
+    const mark = e.mark as { line?: number; column?: number } | undefined;
+    // js-yaml also breaks lines at a lone `\r`; keep the position inside the slice as we count it.
+    const line = Math.min(mark?.line ?? 0, slice.text.split('\n').length - 1);
+    return { message: syntaxMessage(e.reason), line: slice.startLine + line + 1, column: (mark?.column ?? 0) + 1 };
+  }
+  // The parser recurses: pathological nesting can exhaust the stack.
+  return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
 }
 
 /** YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no timestamps. */
@@ -234,7 +250,10 @@ export function parseFile(file: ScanFile): { docs: ManifestDocument[]; problems:
   for (const s of slices) {
     const r = parseSlice(file, s);
     if (isParseProblem(r)) problems.push(r);
-    else docs.push(r);
+    else {
+      if (r.problem) problems.push(r.problem);
+      docs.push(r);
+    }
   }
   return { docs, problems };
 }

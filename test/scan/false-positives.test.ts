@@ -48,6 +48,7 @@ const TRUE_FINDINGS: readonly Expected[] = [
   { file: `${K8S}/storage/mysql-galera/pxc-node3.yaml`, lines: [52, 56, 58], why: 'same as pxc-node1' },
   { file: `${K8S}/sysdig-cloud/sysdig-daemonset.yaml`, lines: [47], why: 'env ACCESS_KEY: a literal Sysdig access key (a sample, but shaped like the real thing)' },
   { file: `${K8S}/sysdig-cloud/sysdig-rc.yaml`, lines: [45], why: 'env ACCESS_KEY: same literal' },
+  { file: `${K8S}/persistent-volume-provisioning/quobyte/quobyte-admin-secret.yaml`, lines: [7], why: 'data.password: base64 of the literal quobyte (the file repeats `type`, a duplicate key: read as kubectl reads it, the later key winning)' },
   { file: `${K8S}/persistent-volume-provisioning/rbd/ceph-secret-admin.yaml`, lines: [8], why: 'data.key: a cephx key' },
   { file: `${K8S}/persistent-volume-provisioning/rbd/ceph-secret-user.yaml`, lines: [8], why: 'data.key: a cephx key' },
   { file: `${K8S}/volumes/rbd/secret/ceph-secret.yaml`, lines: [7], why: 'data.key: a cephx key' },
@@ -83,6 +84,8 @@ const OTHER_TRUE_FINDINGS: readonly ExpectedOf[] = [
       ['datafrom-rewrite-conflict.yaml', 9, 'SecretStore backend'],
       ['datafrom-rewrite-invalid-characters.yaml', 9, 'SecretStore backend'],
       ['datafrom-rewrite-remove-path.yaml', 9, 'SecretStore backend'],
+      ['full-external-secret.yaml', 18, 'SecretStore aws-store'],
+      ['full-external-secret.yaml', 109, 'ClusterSecretStore aws-secretstore (a generator sourceRef.storeRef)'],
       ['full-cluster-external-secret.yaml', 45, 'SecretStore secret-store-name (a ClusterExternalSecret)'],
       ['gcpsm-external-secret.yaml', 9, 'SecretStore gcp-store'],
       ['nebius-mysterybox-external-secret-all.yaml', 8, 'SecretStore mysterybox-secretstore'],
@@ -100,10 +103,15 @@ const OTHER_TRUE_FINDINGS: readonly ExpectedOf[] = [
   // missing-secret-ref: workloads reading a Secret that nothing in the corpus provides.
   { rule: 'missing-secret-ref', file: `${ESO}/cloak-proxy-deployment.yaml`, lines: [25], why: 'secretKeyRef cloak-key: the docs have the reader create it by hand' },
   { rule: 'missing-secret-ref', file: 'kubernetes__examples/AI/vllm-deployment/vllm-deployment.yaml', lines: [53], why: 'secretKeyRef hf-secret: the README has the reader create it with kubectl' },
+  { rule: 'missing-secret-ref', file: `${K8S}/openshift-origin/openshift-controller.yaml`, lines: [37], why: 'secret volume openshift-config: the example generates it (its secret.json is committed empty)' },
   { rule: 'missing-secret-ref', file: `${K8S}/https-nginx/nginx-app.yaml`, lines: [33], why: 'secret volume nginxsecret: made by the example\'s Makefile, not committed' },
-  // parse-error: documents no YAML parser accepts (kubectl and kustomize reject them too).
+  // parse-error: text that is not YAML (docs excerpts with elisions: kubectl rejects them too), and
+  // duplicate keys: invalid YAML that kubectl and Helm apply with the later key winning, silently
+  // dropping the first (the rules read the document that way, so nothing hides behind the repeat).
   { rule: 'parse-error', file: `${ESO}/1password-connect-server-deployment.yaml`, lines: [18], why: 'a docs excerpt with `...` standing for elided container fields' },
   { rule: 'parse-error', file: `${ESO}/conjur-ca-bundle.yaml`, lines: [2], why: 'a docs excerpt starting with `....`' },
+  { rule: 'parse-error', file: `${ESO}/full-external-secret.yaml`, lines: [123], why: 'spec.dataFrom written twice (a duplicate key; the rules read the later one, as kubectl does)' },
+  { rule: 'parse-error', file: `${ESO}/gcpsm-ssh-auth-externalsecret.yaml`, lines: [17], why: 'spec.target.name written twice (a duplicate key)' },
   { rule: 'parse-error', file: `${ESO}/ibm-container-auth-volume.yaml`, lines: [4], why: 'a docs excerpt with `...` lines and a mis-indented `name:`' },
   ...['etcd-controller', 'etcd-discovery-controller', 'openshift-controller'].map(
     (name): ExpectedOf => ({ rule: 'parse-error', file: `${K8S}/openshift-origin/${name}.yaml`, lines: [12], why: 'spec.selector written twice (a duplicate key)' }),

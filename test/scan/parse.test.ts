@@ -37,6 +37,12 @@ describe('parseFile', () => {
     expect(problems[0]!.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('reads a document with a duplicate key with the later key winning, and reports the key', () => {
+    const { docs, problems } = parseFile({ path: 'd.yaml', kind: 'yaml', text: 'a: 1\n---\nkind: Secret\ntype: Opaque\ntype: kubernetes.io/quobyte\n' });
+    expect(docs.map((d) => d.value)).toEqual([{ a: 1 }, { kind: 'Secret', type: 'kubernetes.io/quobyte' }]);
+    expect(problems).toEqual([{ message: 'duplicate key in a mapping', line: 5, column: 1 }]);
+  });
+
   it('turns an alias bomb into a problem', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
@@ -95,8 +101,8 @@ describe('readFileAs', () => {
       'b.yaml': 'kind: Secret\nstringData:\n  password: {{ .Values.password }}\n',
       // Jinja beyond raw blocks.
       'c.yaml': '{% if prod %}\nkind: Secret\n{% endif %}\n',
-      // A raw-wrapped file that does not parse (a duplicate key) is not turned into a parse error.
-      'd.yaml': '{% raw %}\nkind: Secret\nkind: Secret\nx: "{{ .a }}"\n{% endraw %}\n',
+      // A raw-wrapped file that does not parse is not turned into a parse error.
+      'd.yaml': '{% raw %}\nkind: Secret\nx: "{{ .a "b" }}"\n{% endraw %}\n',
       // By path: chart templates stay templates whatever they hold.
       'chart/templates/es.yaml': store,
     };
