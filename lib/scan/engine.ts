@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
 import type { Project } from '../catalog/load';
 import type { ScanConfig } from './config';
-import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, splitDocuments } from './parse';
+import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { CollectedSources, SourceFile, stagedFiles, walkPaths } from './sources';
 import type {
@@ -128,7 +128,8 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
         parsedDocuments++;
         const parsed = parseSlice(file, slice);
         if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
-        else if (wanted) {
+        else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
+        if (!isParseProblem(parsed) && wanted) {
           docs.push(parsed);
           if (parsed.suppressed.size > 0) suppressingDocs.push(parsed);
         }
@@ -270,11 +271,12 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
   }
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const kind = classifyFile(src.path, text) ?? kind0;
+  const read = readFileAs(src.path, text) ?? { kind: kind0, text };
+  const kind = read.kind;
   const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
   const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
   const problems: ParseProblem[] = [];
-  return { path: src.path, text, kind, ...(helmValues ? { helmValues } : {}), problems };
+  return { path: src.path, text: read.text, kind, ...(helmValues ? { helmValues } : {}), problems };
 }
 
 /** Moves findings an unexpired allowlist entry covers out of the result, counting per entry. */

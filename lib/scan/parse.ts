@@ -44,6 +44,63 @@ export function isTemplateText(text: string): boolean {
   return (/\{\{[-\s]/.test(text) && /\{\{.*\}\}/.test(text)) || (text.includes('{%') && /^[ \t]*\{%-?\s*\w/m.test(text));
 }
 
+/**
+ * How the scanner reads a file: its kind and the text its rules see (same length, same offsets).
+ * A YAML file that looks like a template but is not one is read as YAML:
+ * - `{% raw %}` / `{% endraw %}` lines (documentation sites wrap snippets in them so Jinja leaves
+ *   the content alone) are blanked: inside them nothing is templated;
+ * - `{{ ... }}` actions that all sit inside string values are data for the tool that reads the
+ *   object (ExternalSecret `target.template`, webhook URLs, ApplicationSet parameters), not Helm
+ *   templating: the file is a manifest, and every document rule must see its objects.
+ * Anything else `isTemplateText` matches stays a template (read as text around its actions).
+ */
+export function readFileAs(path: string, text: string): { kind: FileKind; text: string } | undefined {
+  const kind = classifyFile(path, text);
+  if (kind !== 'helm-template' || classifyFile(path) !== 'yaml') return kind ? { kind, text } : undefined;
+  const bare = text.replace(JINJA_RAW_LINE, (line) => ' '.repeat(line.length));
+  if (bare.includes('{%') || bare.includes('{#') || !literalActionsOnly(bare)) return { kind, text };
+  return { kind: 'yaml', text: bare };
+}
+
+/** A line holding only a Jinja/Liquid `raw` or `endraw` tag. */
+const JINJA_RAW_LINE = /^[ \t]*\{%-?\s*(?:end)?raw\s*-?%\}[ \t]*$/gm;
+
+/**
+ * True when every document parses and every `{{` of the text is inside a string it parses to, or
+ * on a comment line (`# password: "{{ .x }}"`, documentation's alternative spelling).
+ */
+function literalActionsOnly(text: string): boolean {
+  const actions = countOf(text, '{{');
+  const outsideComments = countOf(text.replace(/^[ \t]*#.*$/gm, ''), '{{');
+  let inStrings = 0;
+  for (const slice of splitDocuments(text)) {
+    let value: unknown;
+    try {
+      // Duplicate keys are tolerated here as parseSlice tolerates them (and reports them).
+      value = load(slice.text, { schema: MANIFEST_SCHEMA, json: true });
+    } catch {
+      return false;
+    }
+    if (MAY_HAVE_ALIAS.test(slice.text) && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) return false;
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v === 'string') inStrings += countOf(v, '{{');
+      else if (Array.isArray(v)) stack.push(...v);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) stack.push(k, x);
+    }
+  }
+  // A flow mapping made of braces (`{{- if .x }}` on its own line) or a trailing comment leaves
+  // fewer in strings. A `#` line inside a block scalar is a string: hence the range, not equality.
+  return inStrings >= outsideComments && inStrings <= actions;
+}
+
+function countOf(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
 /** Splits YAML text on document markers (`---` at column 0), keeping line offsets. */
 export function splitDocuments(text: string): DocumentSlice[] {
   const out: DocumentSlice[] = [];
@@ -97,17 +154,21 @@ export function splitDocuments(text: string): DocumentSlice[] {
  */
 export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocument | ParseProblem {
   let value: unknown;
+  let problem: ParseProblem | undefined;
   try {
     value = load(slice.text, { schema: MANIFEST_SCHEMA, json: false });
   } catch (e) {
-    if (e instanceof YAMLException) {
-      const mark = e.mark as { line?: number; column?: number } | undefined;
-      // js-yaml also breaks lines at a lone `\r`; keep the position inside the slice as we count it.
-      const line = Math.min(mark?.line ?? 0, slice.text.split('\n').length - 1);
-      return { message: syntaxMessage(e.reason), line: slice.startLine + line + 1, column: (mark?.column ?? 0) + 1 };
+    const failed = loadProblem(e, slice);
+    // A duplicate key is invalid YAML (parse-error reports it), but kubectl, Helm and Argo CD apply
+    // the document with the later key winning: the rules must see what would be applied, or one
+    // repeated key would hide a Secret from every check.
+    if (!(e instanceof YAMLException) || !/duplicat/i.test(e.reason ?? '')) return failed;
+    try {
+      value = load(slice.text, { schema: MANIFEST_SCHEMA, json: true });
+    } catch {
+      return failed;
     }
-    // The parser recurses: pathological nesting can exhaust the stack.
-    return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
+    problem = failed;
   }
   // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
   // rule walking the value would hang. Only a document with anchors can have aliases.
@@ -134,7 +195,18 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
     return tree.toFile(node?.range ? node.range[0] : 0);
   };
   const object = objectRef(value);
-  return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value) };
+  return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
+}
+
+function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
+  if (e instanceof YAMLException) {
+    const mark = e.mark as { line?: number; column?: number } | undefined;
+    // js-yaml also breaks lines at a lone `\r`; keep the position inside the slice as we count it.
+    const line = Math.min(mark?.line ?? 0, slice.text.split('\n').length - 1);
+    return { message: syntaxMessage(e.reason), line: slice.startLine + line + 1, column: (mark?.column ?? 0) + 1 };
+  }
+  // The parser recurses: pathological nesting can exhaust the stack.
+  return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
 }
 
 /** YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no timestamps. */
@@ -178,7 +250,10 @@ export function parseFile(file: ScanFile): { docs: ManifestDocument[]; problems:
   for (const s of slices) {
     const r = parseSlice(file, s);
     if (isParseProblem(r)) problems.push(r);
-    else docs.push(r);
+    else {
+      if (r.problem) problems.push(r.problem);
+      docs.push(r);
+    }
   }
   return { docs, problems };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { credentialKeyMatcher } from '../credential-like';
-import { classifyFile, parseFile } from './parse';
+import { parseFile, readFileAs } from './parse';
 import type { Finding, ManifestDocument, Rule, RuleContext, RuleReport, ScanFile, Severity } from './types';
 
 /**
@@ -106,8 +106,9 @@ export function byCodePoint(a: string, b: string): number {
  * "no findings".
  */
 export async function checkText(rule: Rule, path: string, text: string, ctx: Partial<RuleContext> = {}): Promise<Finding[]> {
-  const kind = classifyFile(path, text) ?? 'text';
-  const bare: ScanFile = { path, text, kind };
+  const read = readFileAs(path, text) ?? { kind: 'text' as const, text };
+  const kind = read.kind;
+  const bare: ScanFile = { path, text: read.text, kind };
   const parsed = kind === 'helm-template' || kind === 'text' ? { docs: [], problems: [] } : parseFile(bare);
   if (parsed.problems.length > 0 && !rule.meta.handlesParseProblems) {
     const p = parsed.problems[0]!;

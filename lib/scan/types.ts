@@ -74,6 +74,11 @@ export interface ManifestDocument {
   positionOf(pointer: string, opts?: { key?: boolean }): Position;
   /** Rules the object suppresses with a valid `secretops.dev/ignore` annotation (reason given). */
   readonly suppressed: ReadonlySet<string>;
+  /**
+   * A problem the document parsed despite: a duplicate key, read with the later key winning as
+   * kubectl and Helm do. The engine adds it to `ScanFile.problems` (parse-error reports it).
+   */
+  readonly problem?: ParseProblem;
 }
 
 /** What rules may use besides the document. */

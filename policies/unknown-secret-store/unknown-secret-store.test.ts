@@ -26,6 +26,13 @@ describe('unknown-secret-store', () => {
     expect(f[0]!.message).toMatch(/set kind: ClusterSecretStore/);
   });
 
+  it('sees stores and ExternalSecrets in Jinja raw-wrapped snippets and ESO templates (not Helm templates)', async () => {
+    const store = '{% raw %}\napiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: {name: cloak-backend, namespace: dev}\nspec:\n  provider:\n    webhook: {url: "http://cloak/{{ .remoteRef.key }}"}\n{%- endraw %}\n';
+    const templated = (name: string) => `${es(name, 'SecretStore')}  data:\n    - secretKey: p\n      remoteRef: {key: p}\n`.replace('target: {name: x}', 'target:\n    name: x\n    template:\n      data: {dsn: "u:{{ .p }}"}');
+    const f = await scanFiles(rule, { 'store.yaml': store, 'ok.yaml': templated('cloak-backend'), 'ng.yaml': templated('nowhere') });
+    expect(f.map((x) => [x.file, x.line])).toEqual([['ng.yaml', 5]]);
+  });
+
   it('finds a store in another file of the same scan', async () => {
     const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: {name: other}\nspec: {provider: {fake: {data: []}}}\n';
     expect(await scanFiles(rule, { 'a.yaml': es('other', 'ClusterSecretStore'), 'b.yaml': store })).toEqual([]);

@@ -45,6 +45,18 @@ describe('hostile input never crashes or hangs the scan', () => {
     for (const f of result.findings) expect(f.line).toBeGreaterThan(0);
   });
 
+  it('a duplicate key is a parse error that hides nothing: the document is read as kubectl reads it', async () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata:\n  password: cXVvYnl0ZQ==\ntype: kubernetes.io/quobyte\n';
+    const result = await scanFiles({ 's.yaml': secret });
+    expect(result.findings.map((f) => [f.ruleId, f.line])).toEqual([
+      ['no-inline-secret', 6],
+      ['parse-error', 7],
+    ]);
+    // A repeat inside a value counts too, and the later value is the one checked.
+    const twice = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: ${PASSWORD}\n  password: hunter2-literal\n';
+    expect((await scanFiles({ 't.yaml': twice })).findings.map((f) => f.ruleId)).toEqual(['no-inline-secret', 'parse-error']);
+  });
+
   it('reports an alias bomb as a parse error', async () => {
     const result = await scanFiles({ 'bomb.yaml': aliasBomb(9) });
     expect(result.findings.map((f) => f.message)).toEqual(['not valid YAML: too many alias expansions (possible alias bomb)']);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { credentialKeyMatcher } from '../../lib/credential-like';
-import { classifyFile, parseFile } from '../../lib/scan/parse';
+import { parseFile, readFileAs } from '../../lib/scan/parse';
 import { runRules } from '../../lib/scan/run-rules';
 import type { Finding, ManifestDocument, Rule, ScanFile } from '../../lib/scan/types';
 
@@ -15,9 +15,9 @@ export async function scanTree(root: string, rules: readonly Rule[], paths: read
   const docs: ManifestDocument[] = [];
   for (const abs of paths.flatMap((p) => [...walk(join(root, p))])) {
     const path = relative(root, abs).split('\\').join('/');
-    const text = readFileSync(abs, 'utf8');
-    const kind = classifyFile(path, text);
-    if (!kind) continue;
+    const read = readFileAs(path, readFileSync(abs, 'utf8'));
+    if (!read) continue;
+    const { kind, text } = read;
     const base = path.slice(path.lastIndexOf('/') + 1);
     const helmValues = /^values[^/]*\.ya?ml$/i.test(base) && existsSync(join(dirname(abs), 'Chart.yaml'));
     const file: ScanFile = { path, text, kind, ...(helmValues ? { helmValues } : {}) };

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { credentialKeyMatcher } from '../../lib/credential-like';
 import { loadProject } from '../../lib/catalog/load';
 import type { Project } from '../../lib/catalog/load';
-import { classifyFile, parseFile } from '../../lib/scan/parse';
+import { classifyFile, parseFile, readFileAs } from '../../lib/scan/parse';
 import { runRules } from '../../lib/scan/run-rules';
 import type { Finding, ManifestDocument, Rule, RuleContext, ScanFile } from '../../lib/scan/types';
 import { REPO_ROOT } from './tmp';
@@ -32,8 +32,9 @@ export async function scanFiles(rules: Rule | readonly Rule[], files: Readonly<R
   const scanFilesList: ScanFile[] = [];
   const docs: ManifestDocument[] = [];
   for (const [path, text] of Object.entries(files)) {
-    const kind = classifyFile(path, text) ?? 'text';
-    const file: ScanFile = { path, text, kind, ...(opts.helmValues?.includes(path) ? { helmValues: true } : {}) };
+    const read = readFileAs(path, text) ?? { kind: 'text' as const, text };
+    const kind = read.kind;
+    const file: ScanFile = { path, text: read.text, kind, ...(opts.helmValues?.includes(path) ? { helmValues: true } : {}) };
     scanFilesList.push(file);
     if (kind === 'helm-template' || kind === 'text') continue;
     const parsed = parseFile(file);

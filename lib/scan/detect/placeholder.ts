@@ -41,7 +41,7 @@ const PLACEHOLDER_WHOLE =
   /^(?:change[-_ .]?(?:me|it)|replace[-_ .]?me|to[-_ ]?do|tbd|fixme|n\/?a|none|null|nil|undefined|placeholder|example|sample|dummy|redacted|hidden|masked|secret[-_ ]?here|[xX]{3,}|[*]{3,}|[.]{3,}|[-_#?]{1,}|<[^<>]*>|\[[^\]]*\]|\*\*[^*]+\*\*|true|false|yes|no|on|off|enabled|disabled)$/i;
 /** Markers that make any value a stand-in. */
 const PLACEHOLDER_MARKER =
-  /change[-_ ]?me|replace[-_ ]?me|placeholder|goes[-_ ]here|fill[-_ ]?(?:me[-_ ]?)?in|(?:put|insert)[-_ ][^\n]{0,40}?[-_ ]here|^your[-_ ]?|^<your|fake|^my[-_ ]?(?:secret|token|password|pass|key|api[-_]?key)$|example|EXAMPLE|x{4,}|X{4,}|\*{4,}/i;
+  /change[-_ ]?me|replace[-_ ]?me|placeholder|goes[-_ ]here|fill[-_ ]?(?:me[-_ ]?)?in|(?:put|insert)[-_ ][^\n]{0,40}?[-_ ]here|^INSERT_[A-Z0-9_]+$|^your[-_ ]?|^<your|fake|^my[-_ ]?(?:secret|token|password|pass|key|api[-_]?key)$|example|EXAMPLE|x{4,}|X{4,}|\*{4,}/i;
 
 export function isPlaceholder(value: string): boolean {
   const v = value.trim().replace(/^["']|["']$/g, '');

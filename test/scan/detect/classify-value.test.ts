@@ -30,6 +30,7 @@ describe('classifyValue', () => {
     ['placeholder', 'change-me-placeholder'],
     ['placeholder', '<your-token>'],
     ['placeholder', 'REPLACE_ME'],
+    ['placeholder', 'INSERT_ETCD_DISCOVERY_TOKEN'],
     ['placeholder', 'xxx'],
     ['placeholder', 'TODO'],
     ['placeholder', 'example'],
@@ -56,6 +57,7 @@ describe('classifyValue', () => {
   it.each([
     ['a password', 'S3cr3tP@ss', 'a literal credential'],
     ['a toy password', 'demo', 'a literal credential'],
+    ['a password that starts like a fill-in', 'INSERT_into-Pa55!', 'a literal credential'],
     ['a password with a dollar sign', 'Pa!$word9-x', 'a literal credential'],
     ['a private key', pem('RSA PRIVATE KEY'), 'a private key'],
     ['a token among text', `token = "${samples.github}"`, 'a GitHub token'],
