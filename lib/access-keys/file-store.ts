@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../errors';
+import { writeFileAtomic } from '../fs-atomic';
 import type { AccessKeyRecord } from './record';
 import { AccessKeyStore, sortRecords, VersionedRecord } from './store';
 import { isAccessKeyId } from './key-format';
@@ -90,10 +91,7 @@ export class FileAccessKeyStore implements AccessKeyStore {
   }
 
   private writeFile(id: string, content: FileContent): void {
-    const target = this.file(id);
-    const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, JSON.stringify(content, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, target);
+    writeFileAtomic(this.file(id), JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
   }
 
   /** Runs `fn` holding `<id>.lock`; false when another writer holds it. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic as writeAtomic } from '../fs-atomic';
 
 /**
  * Where the sync keeps local state: the ledger, pending approvals and (by default) the audit log.
@@ -14,10 +15,7 @@ export function stateDir(env: NodeJS.ProcessEnv, cwd: string): string {
 
 /** Writes a file atomically (temp file + rename) with owner-only permissions. */
 export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, file);
+  writeAtomic(file, text, { mode, dirMode: 0o700 });
 }
 
 export function readJsonFile<T>(file: string): T | undefined {
