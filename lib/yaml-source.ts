@@ -1,5 +1,4 @@
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import type { Node as YamlNode, YAMLError } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, YAMLError } from 'yaml';
 import { Diagnostic, UserError } from './errors';
 import { pointerSegments } from './json-pointer';
 import { readTextFile } from './text-file';
@@ -33,6 +32,7 @@ export { readTextFile } from './text-file';
  * document.
  */
 export function parseYamlSource(file: string, text: string): YamlSource {
+  const { LineCounter, parseAllDocuments, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [];
@@ -80,6 +80,7 @@ export { pointerOf, pointerSegments } from './json-pointer';
  * the position of the map key naming the last segment (what an "unknown field" error wants).
  */
 export function positionOf(src: YamlSource, pointer: string, opts: { key?: boolean } = {}): Position | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
   let node: unknown = src.doc.contents;
   let keyNode: unknown;
   for (const seg of pointerSegments(pointer)) {
@@ -137,4 +138,12 @@ function syntaxErrorMessage(e: YAMLError, text: string): string {
   }
   if (e.code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
   return firstLine(e.message).split(': ')[0]!;
+}
+
+/**
+ * The `yaml` library, loaded on first use: modules that only need pointers (the scanner's rules)
+ * import this one, and a pre-commit scan that reports nothing never pays for loading it.
+ */
+function yamlLibrary(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
 }

@@ -2,6 +2,7 @@ import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import type { Node as YamlNode } from 'yaml';
 import { pointerSegments } from '../json-pointer';
+import { blockNodeOffset } from './block-position';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
@@ -177,22 +178,11 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   }
   // The syntax tree is large; documents are kept (for project rules) as plain values and the tree
   // is built only when a finding needs a position.
-  let tree: { contents: YamlNode | null; toFile: (offset: number) => Position } | undefined;
+  let tree: ((pointer: string, key: boolean) => number) | undefined;
   const positionOf = (pointer: string, opts: { key?: boolean } = {}): Position => {
-    if (!tree) {
-      const { LineCounter, parseDocument } = yamlLibrary();
-      const lc = new LineCounter();
-      const again = parseDocument(slice.text, { lineCounter: lc, prettyErrors: false, strict: false, logLevel: 'silent' });
-      tree = {
-        contents: again.contents as YamlNode | null,
-        toFile: (offset) => {
-          const p = lc.linePos(offset);
-          return { line: p.line + slice.startLine, column: p.col };
-        },
-      };
-    }
-    const node = nodeAt(tree.contents, pointer, opts.key ?? false);
-    return tree.toFile(node?.range ? node.range[0] : 0);
+    // Block-style YAML is read line by line; the syntax tree is built only when that gives up.
+    const offset = (tree ? undefined : blockNodeOffset(slice.text, pointer, opts.key ?? false)) ?? (tree ??= syntaxTreeLocator(slice.text))(pointer, opts.key ?? false);
+    return offsetPosition(slice.text, offset, slice.startLine);
   };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
@@ -207,6 +197,23 @@ function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
   }
   // The parser recurses: pathological nesting can exhaust the stack.
   return { message: e instanceof RangeError ? 'nested too deeply' : 'cannot be parsed', line: slice.startLine + 1, column: 1 };
+}
+
+/**
+ * Offsets of the nodes pointers name, from the position-keeping `yaml` syntax tree of `text` (built
+ * once, on the first call): the reference `blockNodeOffset` agrees with.
+ */
+export function syntaxTreeLocator(text: string): (pointer: string, key: boolean) => number {
+  const { parseDocument } = yamlLibrary();
+  const contents = parseDocument(text, { prettyErrors: false, strict: false, logLevel: 'silent' }).contents as YamlNode | null;
+  return (pointer, key) => nodeAt(contents, pointer, key)?.range?.[0] ?? 0;
+}
+
+/** 1-based line and column of an offset in a slice, as yaml's LineCounter counts them, in file lines. */
+function offsetPosition(text: string, offset: number, startLine: number): Position {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return { line: line + startLine, column: offset - (text.lastIndexOf('\n', offset - 1) + 1) + 1 };
 }
 
 /** YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no timestamps. */

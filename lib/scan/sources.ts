@@ -117,9 +117,11 @@ export function walkPaths(cwd: string, paths: readonly string[], selection: Sour
     const realRoot = realpathSync(root);
     // Display paths are built as the walk descends: one path.relative per file adds up on 100,000 files.
     const visit = (dir: string, shown: string, layers: readonly IgnoreLayer[]) => {
-      const own = gitignoreOf(dir);
-      const here = own ? [...layers, own] : layers;
       const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name));
+      // Read `.gitignore` only where the listing has one: a failed read per directory (an
+      // exception with a stack trace) costs more than the rest of the walk on large trees.
+      const own = entries.some((e) => e.name === '.gitignore') ? gitignoreOf(dir) : undefined;
+      const here = own ? [...layers, own] : layers;
       for (const e of entries) {
         const abs = join(dir, e.name);
         const path = shown === '.' ? e.name : `${shown}/${e.name}`;

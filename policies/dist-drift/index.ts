@@ -1,7 +1,6 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
 import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
@@ -151,7 +150,7 @@ function freshObjects(dir: string): Map<string, Record<string, unknown>[]> {
   const out = new Map<string, Record<string, unknown>[]>();
   for (const p of listFiles(dir)) {
     if (!/\.ya?ml$/.test(p)) continue;
-    for (const doc of parseAllDocuments(readFileSync(join(dir, p), 'utf8'))) {
+    for (const doc of (require('yaml') as typeof import('yaml')).parseAllDocuments(readFileSync(join(dir, p), 'utf8'))) {
       const v: unknown = doc.toJS();
       if (!isJson(v) || typeof v.kind !== 'string') continue;
       out.set(identity(v), [...(out.get(identity(v)) ?? []), v]);

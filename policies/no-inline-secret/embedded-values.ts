@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import type { RuleReport } from '../../lib/scan/types';
 import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
 import { Inspection, type Owner } from './inspection';
@@ -13,6 +12,8 @@ import { walkObject } from './walk';
 /** Parses YAML (or JSON) text with template actions neutralised; undefined when it is not YAML. */
 export function parseEmbedded(text: string): unknown {
   try {
+    // Loaded here, not at start-up: few documents embed values text.
+    const { parse: parseYaml } = require('yaml') as typeof import('yaml');
     return parseYaml(neutralizeTemplate(text), { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false });
   } catch {
     return undefined;

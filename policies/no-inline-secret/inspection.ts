@@ -96,5 +96,10 @@ export function dotted(segments: readonly (string | number)[]): string {
 }
 
 export function childPointer(pointer: string, segment: string | number): string {
-  return `${pointer}/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (typeof segment === 'number') return `${pointer}/${segment}`;
+  // Most keys need no escaping: skip the two replacements (this runs for every walked node).
+  if (!NEEDS_ESCAPE.test(segment)) return `${pointer}/${segment}`;
+  return `${pointer}/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
+
+const NEEDS_ESCAPE = /[~/]/;

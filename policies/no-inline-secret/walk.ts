@@ -37,32 +37,43 @@ export function walkObject(node: unknown, pointer: string, scope: WalkScope, s: 
 
 function walk(node: unknown, here: Here, parentKey: string | number | undefined, scope: WalkScope, s: Inspection, depth: number): void {
   if (depth > MAX_DEPTH) return;
-  const rootLabel = scope.valuesRoots.get(here.pointer);
-  if (rootLabel !== undefined) here = { ...here, values: { pointer: here.pointer, label: rootLabel } };
+  if (scope.valuesRoots.size > 0) {
+    const rootLabel = scope.valuesRoots.get(here.pointer);
+    if (rootLabel !== undefined) here = { ...here, values: { pointer: here.pointer, label: rootLabel } };
+  }
   if (typeof node === 'string') {
     if (s.has(here.pointer)) s.remember(node);
     else s.scanString(node, here.pointer, () => where(here), scope.owner);
     return;
   }
   if (!node || typeof node !== 'object') return;
+  // Hot loop (every node of every inspected document): children are built without spreading
+  // `here`, and scalars other than strings are skipped before any pointer is built.
+  const { values, container } = here;
   if (Array.isArray(node)) {
     const containerList = parentKey === undefined ? undefined : CONTAINER_LISTS[String(parentKey)];
-    node.forEach((value, i) => {
-      let child: Here = { ...here, pointer: childPointer(here.pointer, i) };
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (let i = 0; i < node.length; i++) {
+      const value: unknown = node[i];
+      if (typeof value !== 'string' && (!value || typeof value !== 'object')) continue;
+      let child: Here = { pointer: `${here.pointer}/${i}`, values, container };
+      if (typeof value === 'object' && !Array.isArray(value)) {
         const item = value as Record<string, unknown>;
         if (containerList) child = { ...child, container: `${containerList} ${typeof item.name === 'string' ? item.name : `#${i}`}` };
         checkNameValue(item, child, scope, s);
       }
       walk(value, child, i, scope, s, depth + 1);
-    });
+    }
     return;
   }
   for (const key in node as Record<string, unknown>) {
     const value = (node as Record<string, unknown>)[key];
-    const child: Here = { ...here, pointer: childPointer(here.pointer, key) };
-    if (child.values) checkValuesEntry(key, value, child, scope, s);
-    walk(value, child, key, scope, s, depth + 1);
+    if (values) {
+      const child: Here = { pointer: childPointer(here.pointer, key), values, container };
+      checkValuesEntry(key, value, child, scope, s);
+      walk(value, child, key, scope, s, depth + 1);
+    } else if (typeof value === 'string' || (value && typeof value === 'object')) {
+      walk(value, { pointer: childPointer(here.pointer, key), values, container }, key, scope, s, depth + 1);
+    }
   }
 }
 
