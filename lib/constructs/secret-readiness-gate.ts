@@ -40,6 +40,18 @@ export interface SecretReadinessGateProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations for every object (the metadata contract). @default {} */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * `hook`: a Sync-hook Job gates the sync. `init-container`: no Job; the script ConfigMap and the
+   * RBAC are rendered for the workload's own service account, and `initContainer` / `volume` are
+   * what the workload adds to its pod spec, so each pod waits for its Secrets before starting.
+   * @default "hook"
+   */
+  readonly mode?: 'hook' | 'init-container';
+  /**
+   * The service account of the workload that runs the init container (mode `init-container`).
+   * @default - the service name
+   */
+  readonly workloadServiceAccount?: string;
 }
 
 /**
@@ -55,6 +67,11 @@ export class SecretReadinessGate extends Construct {
   public readonly intervalSeconds: number;
   public readonly image: string;
   public readonly syncWave: string;
+  public readonly mode: 'hook' | 'init-container';
+  /** The init container a workload adds to wait for its Secrets (the same check as the Job). */
+  public readonly initContainer: ReturnType<typeof gateContainer>;
+  /** The pod volume the init container mounts the script from. */
+  public readonly volume: ReturnType<typeof gateVolume>;
 
   constructor(scope: Construct, id: string, props: SecretReadinessGateProps) {
     super(scope, id);
@@ -65,19 +82,28 @@ export class SecretReadinessGate extends Construct {
     this.image = props.image ?? DEFAULT_GATE_IMAGE;
     this.syncWave = props.syncWave ?? '3';
     if (this.timeoutSeconds <= 0) throw new Error(`SecretReadinessGate '${props.service}': 'timeoutSeconds' (${this.timeoutSeconds}) must be positive`);
+    this.mode = props.mode ?? 'hook';
+    this.initContainer = gateContainer(this.image, this.timeoutSeconds, this.intervalSeconds);
+    this.volume = gateVolume(this.name);
+    const hookMode = this.mode === 'hook';
+    const subject = hookMode ? this.name : (props.workloadServiceAccount ?? props.service);
 
     const labels = { ...(props.labels ?? {}), 'app.kubernetes.io/component': 'secret-readiness-gate' };
-    const hook = (wave: string) => ({
-      ...(props.annotations ?? {}),
-      'argocd.argoproj.io/hook': 'Sync',
-      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
-      'argocd.argoproj.io/sync-wave': wave,
-    });
+    // In init-container mode the RBAC and script are ordinary objects that live with the workload.
+    const hook = (wave: string): Record<string, string> =>
+      hookMode
+        ? {
+            ...(props.annotations ?? {}),
+            'argocd.argoproj.io/hook': 'Sync',
+            'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
+            'argocd.argoproj.io/sync-wave': wave,
+          }
+        : { ...(props.annotations ?? {}), 'argocd.argoproj.io/sync-wave': wave };
     // RBAC and script first (one wave earlier), so the Job finds them.
     const prep = String(Number(this.syncWave) - 1);
     const metadata = (annotations: Record<string, string>) => ({ name: this.name, namespace: props.namespace, labels, annotations });
 
-    new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(hook(prep)), automountServiceAccountToken: true } as never);
+    if (hookMode) new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(hook(prep)), automountServiceAccountToken: true } as never);
     new ApiObject(this, 'role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
@@ -89,7 +115,7 @@ export class SecretReadinessGate extends Construct {
       kind: 'RoleBinding',
       metadata: metadata(hook(prep)),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: props.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: subject, namespace: props.namespace }],
     } as never);
     new ApiObject(this, 'script', {
       apiVersion: 'v1',
@@ -97,6 +123,7 @@ export class SecretReadinessGate extends Construct {
       metadata: metadata(hook(prep)),
       data: { 'gate.sh': renderGateScript({ namespace: props.namespace, secrets: props.secrets }) },
     } as never);
+    if (!hookMode) return;
     new ApiObject(this, 'job', {
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -110,8 +137,8 @@ export class SecretReadinessGate extends Construct {
             serviceAccountName: this.name,
             restartPolicy: 'Never',
             securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [gateContainer(this.image, this.timeoutSeconds, this.intervalSeconds)],
-            volumes: [gateVolume(this.name)],
+            containers: [this.initContainer],
+            volumes: [this.volume],
           },
         },
       },

@@ -19,10 +19,12 @@ export const vaultBootstrapHook: ClusterHook = ({ plan, cluster, component, addC
 /**
  * Issue 9: a readiness-gate hook Job in the service's own Application for services whose gate is
  * `hook` (default for services with migrations). It runs after the ExternalSecrets' wave and
- * before workloads (wave 0).
+ * before workloads (wave 0). With `init-container`, the script and RBAC for the workload's own
+ * service account (named like the service) are rendered instead, for its init container.
  */
 export const readinessGateHook: ServiceInstanceHook = ({ plan, service, addChart }) => {
-  if (gateModeOf(service.service) !== 'hook') return;
+  const mode = gateModeOf(service.service);
+  if (mode === 'none') return;
   const secrets = gateSecretsFor(plan.project.resolver, service.environment.name, service.service.name);
   if (secrets.length === 0) return;
   const timeout = service.service.readiness?.timeout;
@@ -33,6 +35,7 @@ export const readinessGateHook: ServiceInstanceHook = ({ plan, service, addChart
     service: service.service.name,
     secrets,
     syncWave: String(STAGE_WAVES.secrets + 5),
+    mode,
     ...(ms !== undefined ? { timeoutSeconds: Math.max(1, Math.round(ms / 1000)) } : {}),
   });
 };

@@ -155,3 +155,44 @@ describe('SecretReadinessGate', () => {
     expect(() => new SecretReadinessGate(Testing.chart(), 'g', { namespace: 'dev', service: 's', secrets: [] })).toThrow(/'secrets' must name at least one Secret/);
   });
 });
+
+describe('SecretReadinessGate in init-container mode', () => {
+  const project = loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
+  const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+  const job = ajv.compile(require('../schemas/kubernetes/job-batch-v1.json'));
+
+  it('renders the script and RBAC for the workload service account, no Job, no hook', () => {
+    const chart = Testing.chart();
+    const gate = new SecretReadinessGate(chart, 'gate', {
+      namespace: 'dev',
+      service: 'agents',
+      secrets: gateSecretsFor(project.resolver, 'dev', 'agents'),
+      mode: 'init-container',
+      workloadServiceAccount: 'agents-api',
+    });
+    const objects = Testing.synth(chart) as { kind: string; metadata: { annotations: Record<string, string> }; subjects?: unknown }[];
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Role', 'RoleBinding']);
+    for (const o of objects) expect(o.metadata.annotations['argocd.argoproj.io/hook']).toBeUndefined();
+    expect(objects.find((o) => o.kind === 'RoleBinding')!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'agents-api', namespace: 'dev' }]);
+    // What the workload adds to its pod spec is a valid init container with its volume.
+    const pod = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'w' }, spec: { template: { spec: { restartPolicy: 'Never', initContainers: [gate.initContainer], containers: [{ name: 'app', image: 'app' }], volumes: [gate.volume] } } } };
+    expect(job(pod), JSON.stringify(job.errors)).toBe(true);
+    expect(gate.initContainer.command).toEqual(['/bin/sh', '/secretops/gate.sh']);
+  });
+
+  it('is what synth renders for a service whose catalog asks for it', async () => {
+    const { exampleProject } = await import('../support/tmp');
+    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { synthesizeCatalog } = await import('../../lib/synth');
+    const dir = exampleProject();
+    const file = join(dir, 'services.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    - name: agents\n      scope: environment\n', '    - name: agents\n      scope: environment\n      readiness:\n        gate: init-container\n'));
+    const out = join(dir, 'dist');
+    synthesizeCatalog({ servicesFile: file, outdir: out, cwd: dir });
+    expect(readdirSync(join(out, 'nonprod', 'dev', 'agents'))).toContain('readiness-gate.yaml');
+    const text = readFileSync(join(out, 'nonprod', 'dev', 'agents', 'readiness-gate.yaml'), 'utf8');
+    expect(text).toMatch(/kind: RoleBinding/);
+    expect(text).toMatch(/name: agents\n\s+namespace: dev/);
+    expect(text).not.toMatch(/kind: Job/);
+  });
+});
