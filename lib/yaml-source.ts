@@ -80,8 +80,21 @@ export { pointerOf, pointerSegments } from './json-pointer';
  * the position of the map key naming the last segment (what an "unknown field" error wants).
  */
 export function positionOf(src: YamlSource, pointer: string, opts: { key?: boolean } = {}): Position | undefined {
+  const target = yamlNodeAt(src.doc.contents as YamlNode | null, pointer, opts.key ?? false);
+  const range = target?.range;
+  // An empty document has no node: the document itself starts at 1:1.
+  if (!range) return pointerSegments(pointer).length === 0 ? { line: 1, column: 1 } : undefined;
+  const p = src.lineCounter.linePos(range[0]);
+  return { line: p.line, column: p.col };
+}
+
+/**
+ * The syntax-tree node at `pointer`, or the deepest ancestor that exists; with `key` the map key
+ * naming the last segment. Shared by every caller that turns pointers into positions.
+ */
+export function yamlNodeAt(root: YamlNode | null, pointer: string, key: boolean): YamlNode | undefined {
   const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
-  let node: unknown = src.doc.contents;
+  let node: unknown = root;
   let keyNode: unknown;
   for (const seg of pointerSegments(pointer)) {
     if (isMap(node)) {
@@ -98,12 +111,7 @@ export function positionOf(src: YamlSource, pointer: string, opts: { key?: boole
       break;
     }
   }
-  const target = (opts.key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined;
-  const range = target?.range;
-  // An empty document has no node: the document itself starts at 1:1.
-  if (!range) return pointerSegments(pointer).length === 0 ? { line: 1, column: 1 } : undefined;
-  const p = src.lineCounter.linePos(range[0]);
-  return { line: p.line, column: p.col };
+  return ((key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined) ?? undefined;
 }
 
 /** A diagnostic for `pointer` in `src`, with line and column filled in. */
@@ -144,6 +152,6 @@ function syntaxErrorMessage(e: YAMLError, text: string): string {
  * The `yaml` library, loaded on first use: modules that only need pointers (the scanner's rules)
  * import this one, and a pre-commit scan that reports nothing never pays for loading it.
  */
-function yamlLibrary(): typeof import('yaml') {
+export function yamlLibrary(): typeof import('yaml') {
   return require('yaml') as typeof import('yaml');
 }

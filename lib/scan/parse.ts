@@ -1,7 +1,7 @@
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import type { Node as YamlNode } from 'yaml';
-import { pointerSegments } from '../json-pointer';
+import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
@@ -206,7 +206,7 @@ function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
 export function syntaxTreeLocator(text: string): (pointer: string, key: boolean) => number {
   const { parseDocument } = yamlLibrary();
   const contents = parseDocument(text, { prettyErrors: false, strict: false, logLevel: 'silent' }).contents as YamlNode | null;
-  return (pointer, key) => nodeAt(contents, pointer, key)?.range?.[0] ?? 0;
+  return (pointer, key) => yamlNodeAt(contents, pointer, key)?.range?.[0] ?? 0;
 }
 
 /** 1-based line and column of an offset in a slice, as yaml's LineCounter counts them, in file lines. */
@@ -299,34 +299,6 @@ function annotationOf(value: unknown, name: string): string | undefined {
   const meta = (value as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata;
   const a = meta?.annotations?.[name];
   return typeof a === 'string' ? a : undefined;
-}
-
-/**
- * The position-keeping parser, loaded on the first finding that needs a position: loading it is a
- * large part of a pre-commit hook's start-up, and most scans report nothing.
- */
-function yamlLibrary(): typeof import('yaml') {
-  return require('yaml') as typeof import('yaml');
-}
-
-function nodeAt(root: YamlNode | null, pointer: string, key: boolean): YamlNode | undefined {
-  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
-  let node: unknown = root;
-  let keyNode: unknown;
-  for (const seg of pointerSegments(pointer)) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
-      if (!pair) break;
-      keyNode = pair.key;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const i = Number(seg);
-      if (!Number.isInteger(i) || i < 0 || i >= node.items.length) break;
-      keyNode = undefined;
-      node = node.items[i];
-    } else break;
-  }
-  return ((key && keyNode ? keyNode : node ?? keyNode) as YamlNode | undefined) ?? undefined;
 }
 
 /**

@@ -10,7 +10,9 @@ import { gateModeOf, gateSecretsFor, SecretReadinessGate } from '../../lib/const
 import { loadProject } from '../../lib/catalog/load';
 import { KubernetesApiStandIn } from '../stand-ins/kubernetes-api';
 import { canary, expectNoLeak } from '../support/canary';
-import { REPO_ROOT, tempDir } from '../support/tmp';
+import { exampleProject, REPO_ROOT, tempDir } from '../support/tmp';
+import { readdirSync, readFileSync } from 'node:fs';
+import { synthesizeCatalog } from '../../lib/synth';
 
 const script = renderGateScript({
   namespace: 'dev',
@@ -181,9 +183,6 @@ describe('SecretReadinessGate in init-container mode', () => {
   });
 
   it('is what synth renders for a service whose catalog asks for it', async () => {
-    const { exampleProject } = await import('../support/tmp');
-    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs');
-    const { synthesizeCatalog } = await import('../../lib/synth');
     const dir = exampleProject();
     const file = join(dir, 'services.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('    - name: agents\n      scope: environment\n', '    - name: agents\n      scope: environment\n      readiness:\n        gate: init-container\n'));
