@@ -32,6 +32,48 @@ export { readTextFile } from './text-file';
  * document.
  */
 export function parseYamlSource(file: string, text: string): YamlSource {
+  return fastYamlSource(file, text) ?? fullYamlSource(file, text);
+}
+
+/**
+ * The fast path for the common case: a plain single document without anchors, aliases, tags or
+ * document markers, read by js-yaml (several times faster than the position-keeping parser). The
+ * syntax tree that positions need is built only when a diagnostic asks for one. Anything unusual,
+ * and every syntax error, goes through the full parser, which reports it with its position.
+ */
+function fastYamlSource(file: string, text: string): YamlSource | undefined {
+  if (/^(---|\.\.\.|%)/m.test(text) || /(^|[\s,[{])[&*!]\S/m.test(text)) return undefined;
+  let value: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jsYaml = require('js-yaml') as typeof import('js-yaml');
+    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, json: false }) ?? null;
+  } catch {
+    return undefined;
+  }
+  let tree: { doc: Document; lineCounter: LineCounter } | undefined;
+  const parsed = () => {
+    if (!tree) {
+      const { LineCounter: Counter, parseDocument } = yamlLibrary();
+      const lineCounter = new Counter();
+      tree = { doc: parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
+    }
+    return tree;
+  };
+  return {
+    file,
+    text,
+    value,
+    get doc() {
+      return parsed().doc;
+    },
+    get lineCounter() {
+      return parsed().lineCounter;
+    },
+  };
+}
+
+function fullYamlSource(file: string, text: string): YamlSource {
   const { LineCounter, parseAllDocuments, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
