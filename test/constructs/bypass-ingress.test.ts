@@ -7,7 +7,7 @@ import type { EnvironmentSpec, ServiceCatalog } from '../../lib/catalog/types';
 import { matchBypassPath } from '../../lib/access-keys/bypass-paths';
 import { runAccessKeyEnv } from '../../lib/access-keys/run-key-secret';
 import { REPO_ROOT } from '../support/tmp';
-import { schemaErrors } from '../support/kubernetes-schema';
+import { schemaErrors } from '../support/manifest-schemas';
 import { join } from 'node:path';
 
 const { catalog } = loadCatalog(join(REPO_ROOT, 'services.yaml'));
@@ -68,7 +68,7 @@ describe('bypass ingress', () => {
       },
     });
     for (const d of docs) {
-      expect(schemaErrors('ingress-networking-v1', d)).toEqual([]);
+      expect(schemaErrors(d as never)).toEqual([]);
       expect(Object.keys(d.metadata.annotations).filter((k) => /auth-(url|signin|response-headers)|middlewares/.test(k))).toEqual([]);
     }
   });
@@ -110,7 +110,7 @@ describe('bypass ingress', () => {
     expect(exact.metadata.annotations).not.toHaveProperty('nginx.ingress.kubernetes.io/use-regex');
     expect(exact.spec.rules[0].http.paths.map((p: { path: string; pathType: string }) => [p.path, p.pathType])).toEqual([['/hooks/ping', 'Exact'], ['/hooks/run', 'Exact']]);
     expect(exact.spec.tls).toEqual([{ hosts: ['h.example'], secretName: 'h-tls' }]);
-    for (const d of [regex, exact]) expect(schemaErrors('ingress-networking-v1', d)).toEqual([]);
+    for (const d of [regex, exact]) expect(schemaErrors(d as never)).toEqual([]);
   });
 
   it('refuses external-auth annotations and empty or relative paths, naming the construct and prop', () => {
@@ -148,7 +148,7 @@ describe('run access key hand-off', () => {
       metadata: { name: 'run-42', namespace: 'ai-slot-1' },
       spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'agent', image: 'agent:1', env: [runAccessKeyEnv('secretops-run-key-run-42')] }] } } },
     };
-    expect(schemaErrors('job-batch-v1', job)).toEqual([]);
+    expect(schemaErrors(job as never)).toEqual([]);
     expect(job.spec.template.spec.containers[0]!.env[0]).toEqual({ name: 'SECRETOPS_RUN_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'secretops-run-key-run-42', key: 'SECRETOPS_RUN_ACCESS_KEY' } } });
     expect(job.spec.template.spec.containers[0]!.env[0]).not.toHaveProperty('value');
     expect(() => runAccessKeyEnv('Not_Valid')).toThrow(/not a valid Secret name/);

@@ -1,7 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +11,7 @@ import { VaultProductionBootstrap } from '../../lib/constructs/vault-production-
 import { UserError } from '../../lib/errors';
 import { isProductionTier } from '../../lib/catalog/types';
 import type { Project } from '../../lib/catalog/load';
-import { REPO_ROOT } from '../support/tmp';
+import { schemaErrors } from '../support/manifest-schemas';
 import { clusterNamed, exampleProjectModel } from '../bootstrap/script-harness';
 
 interface Manifest {
@@ -34,29 +30,6 @@ function synthCluster(name: string, p: Project = project): Manifest[] {
 }
 
 const find = (ms: Manifest[], kind: string, name: string) => ms.find((m) => m.kind === kind && m.metadata.name === name);
-
-const SCHEMAS: Record<string, string> = {
-  'v1/ConfigMap': 'configmap-v1.json',
-  'v1/ServiceAccount': 'serviceaccount-v1.json',
-  'batch/v1/Job': 'job-batch-v1.json',
-  'batch/v1/CronJob': 'cronjob-batch-v1.json',
-  'rbac.authorization.k8s.io/v1/Role': 'role-rbac-v1.json',
-  'rbac.authorization.k8s.io/v1/RoleBinding': 'rolebinding-rbac-v1.json',
-};
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-const validators = new Map<string, ValidateFunction>();
-function schemaErrors(m: Manifest): string[] {
-  const key = `${m.apiVersion}/${m.kind}`;
-  if (!SCHEMAS[key]) return [`no schema for ${key}`];
-  if (!validators.has(key)) {
-    const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test/schemas/kubernetes', SCHEMAS[key]!), 'utf8'));
-    delete schema.$schema;
-    validators.set(key, ajv.compile(schema));
-  }
-  const validate = validators.get(key)!;
-  return validate(m) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 describe('addVaultBootstrap', () => {
   const prod = synthCluster('prod');

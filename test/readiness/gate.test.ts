@@ -3,8 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { schemaErrors } from '../support/manifest-schemas';
 import { renderGateScript } from '../../lib/readiness/gate-script';
 import { gateModeOf, gateSecretsFor, SecretReadinessGate } from '../../lib/constructs/secret-readiness-gate';
 import { loadProject } from '../../lib/catalog/load';
@@ -109,15 +108,6 @@ describe('the readiness gate script against a Kubernetes API stand-in', () => {
 
 describe('SecretReadinessGate', () => {
   const project = loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
-  const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-  const schema = (f: string) => ajv.compile(require(`../schemas/kubernetes/${f}.json`));
-  const validators: Record<string, ReturnType<typeof schema>> = {
-    Job: schema('job-batch-v1'),
-    ConfigMap: schema('configmap-v1'),
-    Role: schema('role-rbac-v1'),
-    RoleBinding: schema('rolebinding-rbac-v1'),
-    ServiceAccount: schema('serviceaccount-v1'),
-  };
 
   it('is on by default for services that run migrations', () => {
     const svc = (name: string) => project.catalog.spec.services.find((s) => s.name === name)!;
@@ -140,8 +130,7 @@ describe('SecretReadinessGate', () => {
     const objects = Testing.synth(chart) as { kind: string; metadata: { annotations: Record<string, string> }; rules?: unknown; spec?: any }[];
     expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
     for (const o of objects) {
-      const v = validators[o.kind]!;
-      expect(v(o), `${o.kind}: ${JSON.stringify(v.errors)}`).toBe(true);
+      expect(schemaErrors(o as never), o.kind).toEqual([]);
       expect(o.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
       expect(o.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation,HookSucceeded');
     }
@@ -160,8 +149,6 @@ describe('SecretReadinessGate', () => {
 
 describe('SecretReadinessGate in init-container mode', () => {
   const project = loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
-  const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-  const job = ajv.compile(require('../schemas/kubernetes/job-batch-v1.json'));
 
   it('renders the script and RBAC for the workload service account, no Job, no hook', () => {
     const chart = Testing.chart();
@@ -178,7 +165,7 @@ describe('SecretReadinessGate in init-container mode', () => {
     expect(objects.find((o) => o.kind === 'RoleBinding')!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'agents-api', namespace: 'dev' }]);
     // What the workload adds to its pod spec is a valid init container with its volume.
     const pod = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'w' }, spec: { template: { spec: { restartPolicy: 'Never', initContainers: [gate.initContainer], containers: [{ name: 'app', image: 'app' }], volumes: [gate.volume] } } } };
-    expect(job(pod), JSON.stringify(job.errors)).toBe(true);
+    expect(schemaErrors(pod)).toEqual([]);
     expect(gate.initContainer.command).toEqual(['/bin/sh', '/secretops/gate.sh']);
   });
 
