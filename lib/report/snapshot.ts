@@ -5,8 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { Diagnostic, ExitCode, formatDiagnostic, UserError } from '../errors';
 import { validateProject, Project } from '../catalog/load';
 import type { Resolution } from '../resolver/resolver';
-import { synthesizeCatalog } from '../synth';
-import { readManifests } from '../smoke/targets';
+import { renderedObjects, RenderedManifest } from '../synthesis/rendered';
 
 /**
  * One side of a comparison: the catalog at a git ref (or in the working tree), what the resolver
@@ -27,13 +26,7 @@ export interface Snapshot {
   readonly objects: readonly RenderedObject[];
 }
 
-export interface RenderedObject {
-  readonly apiVersion?: string;
-  readonly kind?: string;
-  readonly metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  readonly spec?: unknown;
-  readonly [k: string]: unknown;
-}
+export type RenderedObject = RenderedManifest;
 
 export interface SnapshotPaths {
   /** Repository root (git top level). */
@@ -110,16 +103,12 @@ function load(label: string, root: string, servicesFile: string, commit?: string
   const resolutions = project ? project.catalog.spec.environments.flatMap((e) => project!.resolver.resolveEnvironment(e.name)) : [];
   let objects: RenderedObject[] = [];
   if (project && problems.length === 0) {
-    const out = mkdtempSync(join(tmpdir(), 'secretops-report-synth-'));
     try {
       // cwd: the snapshot root, so annotations name the catalog as `services.yaml` on both sides.
-      synthesizeCatalog({ servicesFile: file, outdir: out, cwd: root });
-      objects = readManifests(out) as RenderedObject[];
+      objects = renderedObjects({ servicesFile: file, cwd: root });
     } catch (err) {
       if (err instanceof UserError) problems.push(...err.diagnostics.map((d) => `synth: ${formatDiagnostic(rel(d))}`));
       else throw err;
-    } finally {
-      rmSync(out, { recursive: true, force: true });
     }
   }
   return { label, ...(commit ? { commit } : {}), ...(project ? { project } : {}), problems, resolutions, objects };

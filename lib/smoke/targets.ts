@@ -1,6 +1,3 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { Annotations } from '../constructs/metadata';
 import { ExitCode, UserError } from '../errors';
 import type { ServiceCatalog } from '../catalog/types';
@@ -25,31 +22,12 @@ export interface SmokeTargets {
   readonly externalSecrets: readonly ExternalSecretTarget[];
 }
 
-type K8sObject = {
+export type K8sObject = {
   apiVersion?: string;
   kind?: string;
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
   spec?: Record<string, unknown>;
 };
-
-/** Every YAML object under `dir` (synth output), in a stable order. */
-export function readManifests(dir: string): K8sObject[] {
-  const out: K8sObject[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(name)) {
-        for (const doc of parseAllDocuments(readFileSync(p, 'utf8'))) {
-          const v = doc.toJS() as K8sObject | null;
-          if (v && typeof v === 'object') out.push(v);
-        }
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /**
  * What `smoke` checks for an environment (or one slot of it): the ExternalSecrets synth renders

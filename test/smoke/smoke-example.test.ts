@@ -4,7 +4,7 @@ import { runSecretops } from '../support/cli';
 import { REPO_ROOT, tempDir } from '../support/tmp';
 import { loadProject } from '../../lib/catalog/load';
 import { join } from 'node:path';
-import { renderedObjects } from '../../lib/smoke/rendered';
+import { renderedObjects } from '../../lib/synthesis/rendered';
 import { smokeTargets } from '../../lib/smoke/targets';
 
 const ES = 'external-secrets.io/v1';
@@ -18,7 +18,7 @@ describe('secretops smoke on the example catalog', () => {
 
   it('checks every ExternalSecret synth renders for dev, and passes when all are synced', async () => {
     const project = loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
-    const targets = smokeTargets(project.catalog, renderedObjects(join(REPO_ROOT, 'services.yaml')), 'dev');
+    const targets = smokeTargets(project.catalog, renderedObjects({ servicesFile: join(REPO_ROOT, 'services.yaml') }), 'dev');
     // Every dev service with platform secrets, plus dev's own oauth2-proxy instance.
     expect(targets.externalSecrets.length).toBeGreaterThanOrEqual(12);
     expect(targets.stores).toEqual(['ameide-vault']);

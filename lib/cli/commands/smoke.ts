@@ -35,12 +35,13 @@ export const smokeCommand: CommandModule = {
           if (!/^\d+$/.test(opts.slot)) throw new UserError({ message: `--slot must be a slot number, not "${opts.slot}"` }, ExitCode.usage);
         }
         const { loadProject } = await import('../../catalog/load.js');
-        const { smokeTargets, readManifests } = await import('../../smoke/targets.js');
+        const { smokeTargets } = await import('../../smoke/targets.js');
+        const { readManifests, renderedObjects } = await import('../../synthesis/rendered.js');
         const paths = catalogPaths(io, opts);
         const project = loadProject(paths);
         const objects = opts.fromDist
           ? readManifests(inCwd(io, opts.fromDist))
-          : (await import('../../smoke/rendered.js')).renderedObjects(paths.servicesFile, paths.fixturesDir);
+          : renderedObjects({ servicesFile: paths.servicesFile, ...(paths.fixturesDir ? { fixturesDir: paths.fixturesDir } : {}) });
         const targets = smokeTargets(project.catalog, objects, opts.env, slot);
         const { loadKubeConfig, kubernetesClusterReader } = await import('../../smoke/cluster.js');
         const reader = await kubernetesClusterReader(await loadKubeConfig(io.env, opts.context));
