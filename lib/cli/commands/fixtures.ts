@@ -11,7 +11,7 @@ export const fixturesCommand: CommandModule = {
       .action(async (opts: CatalogOptions & { dryRun?: boolean }) => {
         const { loadProjectForScaffold } = await import('../../catalog/scaffold-project.js');
         const { planScaffold, applyScaffold } = await import('../../catalog/scaffold.js');
-        const { catalog, fixturesDir, files, resolver } = loadProjectForScaffold(catalogPaths(io, opts));
+        const { catalog, fixturesDir, files, resolver } = loadProjectForScaffold(catalogPaths(io, opts, { createsFixtures: true }));
         const plan = planScaffold(catalog, fixturesDir, files, resolver);
         if (!opts.dryRun) applyScaffold(plan, fixturesDir);
         const verb = opts.dryRun ? 'would add' : 'added';
