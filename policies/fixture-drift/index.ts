@@ -52,6 +52,8 @@ export const fixtureDrift: Rule = {
           pointer: read.at,
           object: refOf(es.object),
           message: `${es.object.kind} "${displayName(es.object.name ?? '?', es.object.namespace)}" reads ${where}, which the fixtures of environment ${envs} do not define`,
+          // A hook that commits a fixture change reports the unchanged ExternalSecrets it breaks.
+          ...(ctx.catalogInputs ? { dueTo: ctx.catalogInputs } : {}),
         });
       }
     }

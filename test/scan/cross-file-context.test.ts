@@ -125,6 +125,19 @@ describe('scan --staged with the catalog: fixtures and dist/ drift against the w
       ['fixtures/dev.yaml', expect.stringContaining('UNUSED_BY_ANYONE is read by no scanned ExternalSecret of environment "dev"')],
     ]);
   }, 60_000);
+  it('a commit that removes a fixture key a committed ExternalSecret reads is blocked, on that ExternalSecret', async () => {
+    const dir = catalogRepo();
+    const dev = readFileSync(join(dir, 'fixtures/dev.yaml'), 'utf8');
+    expect(dev).toContain('      NEO4J_PASSWORD: { generate: deterministic }\n');
+    writeFileSync(join(dir, 'fixtures/dev.yaml'), dev.replace('      NEO4J_PASSWORD: { generate: deterministic }\n', ''));
+    git(dir, 'add', 'fixtures/dev.yaml');
+    const run = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
+    const all = JSON.parse(run.stdout).findings as { ruleId: string; file: string; message: string }[];
+    const missing = all.filter((f) => f.ruleId === 'fixture-drift' && f.message.includes('NEO4J_PASSWORD'));
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.every((f) => f.file.startsWith('dist/nonprod/dev/'))).toBe(true);
+    expect(run.code).toBe(1);
+  }, 60_000);
 });
 
 describe('scan --context-dir DIR FILES (the pre-commit hooks)', () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,10 +21,16 @@ const TAG = 'v0.0.0-e2e';
 let root: string;
 let env: NodeJS.ProcessEnv;
 
-const run = (cmd: string, args: readonly string[], cwd: string, timeout = 120_000) => {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout });
-  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
-};
+/** Runs a command without blocking the test worker (a blocked worker misses vitest's heartbeats). */
+const run = (cmd: string, args: readonly string[], cwd: string, timeout = 120_000): Promise<{ code: number | null; out: string; error?: Error }> =>
+  new Promise((done) => {
+    let out = '';
+    const child = spawn(cmd, args, { cwd, env, timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', (error) => done({ code: null, out, error }));
+    child.on('close', (code) => done({ code, out }));
+  });
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' });
 
 const store = `apiVersion: external-secrets.io/v1
@@ -124,9 +130,9 @@ afterAll(() => {
 describe('the secretops-scan hook (language: node) from a git URL and tag', () => {
   let repo: string;
 
-  it('installs with pre-commit install-hooks: npm pack prints only the tarball name, the tarball runs without devDependencies', () => {
+  it('installs with pre-commit install-hooks: npm pack prints only the tarball name, the tarball runs without devDependencies', async () => {
     repo = gitopsRepo('gitops', 'secretops-scan');
-    const r = run('pre-commit', ['install-hooks'], repo, 900_000);
+    const r = await run('pre-commit', ['install-hooks'], repo, 900_000);
     expect(r.error).toBeUndefined();
     expect(r.out).not.toMatch(/enoent|npm error/i);
     expect(r.code, r.out).toBe(0);
@@ -139,8 +145,8 @@ describe('the secretops-scan hook (language: node) from a git URL and tag', () =
     expect(existsSync(join(pkg, 'lib'))).toBe(false);
   }, 900_000);
 
-  it('pre-commit run --all-files (what CI runs) fails on a secret committed in HEAD, naming file and rule, never the value', () => {
-    const r = run('pre-commit', ['run', '--all-files'], repo);
+  it('pre-commit run --all-files (what CI runs) fails on a secret committed in HEAD, naming file and rule, never the value', async () => {
+    const r = await run('pre-commit', ['run', '--all-files'], repo);
     expect(r.code, r.out).toBe(1);
     expect(r.out).toContain('apps/db.yaml:7:3');
     expect(r.out).toContain('no-inline-secret');
@@ -149,21 +155,22 @@ describe('the secretops-scan hook (language: node) from a git URL and tag', () =
     expect(r.out).not.toContain('unknown-secret-store');
   });
 
-  it('a commit of an ExternalSecret whose store lives in a committed, unchanged file passes', () => {
+  it('a commit of an ExternalSecret whose store lives in a committed, unchanged file passes', async () => {
     git(repo, 'rm', '-q', 'apps/db.yaml');
     git(repo, 'commit', '-q', '--no-verify', '-m', 'remove the leak');
-    expect(run('pre-commit', ['install'], repo).code).toBe(0);
+    expect((await run('pre-commit', ['install'], repo)).code).toBe(0);
+    mkdirSync(join(repo, 'apps'), { recursive: true });
     writeFileSync(join(repo, 'apps', 'app.yaml'), externalSecret('app', 'vault'));
     git(repo, 'add', 'apps/app.yaml');
-    const r = run('git', ['commit', '-m', 'app reads its password from Vault'], repo);
+    const r = await run('git', ['commit', '-m', 'app reads its password from Vault'], repo);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/secretops scan\.+Passed/);
   });
 
-  it('a commit of an ExternalSecret whose store exists nowhere is blocked', () => {
+  it('a commit of an ExternalSecret whose store exists nowhere is blocked', async () => {
     writeFileSync(join(repo, 'apps', 'typo.yaml'), externalSecret('typo', 'vualt'));
     git(repo, 'add', 'apps/typo.yaml');
-    const r = run('git', ['commit', '-m', 'typo'], repo);
+    const r = await run('git', ['commit', '-m', 'typo'], repo);
     expect(r.code, r.out).not.toBe(0);
     expect(r.out).toContain('apps/typo.yaml:9:11');
     expect(r.out).toContain('unknown-secret-store');
@@ -172,15 +179,15 @@ describe('the secretops-scan hook (language: node) from a git URL and tag', () =
 });
 
 describe('the secretops-scan-installed hook (language: system)', () => {
-  it('without node_modules fails with "run npm ci" and never looks secretops up on a registry', () => {
+  it('without node_modules fails with "run npm ci" and never looks secretops up on a registry', async () => {
     const repo = gitopsRepo('gitops-installed', 'secretops-scan-installed');
-    const r = run('pre-commit', ['run', '--all-files'], repo);
+    const r = await run('pre-commit', ['run', '--all-files'], repo);
     expect(r.code, r.out).not.toBe(0);
     expect(r.out).toContain('node_modules/.bin/secretops not found: run npm ci');
     expect(r.out).not.toMatch(/registry|404|npm (error|ERR)/i);
   });
 
-  it('with secretops installed in node_modules scans the files passed, with the repository as context', () => {
+  it('with secretops installed in node_modules scans the files passed, with the repository as context', async () => {
     const repo = join(root, 'gitops-installed');
     // The copy pre-commit installed above stands in for `npm ci` of a repository depending on secretops.
     const home = env.PRE_COMMIT_HOME!;
@@ -190,7 +197,7 @@ describe('the secretops-scan-installed hook (language: system)', () => {
       .find((p) => existsSync(p))!;
     mkdirSync(join(repo, 'node_modules', '.bin'), { recursive: true });
     symlinkSync(bin, join(repo, 'node_modules', '.bin', 'secretops'));
-    const r = run('pre-commit', ['run', '--all-files'], repo);
+    const r = await run('pre-commit', ['run', '--all-files'], repo);
     expect(r.code, r.out).toBe(1);
     expect(r.out).toContain('apps/db.yaml:7:3');
     expect(r.out).not.toContain(CANARY);
