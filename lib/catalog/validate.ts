@@ -4,8 +4,8 @@ import { diagnosticAt, pointerOf, YamlSource } from '../yaml-source';
 import type { EnvironmentSpec, ServiceCatalog, ServiceSpec } from './types';
 import { isProductionTier } from './types';
 import { environmentInstances, serviceNamespace } from './layout';
-import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from '../resolver/overrides';
-import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from '../access-keys/ttl';
+import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from './overrides';
+import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from './access-key-ttl';
 
 /**
  * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { bypassAllowed } from '../access-keys/bypass-policy';
-import { bypassPathRegexBody, hasWildcard } from '../access-keys/bypass-paths';
+import { bypassAllowed } from '../catalog/bypass-allowed';
+import { bypassPathRegexBody, hasWildcard } from '../catalog/bypass-paths';
 import type { ClusterModel, EnvironmentInstance } from '../catalog/layout';
 import { serviceNamespace } from '../catalog/layout';
 import type { ServiceSpec } from '../catalog/types';

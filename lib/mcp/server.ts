@@ -13,7 +13,7 @@ import { approvalFor, openState, SessionIo, syncDeps } from '../sync/session';
 import { fingerprintKey } from '../sync/state';
 import { destinationId } from '../sync/target';
 import { seedFrom } from '../sync/values';
-import { VERSION } from '../cli/version';
+import { VERSION } from '../version';
 import { PLAN_INPUT_SCHEMA, PLAN_OUTPUT_SCHEMA, RESOLVE_INPUT_SCHEMA, RESOLVE_OUTPUT_SCHEMA, SYNC_INPUT_SCHEMA, SYNC_OUTPUT_SCHEMA } from './schemas';
 import { planFromToolInput, SyncToolInput } from './sync-input';
 import { invalid, ToolError } from './tool-error';

@@ -5,7 +5,7 @@ import { checkText } from '../../lib/scan/run-rules';
 import type { Finding } from '../../lib/scan/types';
 import { canary, expectNoLeak } from '../../test/support/canary';
 import { itRunsCases } from '../../test/support/rule-cases';
-import { pem, samples } from '../../test/scan/detect/samples';
+import { pem, samples } from '../../test/policies/helpers/detect/samples';
 import rule, { noInlineSecret } from './index';
 
 const repoRoot = join(__dirname, '..', '..');

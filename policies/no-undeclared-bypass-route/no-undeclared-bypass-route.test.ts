@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentInstances } from '../../lib/catalog/layout';
 import { BypassIngress, bypassIngressesFor } from '../../lib/constructs/bypass-ingress';
 import type { Project } from '../../lib/catalog/load';
-import { normalisePathPattern } from '../../lib/scan/k8s/ingress';
+import { normalisePathPattern } from '../helpers/k8s/ingress';
 import { exampleProject, itChecksCases, loadMiniProject, policyCases, scanFiles } from '../../test/support/scan-files';
 import { noUndeclaredBypassRoute as rule } from './index';
 

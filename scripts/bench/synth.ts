@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { loadProject } from '../../lib/catalog/load';
-import { renderProject, synthesizeCatalog } from '../../lib/synth';
+import { renderProject, synthesizeCatalog } from '../../lib/synthesis/synthesize';
 import { generatedHeader, YAML_OPTIONS } from '../../lib/synthesis/dist-writer';
 import type { Benchmark, BenchResult } from './types';
 import { writeGeneratedProject } from './generate-catalog';

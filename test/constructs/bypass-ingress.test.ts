@@ -4,7 +4,7 @@ import { BypassIngress, bypassIngressesFor, bypassIngressRoutes } from '../../li
 import { clusters, environmentInstances } from '../../lib/catalog/layout';
 import { loadCatalog } from '../../lib/catalog/load';
 import type { EnvironmentSpec, ServiceCatalog } from '../../lib/catalog/types';
-import { matchBypassPath } from '../../lib/access-keys/bypass-paths';
+import { matchBypassPath } from '../../lib/catalog/bypass-paths';
 import { runAccessKeyEnv } from '../../lib/access-keys/run-key-secret';
 import { REPO_ROOT } from '../support/tmp';
 import { schemaErrors } from '../support/manifest-schemas';

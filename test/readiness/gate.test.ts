@@ -11,7 +11,7 @@ import { KubernetesApiStandIn } from '../stand-ins/kubernetes-api';
 import { canary, expectNoLeak } from '../support/canary';
 import { exampleProject, REPO_ROOT, tempDir } from '../support/tmp';
 import { readdirSync, readFileSync } from 'node:fs';
-import { synthesizeCatalog } from '../../lib/synth';
+import { synthesizeCatalog } from '../../lib/synthesis/synthesize';
 
 const script = renderGateScript({
   namespace: 'dev',

@@ -4,7 +4,7 @@ import { loadProject, Project } from '../../lib/catalog/load';
 import { environmentInstances } from '../../lib/catalog/layout';
 import { Annotations, Labels, STAGE_WAVES, STAGES } from '../../lib/constructs/metadata';
 import { COMPONENT_DESCRIPTOR, ComponentDescriptor } from '../../lib/constructs/argocd-application-set';
-import { renderProject } from '../../lib/synth';
+import { renderProject } from '../../lib/synthesis/synthesize';
 import { distObjects, DistObject } from '../support/dist';
 import { hasSchema, schemaErrors } from '../support/manifest-schemas';
 import { REPO_ROOT } from '../support/tmp';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../lib/catalog/load';
-import { renderProject } from '../../lib/synth';
+import { renderProject } from '../../lib/synthesis/synthesize';
 import { distObjects } from '../support/dist';
 import { exampleProject } from '../support/tmp';
 

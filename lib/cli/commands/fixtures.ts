@@ -9,8 +9,8 @@ export const fixturesCommand: CommandModule = {
       .description('add fixture entries the catalog needs and the fixtures lack; list orphans')
       .option('--dry-run', 'print what would be added, write nothing')
       .action(async (opts: CatalogOptions & { dryRun?: boolean }) => {
-        const { loadProjectForScaffold } = await import('../../catalog/scaffold-project.js');
-        const { planScaffold, applyScaffold } = await import('../../catalog/scaffold.js');
+        const { loadProjectForScaffold } = await import('../../project/scaffold-project.js');
+        const { planScaffold, applyScaffold } = await import('../../project/scaffold.js');
         const { catalog, fixturesDir, files, resolver } = loadProjectForScaffold(catalogPaths(io, opts));
         const plan = planScaffold(catalog, fixturesDir, files, resolver);
         if (!opts.dryRun) applyScaffold(plan, fixturesDir);

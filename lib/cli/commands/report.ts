@@ -31,7 +31,7 @@ export const reportCommand: CommandModule = {
           throw new UserError({ message: `--today must be a date like 2026-11-23, not "${opts.today}"` }, ExitCode.usage);
         }
         const { buildPolicyReport } = await import('../../report/report.js');
-        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const { runScanCommand } = await import('./scan-run.js');
         const model = await buildPolicyReport({
           cwd: io.cwd,
           ...(opts.base !== undefined ? { base: opts.base } : {}),

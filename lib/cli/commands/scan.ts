@@ -29,7 +29,7 @@ export const scanCommand: CommandModule = {
       .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)')
       .action(async (paths: string[], opts: ScanCliOptions) => {
         const format = parseFormat(opts.format, FORMATS);
-        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const { runScanCommand } = await import('./scan-run.js');
         const result = await runScanCommand({
           cwd: io.cwd,
           paths,

@@ -2,7 +2,7 @@ import { ExitCode, UserError } from '../errors';
 import { loadCatalog, defaultFixturesDir, ProjectPaths, DEFAULT_SERVICES_FILE } from '../catalog/load';
 import { loadFixtures } from '../catalog/fixtures';
 import { canonicalEnvironment } from '../catalog/layout';
-import { Resolver } from './resolver';
+import { Resolver } from '../resolver/resolver';
 
 /**
  * Loads catalog and fixtures for resolution. Unlike `loadProject` it does not fail on unresolved

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { RULES } from '../../policies';
-import type { Project } from '../catalog/load';
-import { ExitCode, isUserError, UserError } from '../errors';
-import { VERSION } from '../cli/version';
-import { loadScanConfig } from './config';
-import { scan } from './engine';
-import { formatResult, ScanFormat } from './format';
-import { packageText } from './package-files';
-import type { ScanResult } from './types';
+import { RULES } from '../../../policies';
+import type { Project } from '../../catalog/load';
+import { ExitCode, isUserError, UserError } from '../../errors';
+import { VERSION } from '../../version';
+import { loadScanConfig } from '../../scan/config';
+import { scan } from '../../scan/engine';
+import { formatResult, ScanFormat } from '../../scan/format';
+import { packageText } from '../../scan/package-files';
+import type { ScanResult } from '../../scan/types';
 
 export interface ScanCommandInput {
   readonly cwd: string;
@@ -40,7 +40,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   }
   const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
-    const { validateProject } = await import('../catalog/load.js');
+    const { validateProject } = await import('../../catalog/load.js');
     const shown = input.services ?? 'services.yaml';
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {

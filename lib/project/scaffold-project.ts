@@ -1,6 +1,6 @@
 import { Resolver } from '../resolver/resolver';
-import { loadFixtures } from './fixtures';
-import { defaultFixturesDir, DEFAULT_SERVICES_FILE, loadCatalog, ProjectPaths } from './load';
+import { loadFixtures } from '../catalog/fixtures';
+import { defaultFixturesDir, DEFAULT_SERVICES_FILE, loadCatalog, ProjectPaths } from '../catalog/load';
 
 /**
  * The catalog and the fixture files must be valid (unresolved keys are what scaffold is for). A
