@@ -3,7 +3,8 @@ import { CallToolRequestSchema, CallToolResult, ListToolsRequestSchema, Tool } f
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compileSchema } from '../catalog/schema';
 import { canonicalEnvironment } from '../catalog/layout';
-import { loadProject, Project, ProjectPaths } from '../catalog/load';
+import { ProjectPaths } from '../catalog/load';
+import { loadProject, Project } from '../project/load';
 import { isUserError } from '../errors';
 import { resolutionsToJson } from '../resolver/format';
 import { HttpApprover, NoApprover } from '../sync/approver';

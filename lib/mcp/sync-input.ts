@@ -1,5 +1,5 @@
 import { environmentInstances, serviceNamespace } from '../catalog/layout';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { SecretSpec, ServiceSpec } from '../catalog/types';
 import { isUserError } from '../errors';
 import { githubNameProblem } from '../sync/github-limits';

@@ -4,7 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { ScanConfig } from './config';
 import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';

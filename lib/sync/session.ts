@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import { AuditLog, auditFile } from './audit';
 import { approvalRequirement, DEFAULT_APPROVAL_POLICY_FILE, loadApprovalPolicy } from './approval-policy';
 import { approverFrom, Approver } from './approver';

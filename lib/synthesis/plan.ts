@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { Diagnostic, sortDiagnostics, UserError } from '../errors';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { EnvironmentSpec, ExternalSecretDefaults, SecretSpec, ServiceCatalog, ServiceIngressSpec, ServiceSpec } from '../catalog/types';
 import { isProductionTier } from '../catalog/types';
 import { ClusterModel, clusters as clusterModels, EnvironmentInstance, environmentInstances, serviceNamespace } from '../catalog/layout';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, UserError } from '../errors';
-import { loadProject, Project } from '../catalog/load';
+import { loadProject, Project } from '../project/load';
 import { buildApp } from './build-app';
 import { renderDist, RenderedDist, renderFiles, writeDist } from './dist-writer';
 import { BUILT_IN_EXTENSIONS } from './built-in-extensions';

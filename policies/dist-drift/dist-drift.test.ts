@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../../lib/catalog/load';
-import type { Project } from '../../lib/catalog/load';
+import { loadProject } from '../../lib/project/load';
+import type { Project } from '../../lib/project/load';
 import { UserError } from '../../lib/errors';
 import { synthesizeCatalog } from '../../lib/synthesis/synthesize';
 import type { SynthOptions } from '../../lib/synthesis/synthesize';

@@ -1,8 +1,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, validateProject } from '../../lib/catalog/load';
-import type { Project } from '../../lib/catalog/load';
+import { loadProject, validateProject } from '../../lib/project/load';
+import type { Project } from '../../lib/project/load';
 import { itChecksCases, loadMiniProject, MINI_PROJECT, scanFiles } from '../../test/support/scan-files';
 import { tempDir } from '../../test/support/tmp';
 import { fixtureDrift as rule } from './index';

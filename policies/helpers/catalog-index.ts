@@ -1,4 +1,4 @@
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { canonicalEnvironment, clusters, ClusterModel, environmentInstances, serviceNamespace } from '../../lib/catalog/layout';
 import type { EnvironmentSpec, SecretSpec, ServiceSpec } from '../../lib/catalog/types';
 import { isProductionTier } from '../../lib/catalog/types';

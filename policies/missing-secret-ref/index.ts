@@ -5,7 +5,7 @@ import { externalSecretViews } from '../helpers/k8s/external-secrets';
 import { allObjects, asArray, dig, displayName, interestOutsideCrds, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../helpers/k8s/objects';
 import { shownKey, shownName } from '../helpers/k8s/shown';
 import { existingSecretRefs, SecretRef, secretRefs } from '../helpers/k8s/workloads';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import type { ManifestDocument, ObjectRef, Rule } from '../../lib/scan/types';
 
 /**

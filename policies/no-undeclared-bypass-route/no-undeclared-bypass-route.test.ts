@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentInstances } from '../../lib/catalog/layout';
 import { BypassIngress, bypassIngressesFor } from '../../lib/constructs/bypass-ingress';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { normalisePathPattern } from '../helpers/k8s/ingress';
 import { exampleProject, itChecksCases, loadMiniProject, policyCases, scanFiles } from '../../test/support/scan-files';
 import { noUndeclaredBypassRoute as rule } from './index';

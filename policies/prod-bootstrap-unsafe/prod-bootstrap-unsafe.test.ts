@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
 import { prodBootstrapUnsafe as rule } from './index';
 

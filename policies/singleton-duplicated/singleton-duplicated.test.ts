@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
 import { singletonDuplicated as rule } from './index';
 

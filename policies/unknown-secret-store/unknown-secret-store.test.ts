@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { itChecksCases, loadExampleProject, scanFiles } from '../../test/support/scan-files';
 import { unknownSecretStore as rule } from './index';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { loadProject } from '../../lib/catalog/load';
+import { loadProject } from '../../lib/project/load';
 import { renderProject, synthesizeCatalog } from '../../lib/synthesis/synthesize';
 import { generatedHeader, YAML_OPTIONS } from '../../lib/synthesis/dist-writer';
 import type { Benchmark, BenchResult } from './types';

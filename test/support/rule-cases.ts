@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { loadProject, Project } from '../../lib/catalog/load';
+import { loadProject, Project } from '../../lib/project/load';
 import { checkText } from '../../lib/scan/run-rules';
 import type { Finding, Rule } from '../../lib/scan/types';
 import { REPO_ROOT } from './tmp';

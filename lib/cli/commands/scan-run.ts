@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RULES } from '../../../policies';
-import type { Project } from '../../catalog/load';
+import type { Project } from '../../project/load';
 import { ExitCode, isUserError, UserError } from '../../errors';
 import { VERSION } from '../../version';
 import { loadScanConfig } from '../../scan/config';
@@ -40,7 +40,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   }
   const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
-    const { validateProject } = await import('../../catalog/load.js');
+    const { validateProject } = await import('../../project/load.js');
     const shown = input.services ?? 'services.yaml';
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {

@@ -1,6 +1,6 @@
 import { ExitCode, UserError } from '../../errors';
 import type { CliIo } from '../io';
-import { loadProject } from '../../catalog/load';
+import { loadProject } from '../../project/load';
 import { askLine } from '../../sync/approver';
 import { outcomeToText, planToText } from '../../sync/format';
 import { loadKubeConfig } from '../../kube/client';
