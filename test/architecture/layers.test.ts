@@ -127,4 +127,12 @@ describe('the layer table matches the tree', () => {
     const doc = readFileSync(join(REPO_ROOT, 'docs/architecture.md'), 'utf8');
     expect(LAYERS.flat().filter((f) => f !== 'lib' && !doc.includes(f))).toEqual([]);
   });
+
+  it("names every lib/ folder and top-level source folder in README's Layout", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('```', readme.indexOf('```', readme.indexOf('## Layout')) + 3));
+    const libFolders = readdirSync(join(REPO_ROOT, 'lib'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${d.name}/`);
+    expect(libFolders.length).toBeGreaterThan(10);
+    expect([...libFolders, 'charts/', 'policies/', 'helpers/'].filter((f) => !new RegExp(`(^|\\s)${f}`, 'm').test(layout))).toEqual([]);
+  });
 });
