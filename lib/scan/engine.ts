@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
 import type { Project } from '../project/load';
+import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
@@ -43,7 +44,7 @@ export interface ScanOptions {
    * ask never pays for loading the catalog).
    */
   readonly project?: () => Promise<Project | undefined>;
-  /** `YYYY-MM-DD` for allowlist expiry. @default today (UTC) */
+  /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()`: `SECRETOPS_TODAY`, else today (UTC) */
   readonly today?: string;
   /** Scan these instead of reading the file system (tests, benchmarks). */
   readonly sources?: CollectedSources;
@@ -66,7 +67,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 async function scanWith(options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<ScanResult> {
   const { cwd, config } = options;
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? todayUtc();
   const enabled = options.rules.filter((r) => severityOf(r, config) !== 'off');
   const sources = options.sources ?? collect(options);
   const warnings: ScanWarning[] = [...sources.warnings];

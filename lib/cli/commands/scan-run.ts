@@ -20,6 +20,8 @@ export interface ScanCommandInput {
   readonly fixtures?: string;
   readonly format: ScanFormat;
   readonly colour: boolean;
+  /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()` */
+  readonly today?: string;
 }
 
 export interface ScanCommandOutput {
@@ -59,7 +61,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
       return undefined;
     }
   };
-  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project });
+  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, ...(input.today !== undefined ? { today: input.today } : {}) });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);
     return text ? [[r.id, text]] : [];
