@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../policies';
-import { runScanCommand } from '../../lib/scan/cli-run';
+import { runScanCommand } from '../../lib/cli/commands/scan-run';
 import type { Rule } from '../../lib/scan/types';
 import noInlineSecret from '../../policies/no-inline-secret';
 import noSealedSecret from '../../policies/no-sealed-secret';

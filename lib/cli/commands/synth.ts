@@ -9,7 +9,7 @@ export const synthCommand: CommandModule = {
       .description('synthesize dist/ from the catalog: ClusterSecretStore, ExternalSecrets, oauth2-proxy, Argo CD wiring (same output as `cdk8s synth`)')
       .option('--out <dir>', 'output folder, replaced as a whole (default: dist/ beside the services file)')
       .action(async (opts: CatalogOptions & { out?: string }) => {
-        const { synthesizeCatalog } = await import('../../synth.js');
+        const { synthesizeCatalog } = await import('../../synthesis/synthesize.js');
         const paths = catalogPaths(io, opts);
         // Run from a subfolder, the catalog found above is synthesized into its own dist/, not here.
         const out = opts.out ?? join(dirname(paths.servicesFile), 'dist');

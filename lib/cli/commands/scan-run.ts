@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findServicesFile } from '../catalog/find-services';
-import { checkFixturesDir } from '../cli/options';
-import { RULES } from '../../policies';
-import type { Project } from '../catalog/load';
-import { ExitCode, isUserError, UserError } from '../errors';
-import { VERSION } from '../cli/version';
-import { loadScanConfig } from './config';
-import { scan } from './engine';
-import { formatResult, ScanFormat } from './format';
-import { packageText } from './package-files';
-import type { ScanResult } from './types';
+import { findServicesFile } from '../../catalog/find-services';
+import { checkFixturesDir } from '../options';
+import { RULES } from '../../../policies';
+import type { Project } from '../../project/load';
+import { ExitCode, isUserError, UserError } from '../../errors';
+import { VERSION } from '../../version';
+import { loadScanConfig } from '../../scan/config';
+import { scan } from '../../scan/engine';
+import { formatResult, ScanFormat } from '../../scan/format';
+import { packageText } from '../../scan/package-files';
+import type { ScanResult } from '../../scan/types';
 
 export interface ScanCommandInput {
   readonly cwd: string;
@@ -27,6 +27,8 @@ export interface ScanCommandInput {
   readonly fixtures?: string;
   readonly format: ScanFormat;
   readonly colour: boolean;
+  /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()` */
+  readonly today?: string;
 }
 
 export interface ScanCommandOutput {
@@ -61,7 +63,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   const catalogInputs = existsSync(servicesFile) ? [shownServices, relative(input.cwd, resolve(input.cwd, input.fixtures ?? join(dirname(servicesFile), 'fixtures'))).split(sep).join('/')] : undefined;
   const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
-    const { validateProject } = await import('../catalog/load.js');
+    const { validateProject } = await import('../../project/load.js');
     const shown = shownServices;
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {
@@ -89,6 +91,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
     rules: RULES,
     config,
     project,
+    ...(input.today !== undefined ? { today: input.today } : {}),
   });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);
