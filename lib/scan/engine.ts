@@ -125,6 +125,8 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
     // Only when a scanned document is one a project rule reads: a commit of unrelated files does
     // not pay for listing and reading the rest of the repository.
     kept.push(...contextDocuments(sources.context.files(), scannedPaths, fastPath(perProject as Rule[]), config, cwd));
+    // In path order, as a scan of the whole tree hands them over (rules that name a "first" copy agree).
+    kept.sort((a, b) => byCodePoint(a.file.path, b.file.path) || a.index - b.index);
   }
   if (perProject.length > 0) {
     // With a cross-file context, findings are reported for the scanned files (or dueTo one of them).

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
 import { fileTree } from '../support/scan';
-import { REPO_ROOT, tempDir } from '../support/tmp';
+import { exampleProject, REPO_ROOT, tempDir } from '../support/tmp';
 
 /**
  * Cross-file rules (stores, Secret keys, fixtures, dist/ drift) in a hook: the commit's files (or
@@ -138,6 +138,21 @@ describe('scan --staged with the catalog: fixtures and dist/ drift against the w
     expect(missing.every((f) => f.file.startsWith('dist/nonprod/dev/'))).toBe(true);
     expect(run.code).toBe(1);
   }, 60_000);
+  it('a staged second copy of a singleton is reported although the committed copy it duplicates sorts after it', async () => {
+    const dir = exampleProject();
+    const proxy = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: platform\n  labels: { app.kubernetes.io/name: oauth2-proxy }\n  annotations:\n    secretops.dev/cluster: nonprod\n    secretops.dev/oauth-client: GITHUB_OAUTH_CLIENT_ID_AI\nspec:\n  template:\n    spec:\n      containers: [{ name: oauth2-proxy, image: "quay.io/oauth2-proxy/oauth2-proxy:v7.6.0" }]\n`;
+    mkdirSync(join(dir, 'z'));
+    writeFileSync(join(dir, 'z/proxy.yaml'), proxy('oauth2-proxy-ai'));
+    git(dir, 'init', '-q');
+    commitAll(dir);
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a/proxy.yaml'), proxy('oauth2-proxy-ai-copy'));
+    git(dir, 'add', 'a/proxy.yaml');
+    const run = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
+    expect(findings(run.stdout).filter((f) => f.startsWith('singleton-duplicated'))).toEqual(['singleton-duplicated z/proxy.yaml:4']);
+    expect(run.code).toBe(1);
+  });
 });
 
 describe('scan --context-dir DIR FILES (the pre-commit hooks)', () => {
