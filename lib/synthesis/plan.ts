@@ -7,6 +7,7 @@ import { ClusterModel, clusters as clusterModels, EnvironmentInstance, environme
 import type { Resolution, ResolutionTier } from '../resolver/resolver';
 import { diagnosticAt, pointerOf } from '../yaml-source';
 import type { Stage } from '../constructs/metadata';
+import { BOOTSTRAP_COMPONENT } from '../constructs/vault-bootstrap-common';
 
 /**
  * The synthesis plan: everything synth renders, decided from the validated catalog and the resolver
@@ -147,6 +148,11 @@ export interface InstancePlan {
 
 export interface ClusterPlan {
   readonly model: ClusterModel;
+  /**
+   * The component that delivers the ClusterSecretStore and its login RBAC: the Vault bootstrap's
+   * (stage bootstrap), where the store follows the bootstrap run, so ESO validates it against a
+   * configured Vault. (The name is kept from when the store was in the foundation stage.)
+   */
   readonly foundation: DistComponent;
   readonly namespacesComponent: DistComponent;
   /** Every namespace the cluster's components use, sorted. */
@@ -262,7 +268,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
     for (const i of instances) for (const s of i.services) namespaces.add(s.namespace);
     clusters.push({
       model,
-      foundation: clusterComponent(model.name, 'foundation', 'foundation'),
+      foundation: clusterComponent(model.name, BOOTSTRAP_COMPONENT, 'bootstrap', spec.vault.namespace),
       namespacesComponent: clusterComponent(model.name, 'namespaces', 'foundation'),
       namespaces: [...namespaces].sort(),
       singletons,
