@@ -6,6 +6,7 @@ import type { ClusterModel, EnvironmentInstance } from '../catalog/layout';
 import { serviceNamespace } from '../catalog/layout';
 import type { ServiceSpec } from '../catalog/types';
 import { Annotations, Labels, MANAGED_BY } from './metadata';
+import { needsTraefikIngressRoute, TRAEFIK_PATH_MATCHER, TraefikIngressRoute } from './traefik-ingress-route';
 
 export const BYPASS_COMPONENT = 'bypass-ingress';
 
@@ -33,8 +34,9 @@ export interface BypassIngressProps {
   /**
    * Ingress controller. `nginx` renders `*` paths as ingress-nginx regex locations
    * (`nginx.ingress.kubernetes.io/use-regex: "true"`, pathType `ImplementationSpecific`); `traefik`
-   * as `PathRegexp` routers (`traefik.ingress.kubernetes.io/router.pathmatcher`). Paths without
-   * `*` are `Exact`.
+   * as a Traefik IngressRoute with an anchored `PathRegexp` (an Ingress path must start with `/`,
+   * and Traefik's PathRegexp is unanchored: see traefik-ingress-route.ts). Paths without `*` are
+   * `Exact` Ingress paths on both.
    * @default "nginx"
    * @see https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/
    */
@@ -99,7 +101,7 @@ export function bypassRoute(declared: readonly string[], controller: 'nginx' | '
       pathType: regex ? 'ImplementationSpecific' : 'Exact',
     })),
     annotations: {
-      ...(!regex ? {} : controller === 'nginx' ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : { 'traefik.ingress.kubernetes.io/router.pathmatcher': 'PathRegexp' }),
+      ...(!regex ? {} : controller === 'nginx' ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : { [TRAEFIK_PATH_MATCHER]: 'PathRegexp' }),
       [Annotations.route]: 'bypass',
       [Annotations.bypassPaths]: sorted.join(','),
     },
@@ -154,13 +156,27 @@ export class BypassIngress extends Construct {
       if (EXTERNAL_AUTH.test(key)) throw new Error(`${where}: annotation '${key}' would put the bypass route behind external auth; remove it`);
     }
     const route = bypassRoute(props.paths, this.controller, this.name);
+    const labels = { [Labels.managedBy]: MANAGED_BY, [Labels.component]: BYPASS_COMPONENT, ...props.labels };
+    if (this.controller === 'traefik' && needsTraefikIngressRoute(route.annotations)) {
+      const { [TRAEFIK_PATH_MATCHER]: _regexSwitch, ...annotations } = { ...props.annotations, ...route.annotations };
+      this.apiObject = new TraefikIngressRoute(this, 'Route', {
+        name: this.name,
+        namespace: props.namespace,
+        host: props.host,
+        paths: route.paths,
+        backend: props.backend,
+        ...(props.tlsSecretName ? { tlsSecretName: props.tlsSecretName } : {}),
+        metadata: { labels, annotations },
+      }).resource;
+      return;
+    }
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: {
         name: this.name,
         namespace: props.namespace,
-        labels: { [Labels.managedBy]: MANAGED_BY, [Labels.component]: BYPASS_COMPONENT, ...props.labels },
+        labels,
         annotations: { ...props.annotations, ...route.annotations },
       },
       spec: {

@@ -86,7 +86,7 @@ export function readClusterDist(files: ReadonlyMap<string, string>, cluster: str
   const appsetFile = `_argocd/applicationset-${cluster}.yaml`;
   const appsetText = files.get(appsetFile);
   if (appsetText === undefined) {
-    throw new UserError({ file: appsetFile, message: `no ApplicationSet for cluster "${cluster}" in dist/`, hint: `clusters in this dist/: ${distClusters(files).join(', ') || 'none'}` }, 2);
+    throw new UserError({ file: appsetFile, message: `no ApplicationSet for cluster "${cluster}" in dist/`, hint: `--cluster must name a cluster of this dist/: ${distClusters(files).join(', ') || 'none'}` }, 2);
   }
   const appset = parseYaml(appsetFile, appsetText).find((m) => m.kind === 'ApplicationSet');
   const spec = (appset?.spec ?? {}) as {

@@ -120,7 +120,7 @@ function reconcileExternalSecret(state: ClusterState, obj: LiveObject): boolean 
   return setReady(obj, true, 'SecretSynced', 'secret synced') || changedSecret || changedVersion;
 }
 
-interface PodSpec {
+export interface PodSpec {
   readonly serviceAccountName?: string;
   readonly volumes?: { readonly name: string; readonly configMap?: { readonly name: string }; readonly secret?: { readonly secretName: string; readonly items?: { readonly key: string }[]; readonly optional?: boolean } }[];
   readonly containers?: {
@@ -171,7 +171,8 @@ function mountedData(state: ClusterState, ns: string, pod: PodSpec): Record<stri
   return Object.assign({}, ...(pod.volumes ?? []).filter((v) => v.configMap).map((v) => configMapData(state, ns, v.configMap!.name) ?? {}));
 }
 
-function isProductionBootstrap(pod: PodSpec): boolean {
+/** The production bootstrap Job reads its token from a mounted Secret named by BOOTSTRAP_TOKEN_FILE. */
+export function isProductionBootstrap(pod: PodSpec): boolean {
   return (pod.containers ?? []).some((c) => (c.env ?? []).some((e) => e.name === 'BOOTSTRAP_TOKEN_FILE'));
 }
 

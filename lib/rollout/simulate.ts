@@ -1,6 +1,6 @@
 import { admissionError, isNamespaced } from './admission';
 import type { ClusterDist, Manifest, SimApplication, StepSelector } from './cluster-dist';
-import { ClusterState, describe, objectKey, reconcile } from './controllers';
+import { ClusterState, describe, isProductionBootstrap, objectKey, PodSpec, reconcile } from './controllers';
 import { Health, healthOf, HealthOptions, HealthStatus, LiveObject, worse } from './health';
 import { freshVault } from './vault';
 
@@ -160,9 +160,9 @@ class Simulation {
   private applyManualSteps(all: readonly Manifest[]): void {
     if (this.inputs.bootstrapToken) {
       for (const job of all.filter((m) => m.kind === 'Job')) {
-        const pod = (job.spec as { template?: { spec?: { containers?: { env?: { name: string }[] }[]; volumes?: { secret?: { secretName: string; items?: { key: string }[] } }[] } } }).template?.spec;
-        if (!(pod?.containers ?? []).some((c) => (c.env ?? []).some((e) => e.name === 'BOOTSTRAP_TOKEN_FILE'))) continue;
-        for (const v of pod?.volumes ?? []) if (v.secret) this.state.secrets.set(`${job.metadata.namespace}/${v.secret.secretName}`, new Set((v.secret.items ?? []).map((i) => i.key)));
+        const pod = (job.spec as { template?: { spec?: PodSpec } }).template?.spec ?? {};
+        if (!isProductionBootstrap(pod)) continue;
+        for (const v of pod.volumes ?? []) if (v.secret) this.state.secrets.set(`${job.metadata.namespace}/${v.secret.secretName}`, new Set((v.secret.items ?? []).map((i) => i.key)));
       }
     }
     if (this.inputs.valuesProvisioned) {
