@@ -11,6 +11,8 @@ export const synthCommand: CommandModule = {
         const { synthesizeCatalog } = await import('../../synth.js');
         const outdir = inCwd(io, opts.out);
         const result = synthesizeCatalog({ ...catalogPaths(io, opts), outdir, cwd: io.cwd });
+        const { formatDiagnostic } = await import('../../errors.js');
+        for (const w of result.warnings) io.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
         io.stdout.write(`${opts.out}: ${result.objects} objects in ${result.files} files\n`);
         setExit(0);
       });
