@@ -3,8 +3,8 @@ import { ExternalAuthAdapter, ExternalAuthTarget } from '../lib/constructs/exter
 import { Annotations } from '../lib/constructs/metadata';
 import { ServiceIngress } from '../lib/constructs/service-ingress';
 import { needsTraefikIngressRoute, TRAEFIK_PATH_MATCHER, TraefikIngressRoute } from '../lib/constructs/traefik-ingress-route';
-import type { IngressRoute } from '../lib/synthesis/extensions';
-import type { IngressPlan } from '../lib/synthesis/plan';
+import type { IngressRoute } from './chart-inputs';
+import type { IngressPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
 
 export interface ServiceIngressChartProps extends SecretopsChartProps {

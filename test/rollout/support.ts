@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeGeneratedProject } from '../../scripts/bench/generate-catalog';
-import { loadProject } from '../../lib/catalog/load';
-import { renderProject } from '../../lib/synth';
+import { loadProject } from '../../lib/project/load';
+import { renderProject } from '../../lib/synthesis/synthesize';
 import { exampleProject, tempDir } from '../support/tmp';
 
 export type Adapter = 'nginx' | 'traefik';

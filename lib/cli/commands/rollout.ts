@@ -27,8 +27,8 @@ export const rolloutCommand: CommandModule = {
       .option('--runbook-done', 'all four of the above')
       .action(async (opts: RolloutCliOptions) => {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
-        const { loadProject } = await import('../../catalog/load.js');
-        const { renderProject, catalogSourceName } = await import('../../synth.js');
+        const { loadProject } = await import('../../project/load.js');
+        const { renderProject, catalogSourceName } = await import('../../synthesis/synthesize.js');
         const { readClusterDist, readDistFolder } = await import('../../rollout/cluster-dist.js');
         const { simulateRollout } = await import('../../rollout/simulate.js');
         const paths = catalogPaths(io, opts);

@@ -1,14 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Diagnostic, ExitCode, UserError } from './errors';
-import { catalogWarnings } from './catalog/warnings';
-import { loadProject, Project } from './catalog/load';
-import { buildApp } from './synthesis/build-app';
-import { renderDist, RenderedDist, renderFiles, writeDist } from './synthesis/dist-writer';
-import { BUILT_IN_EXTENSIONS } from './synthesis/built-in-extensions';
-import type { SynthExtensions } from './synthesis/extensions';
-import { ARGOCD_FOLDER, PlanOptions, planSynthesis } from './synthesis/plan';
-import { originRemoteUrl } from './synthesis/git-remote';
+import { Diagnostic, ExitCode, UserError } from '../errors';
+import { catalogWarnings } from '../catalog/warnings';
+import { loadProject, Project } from '../project/load';
+import { buildApp } from './build-app';
+import { renderDist, RenderedDist, renderFiles, writeDist } from './dist-writer';
+import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
+import type { SynthExtensions } from './extensions';
+import { ARGOCD_FOLDER, PlanOptions, planSynthesis } from './plan';
+import { originRemoteUrl } from './git-remote';
 
 export interface SynthOptions {
   readonly servicesFile: string;
