@@ -482,13 +482,14 @@ describe('validate --format json', () => {
           hint: ENVS,
         },
       ],
+      warnings: [],
     });
   });
 
   it('says valid for the example', async () => {
     const r = await validate(exampleProject(), '--format', 'json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ valid: true, errors: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ valid: true, errors: [], warnings: [] });
   });
 });
 

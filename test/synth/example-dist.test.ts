@@ -200,11 +200,13 @@ describe('the example dist', () => {
     }
   });
 
-  it('puts one ClusterSecretStore per cluster in the earliest wave, for Vault KV v2 with Kubernetes auth', () => {
+  it('puts one ClusterSecretStore per cluster after the Vault bootstrap run, for Vault KV v2 with Kubernetes auth', () => {
     const stores = ofKind('ClusterSecretStore');
     expect(stores.map((o) => clusterOf(o)).sort()).toEqual(['nonprod', 'prod']);
     for (const o of stores) {
-      expect(ann(o, Annotations.syncWave)).toBe(String(STAGE_WAVES.foundation));
+      // ESO validates a store by logging in, which works only once the bootstrap configured Vault.
+      expect(o.file).toBe(`${clusterOf(o)}/_cluster/vault-bootstrap/cluster-secret-store.yaml`);
+      expect(ann(o, Annotations.syncWave)).toBe('-18');
       expect((o.manifest as unknown as { spec: unknown }).spec).toEqual({
         provider: {
           vault: {

@@ -15,6 +15,8 @@ export const synthCommand: CommandModule = {
         const out = opts.out ?? join(dirname(paths.servicesFile), 'dist');
         const outdir = inCwd(io, out);
         const result = synthesizeCatalog({ ...paths, outdir, cwd: io.cwd });
+        const { formatDiagnostic } = await import('../../errors.js');
+        for (const w of result.warnings) io.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
         const shown = opts.out ?? (relative(io.cwd, outdir) || '.');
         io.stdout.write(`${shown}: ${result.objects} objects in ${result.files} files\n`);
         setExit(0);
