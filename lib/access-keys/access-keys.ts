@@ -1,7 +1,8 @@
 import type { AuditEvent, AuditSink } from '../audit/audit-log';
 import { ExitCode, UserError } from '../errors';
 import { DIGEST_ALGORITHM, digestKeyFromSeed, digestMatches, digestOf, DigestKey } from './digest';
-import { ACCESS_KEY_PATTERN, accessKeyId, generateAccessKey, isAccessKeyId, quoteForMessage } from './key-format';
+import { ACCESS_KEY_PATTERN, accessKeyId, generateAccessKey, isAccessKeyId } from './key-format';
+import { quoteInput } from '../quote-input';
 import { AccessKeyInfo, AccessKeyRecord, effectiveStatus, publicInfo } from './record';
 import { AccessKeyScope, checkScope, firstScopeMismatch, SCOPE_FIELDS, ScopeField } from './scope';
 import { AccessKeyStore, updateRecord } from './store';
@@ -170,7 +171,7 @@ export class AccessKeys {
 
   private async require(id: string): Promise<AccessKeyRecord> {
     if (!isAccessKeyId(id)) {
-      throw new UserError({ message: `${quoteForMessage(id)} is not an access key id (16 hex characters)`, hint: 'take the id from `secretops access-key status` (a key sok_<id>_… carries it after the prefix)' }, ExitCode.usage);
+      throw new UserError({ message: `${quoteInput(id)} is not an access key id (16 hex characters)`, hint: 'take the id from `secretops access-key status` (a key sok_<id>_… carries it after the prefix)' }, ExitCode.usage);
     }
     const found = await this.store.read(id);
     if (!found) throw this.notFound(id);

@@ -18,6 +18,7 @@ import type { AccessKeyInfo } from './record';
 import { runAccessKeyEnv, RUN_ACCESS_KEY_ENV, runKeySecretName, writeRunKeySecret } from './run-key-secret';
 import { AccessKeyScope, checkScope } from './scope';
 import { ttlPolicy } from './ttl';
+import { quoteInput } from '../quote-input';
 
 export interface AccessKeyCliOptions {
   readonly services?: string;
@@ -73,14 +74,14 @@ function scopeFromFlags(opts: AccessKeyCliOptions, catalogFile?: { catalog: Retu
   if (catalogFile && opts.env) {
     const { catalog, file } = catalogFile;
     const found = canonicalEnvironment(catalog, opts.env);
-    if (!found) throw new UserError({ file, message: `unknown environment "${opts.env}"`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
+    if (!found) throw new UserError({ file, message: `unknown environment ${quoteInput(opts.env)}`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
     if (!bypassAllowed(found.environment)) {
       throw new UserError({ file, message: `environment "${found.environment.name}" does not allow run-scoped bypass access`, hint: 'keys are for ephemeral environments; set allowBypass: true on the environment to allow them elsewhere' });
     }
     environment = found.environment.name;
     const namespaces = new Set(catalog.spec.services.filter((s) => s.scope === 'environment').flatMap((s) => environmentInstances(found.environment).map((i) => serviceNamespace(s, i))));
     if (opts.namespace && !namespaces.has(opts.namespace)) {
-      throw new UserError({ file, message: `namespace "${opts.namespace}" is not a namespace of environment "${environment}"`, hint: `use one of: ${[...namespaces].sort().join(', ')}` }, ExitCode.usage);
+      throw new UserError({ file, message: `namespace ${quoteInput(opts.namespace)} is not a namespace of environment "${environment}"`, hint: `use one of: ${[...namespaces].sort().join(', ')}` }, ExitCode.usage);
     }
   }
   return checkScope({ runId: opts.runId, projectId: opts.project, namespace: opts.namespace, environment, runtimeMode: opts.mode });

@@ -47,12 +47,3 @@ export function accessKeyId(plaintext: string): string | undefined {
 export function isAccessKeyId(text: string): boolean {
   return ID.test(text);
 }
-
-/**
- * A user-supplied value for a message: quoted, or a placeholder when it contains something shaped
- * like an access key (a key pasted where an id or run id belongs must not be echoed).
- */
-export function quoteForMessage(value: string): string {
-  if (value.includes(ACCESS_KEY_PREFIX) || new RegExp(ACCESS_KEY_PATTERN.source).test(value)) return '(a value that looks like an access key, not shown)';
-  return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
-}

@@ -1,12 +1,14 @@
 import { environmentInstances, serviceNamespace } from '../catalog/layout';
 import type { Project } from '../catalog/load';
-import type { SecretSpec, ServiceSpec } from '../catalog/types';
+import type { KeySpec, SecretSpec, ServiceSpec } from '../catalog/types';
 import { isUserError } from '../errors';
 import { githubNameProblem } from '../sync/github-limits';
+import { githubSecretName, refuseGithubCollisions } from '../sync/github-names';
 import { deriveIdempotencyKey, environmentTarget, PlannedKey, SyncPlan } from '../sync/plan';
 import type { Destination } from '../sync/target';
 import type { ValuePolicy } from '../sync/values';
 import { invalid } from './tool-error';
+import { quoteInput } from '../quote-input';
 
 /** The arguments of `secret.sync.github_k8s` / `secret.plan`, after schema validation. */
 export interface SyncToolInput {
@@ -30,11 +32,18 @@ const KUBE_FIELDS = ['kubernetes_secret_name', 'kubernetes_namespace', 'kubernet
  * environment override name is what gets written), and the namespace must be the service's
  * namespace in that environment, so an agent cannot write one environment's value over another's.
  */
-export function planFromToolInput(project: Project, input: SyncToolInput, operation: string, approval: (environment: string) => SyncPlan['approval']): SyncPlan {
+export function planFromToolInput(
+  project: Project,
+  input: SyncToolInput,
+  operation: string,
+  approval: (environment: string) => SyncPlan['approval'],
+  /** A keyed digest of a provided value, so the automatic idempotency key changes with the value. */
+  valueDigest?: (value: string) => string,
+): SyncPlan {
   const { catalog, resolver } = project;
-  if (input.project_id !== catalog.metadata.name) throw invalid('project_id', `unknown project "${input.project_id}"`, `this server serves "${catalog.metadata.name}"`);
+  if (input.project_id !== catalog.metadata.name) throw invalid('project_id', `unknown project ${quoteInput(input.project_id)}`, `this server serves "${catalog.metadata.name}"`);
   const repository = catalog.spec.github?.repository;
-  if (input.repository !== repository) throw invalid('repository', `repository "${input.repository}" is not the project's repository`, repository ? `use "${repository}"` : 'the catalog has no spec.github.repository');
+  if (input.repository !== repository) throw invalid('repository', `repository ${quoteInput(input.repository)} is not the project's repository`, repository ? `use "${repository}"` : 'the catalog has no spec.github.repository');
   let target;
   try {
     target = environmentTarget(catalog, input.environment);
@@ -52,37 +61,45 @@ export function planFromToolInput(project: Project, input: SyncToolInput, operat
   if (!input.github_secret_name && !wantKube) throw invalid('github_secret_name', 'name a GitHub secret (github_secret_name), a Kubernetes target (kubernetes_secret_name, kubernetes_namespace, kubernetes_secret_key), or both');
   if (input.policy === 'provided' && input.secret_value === undefined) throw invalid('secret_value', 'policy "provided" needs secret_value');
   if (input.policy !== 'provided' && input.secret_value !== undefined) throw invalid('secret_value', `secret_value is only accepted with policy "provided", not "${input.policy}"`);
-  if (wantKube && input.github_secret_name && input.github_secret_name !== input.kubernetes_secret_key) {
-    throw invalid('github_secret_name', 'github_secret_name and kubernetes_secret_key name different keys; one call writes one key', 'use the same catalog key name for both');
-  }
 
-  // Find the catalog key: by Secret name when a Kubernetes target is given, else any secret with the key.
+  // Find the catalog key: by Secret name when a Kubernetes target is given, else any secret with
+  // the key name or the GitHub name (`github.name`) asked for; more than one is ambiguous.
   const keyName = input.kubernetes_secret_key ?? input.github_secret_name!;
   const keyField = wantKube ? 'kubernetes_secret_key' : 'github_secret_name';
-  const matches: { service: ServiceSpec; secret: SecretSpec; si: number }[] = [];
-  catalog.spec.services.forEach((service, si) => {
+  const matches: { service: ServiceSpec; secret: SecretSpec; key: KeySpec }[] = [];
+  catalog.spec.services.forEach((service) => {
     for (const secret of service.secrets) {
       if (wantKube && secret.name !== input.kubernetes_secret_name) continue;
-      if (secret.keys.some((k) => k.name === keyName)) matches.push({ service, secret, si });
+      const key = secret.keys.find((k) => k.name === keyName) ?? (wantKube ? undefined : secret.keys.find((k) => k.github?.name === keyName));
+      if (key) matches.push({ service, secret, key });
     }
   });
   if (wantKube && !catalog.spec.services.some((s) => s.secrets.some((c) => c.name === input.kubernetes_secret_name))) {
-    throw invalid('kubernetes_secret_name', `"${input.kubernetes_secret_name}" is not a secret in the catalog`);
+    throw invalid('kubernetes_secret_name', `${quoteInput(input.kubernetes_secret_name)} is not a secret in the catalog`);
   }
-  if (matches.length === 0) throw invalid(keyField, `"${keyName}" is not a key of ${wantKube ? `secret ${input.kubernetes_secret_name}` : 'any catalog secret'}`, 'use the catalog key name; the environment override name is applied for you');
-  const match = matches[0]!;
-  const { service, secret } = match;
-  if (secret.level === 'user') throw invalid(keyField, `${secret.name}#${keyName} is a user-level secret; secretops never writes those`);
-  if (secret.keys.find((k) => k.name === keyName)!.default !== undefined) throw invalid(keyField, `${secret.name}#${keyName} has a non-secret default; secretops only writes secret values`);
-  const written = resolver.targetKeyName(environment.name, keyName);
+  if (matches.length === 0) throw invalid(keyField, `${quoteInput(keyName)} is not a key of ${wantKube ? `secret ${input.kubernetes_secret_name}` : 'any catalog secret'}`, 'use the catalog key name; the environment override name is applied for you');
+  if (matches.length > 1) {
+    const names = matches.map((m) => `${m.service.name}/${m.secret.name}#${m.key.name} (GitHub name ${githubSecretName(m.key, resolver.targetKeyName(environment.name, m.key.name).key)})`);
+    throw invalid(keyField, `${quoteInput(keyName)} is a key of ${matches.length} catalog secrets: ${names.join(', ')}`, "name the key by its GitHub name (the key's github.name), or give the Kubernetes target as well");
+  }
+  const { service, secret, key: keySpec } = matches[0]!;
+  const keyNameOf = keySpec.name;
+  if (wantKube && input.github_secret_name && input.github_secret_name !== keyNameOf && input.github_secret_name !== keySpec.github?.name) {
+    throw invalid('github_secret_name', 'github_secret_name and kubernetes_secret_key name different keys; one call writes one key', `use the catalog key name for both, or the key's GitHub name ${keySpec.github?.name ?? keyNameOf}`);
+  }
+  if (secret.level === 'user') throw invalid(keyField, `${secret.name}#${keyNameOf} is a user-level secret; secretops never writes those`);
+  if (keySpec.default !== undefined) throw invalid(keyField, `${secret.name}#${keyNameOf} has a non-secret default; secretops only writes secret values`);
+  const written = resolver.targetKeyName(environment.name, keyNameOf);
 
   const destinations: Destination[] = [];
   if (input.github_secret_name) {
-    const problem = githubNameProblem(written.key);
-    if (problem) throw invalid('github_secret_name', `${written.key}: ${problem}`);
+    const name = githubSecretName(keySpec, written.key);
+    const problem = githubNameProblem(name);
+    if (problem) throw invalid('github_secret_name', `${name}: ${problem}`);
+    refuseGithubCollisions(catalog, resolver, environment.name, [keySpec], project.source);
     const [owner, repo] = repository!.split('/') as [string, string];
     const scope = secret.github?.scope ?? 'environment';
-    destinations.push({ kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name: written.key });
+    destinations.push({ kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name });
   }
   let instance = target.instance;
   if (wantKube) {
@@ -92,7 +109,7 @@ export function planFromToolInput(project: Project, input: SyncToolInput, operat
     const hit = candidates.find((i) => serviceNamespace(service, i) === input.kubernetes_namespace);
     if (!hit) {
       const allowed = [...new Set(candidates.map((i) => serviceNamespace(service, i)))];
-      throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace "${input.kubernetes_namespace}" in ${input.environment}`, `use ${allowed.join(' or ')}`);
+      throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace ${quoteInput(input.kubernetes_namespace)} in ${input.environment}`, `use ${allowed.join(' or ')}`);
     }
     if (!instance && hit.slot !== undefined && service.scope !== 'infrastructure-singleton') instance = hit;
     destinations.push({ kind: 'kubernetes', namespace: input.kubernetes_namespace!, secret: secret.name, key: written.key });
@@ -102,18 +119,30 @@ export function planFromToolInput(project: Project, input: SyncToolInput, operat
     service: service.name,
     secret: secret.name,
     level: secret.level,
-    key: keyName,
+    key: keyNameOf,
     targetKey: written.key,
     targetTier: written.tier,
     ...(written.rule ? { rule: written.rule } : {}),
-    resolution: resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key: keyName }),
+    resolution: resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key: keyNameOf }),
     subject: { project: catalog.metadata.name, repository: repository ?? '', environment: environment.name, secret: secret.name, key: written.key },
     destinations,
     excluded: [],
   };
   const idempotencyKey =
     input.idempotency_key ??
-    deriveIdempotencyKey(['mcp-sync', input.project_id, input.repository, input.environment, input.github_secret_name, input.kubernetes_secret_name, input.kubernetes_namespace, input.kubernetes_secret_key, input.policy]);
+    deriveIdempotencyKey([
+      'mcp-sync',
+      input.project_id,
+      input.repository,
+      input.environment,
+      input.github_secret_name,
+      input.kubernetes_secret_name,
+      input.kubernetes_namespace,
+      input.kubernetes_secret_key,
+      input.policy,
+      // Another provided value is another request (and needs its own approval), never a replay.
+      ...(input.secret_value !== undefined && valueDigest ? [valueDigest(input.secret_value)] : []),
+    ]);
   return {
     operation,
     project: catalog.metadata.name,

@@ -3,6 +3,7 @@ import { loadCatalog, defaultFixturesDir, ProjectPaths, DEFAULT_SERVICES_FILE } 
 import { loadFixtures } from '../catalog/fixtures';
 import { canonicalEnvironment } from '../catalog/layout';
 import { Resolver } from './resolver';
+import { quoteInput } from '../quote-input';
 
 /**
  * Loads catalog and fixtures for resolution. Unlike `loadProject` it does not fail on unresolved
@@ -15,11 +16,11 @@ export function loadProjectForResolve(paths: ProjectPaths, environment: string, 
   const canonical = canonicalEnvironment(catalog, environment);
   if (!canonical) {
     const known = [...catalog.spec.environments.map((e) => e.name), ...Object.keys(catalog.spec.secretResolution?.environmentAliases ?? {})];
-    throw new UserError({ file: servicesFile, message: `unknown environment "${environment}"`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
+    throw new UserError({ file: servicesFile, message: `unknown environment ${quoteInput(environment)}`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
   }
   if (service !== undefined && !catalog.spec.services.some((s) => s.name === service)) {
     throw new UserError(
-      { file: servicesFile, message: `unknown service "${service}"`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` },
+      { file: servicesFile, message: `unknown service ${quoteInput(service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` },
       ExitCode.usage,
     );
   }
