@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
+import { createMcpServer } from '../../lib/mcp/server';
 import { kubeValue, syncHarness } from './harness';
 
 /** The example without its `github: { name: ... }` mappings: six keys named DATABASE_URL. */
@@ -116,10 +120,6 @@ describe('GitHub names: one GitHub secret per catalog key', () => {
 
   it('MCP: a key is named by its GitHub name; a bare shared key name is ambiguous, not the first match', async () => {
     const h = await syncHarness();
-    const { createMcpServer } = await import('../../lib/mcp/server');
-    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
-    const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js');
-    const { PassThrough } = await import('node:stream');
     const server = createMcpServer({ io: { env: h.env, cwd: h.dir, stdin: new PassThrough() }, paths: { servicesFile: join(h.dir, 'services.yaml') } });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(b);
