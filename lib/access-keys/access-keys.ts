@@ -6,7 +6,7 @@ import { quoteInput } from '../quote-input';
 import { AccessKeyInfo, AccessKeyRecord, effectiveStatus, publicInfo } from './record';
 import { AccessKeyScope, checkScope, firstScopeMismatch, SCOPE_FIELDS, ScopeField } from './scope';
 import { AccessKeyStore, updateRecord } from './store';
-import { DEFAULT_MAX_TTL, DEFAULT_TTL, resolveTtl, TtlPolicy, ttlPolicy } from './ttl';
+import { DEFAULT_MAX_TTL, DEFAULT_TTL, resolveTtl, TtlPolicy, ttlPolicy } from '../catalog/access-key-ttl';
 
 /** Why a request is denied. `non_normalized_path`: the middleware's own refusal (see middleware.ts). */
 export type DenyReason = 'missing_key' | 'malformed' | 'unknown_key' | 'revoked' | 'expired' | 'non_normalized_path' | `scope_mismatch:${ScopeField}`;

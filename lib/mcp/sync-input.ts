@@ -1,14 +1,14 @@
 import { environmentInstances, serviceNamespace } from '../catalog/layout';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { KeySpec, SecretSpec, ServiceSpec } from '../catalog/types';
 import { isUserError } from '../errors';
 import { githubNameProblem } from '../sync/github-limits';
 import { githubSecretName, refuseGithubCollisions } from '../sync/github-names';
-import { deriveIdempotencyKey, environmentTarget, PlannedKey, SyncPlan } from '../sync/plan';
+import { quoteInput } from '../quote-input';
+import { assembleSyncPlan, deriveIdempotencyKey, environmentTarget, githubDestination, planKey, SyncPlan } from '../sync/plan';
 import type { Destination } from '../sync/target';
 import type { ValuePolicy } from '../sync/values';
 import { invalid } from './tool-error';
-import { quoteInput } from '../quote-input';
 
 /** The arguments of `secret.sync.github_k8s` / `secret.plan`, after schema validation. */
 export interface SyncToolInput {
@@ -83,51 +83,36 @@ export function planFromToolInput(
     throw invalid(keyField, `${quoteInput(keyName)} is a key of ${matches.length} catalog secrets: ${names.join(', ')}`, "name the key by its GitHub name (the key's github.name), or give the Kubernetes target as well");
   }
   const { service, secret, key: keySpec } = matches[0]!;
-  const keyNameOf = keySpec.name;
-  if (wantKube && input.github_secret_name && input.github_secret_name !== keyNameOf && input.github_secret_name !== keySpec.github?.name) {
-    throw invalid('github_secret_name', 'github_secret_name and kubernetes_secret_key name different keys; one call writes one key', `use the catalog key name for both, or the key's GitHub name ${keySpec.github?.name ?? keyNameOf}`);
+  const catalogKey = keySpec.name;
+  if (wantKube && input.github_secret_name && input.github_secret_name !== catalogKey && input.github_secret_name !== keySpec.github?.name) {
+    throw invalid('github_secret_name', 'github_secret_name and kubernetes_secret_key name different keys; one call writes one key', `use the catalog key name for both, or the key's GitHub name ${keySpec.github?.name ?? catalogKey}`);
   }
-  if (secret.level === 'user') throw invalid(keyField, `${secret.name}#${keyNameOf} is a user-level secret; secretops never writes those`);
-  if (keySpec.default !== undefined) throw invalid(keyField, `${secret.name}#${keyNameOf} has a non-secret default; secretops only writes secret values`);
-  const written = resolver.targetKeyName(environment.name, keyNameOf);
-
-  const destinations: Destination[] = [];
-  if (input.github_secret_name) {
-    const name = githubSecretName(keySpec, written.key);
-    const problem = githubNameProblem(name);
-    if (problem) throw invalid('github_secret_name', `${name}: ${problem}`);
-    refuseGithubCollisions(catalog, resolver, environment.name, [keySpec], project.source);
-    const [owner, repo] = repository!.split('/') as [string, string];
-    const scope = secret.github?.scope ?? 'environment';
-    destinations.push({ kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name });
-  }
+  if (secret.level === 'user') throw invalid(keyField, `${secret.name}#${catalogKey} is a user-level secret; secretops never writes those`);
+  if (keySpec.default !== undefined) throw invalid(keyField, `${secret.name}#${catalogKey} has a non-secret default; secretops only writes secret values`);
   let instance = target.instance;
-  if (wantKube) {
-    if (secret.level === 'project') throw invalid('kubernetes_secret_name', `${secret.name} is a project-level secret; it lives in GitHub only`);
-    if (service.workload === false) throw invalid('kubernetes_secret_name', `service ${service.name} does not run in a cluster`);
-    const candidates = instance ? [instance] : environmentInstances(environment);
-    const hit = candidates.find((i) => serviceNamespace(service, i) === input.kubernetes_namespace);
-    if (!hit) {
-      const allowed = [...new Set(candidates.map((i) => serviceNamespace(service, i)))];
-      throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace ${quoteInput(input.kubernetes_namespace)} in ${input.environment}`, `use ${allowed.join(' or ')}`);
+  const key = planKey(catalog, resolver, { environment, service, secret, key: catalogKey }, (written) => {
+    const destinations: Destination[] = [];
+    if (input.github_secret_name) {
+      const name = githubSecretName(keySpec, written);
+      const problem = githubNameProblem(name);
+      if (problem) throw invalid('github_secret_name', `${name}: ${problem}`);
+      refuseGithubCollisions(catalog, resolver, environment.name, [keySpec], project.source);
+      destinations.push(githubDestination(repository!, secret, environment, name));
     }
-    if (!instance && hit.slot !== undefined && service.scope !== 'infrastructure-singleton') instance = hit;
-    destinations.push({ kind: 'kubernetes', namespace: input.kubernetes_namespace!, secret: secret.name, key: written.key });
-  }
-
-  const key: PlannedKey = {
-    service: service.name,
-    secret: secret.name,
-    level: secret.level,
-    key: keyNameOf,
-    targetKey: written.key,
-    targetTier: written.tier,
-    ...(written.rule ? { rule: written.rule } : {}),
-    resolution: resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key: keyNameOf }),
-    subject: { project: catalog.metadata.name, repository: repository ?? '', environment: environment.name, secret: secret.name, key: written.key },
-    destinations,
-    excluded: [],
-  };
+    if (wantKube) {
+      if (secret.level === 'project') throw invalid('kubernetes_secret_name', `${secret.name} is a project-level secret; it lives in GitHub only`);
+      if (service.workload === false) throw invalid('kubernetes_secret_name', `service ${service.name} does not run in a cluster`);
+      const candidates = instance ? [instance] : environmentInstances(environment);
+      const hit = candidates.find((i) => serviceNamespace(service, i) === input.kubernetes_namespace);
+      if (!hit) {
+        const allowed = [...new Set(candidates.map((i) => serviceNamespace(service, i)))];
+        throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace ${quoteInput(input.kubernetes_namespace)} in ${input.environment}`, `use ${allowed.join(' or ')}`);
+      }
+      if (!instance && hit.slot !== undefined && service.scope !== 'infrastructure-singleton') instance = hit;
+      destinations.push({ kind: 'kubernetes', namespace: input.kubernetes_namespace!, secret: secret.name, key: written });
+    }
+    return { destinations, excluded: [] };
+  });
   const idempotencyKey =
     input.idempotency_key ??
     deriveIdempotencyKey([
@@ -143,15 +128,5 @@ export function planFromToolInput(
       // Another provided value is another request (and needs its own approval), never a replay.
       ...(input.secret_value !== undefined && valueDigest ? [valueDigest(input.secret_value)] : []),
     ]);
-  return {
-    operation,
-    project: catalog.metadata.name,
-    ...(repository ? { repository } : {}),
-    environment: environment.name,
-    ...(instance?.slot !== undefined ? { instance: instance.name } : {}),
-    policy: input.policy,
-    idempotencyKey,
-    approval: approval(environment.name),
-    keys: [key],
-  };
+  return assembleSyncPlan(catalog, { operation, environment, ...(instance ? { instance } : {}), policy: input.policy, idempotencyKey, approval: approval(environment.name) }, [key]);
 }

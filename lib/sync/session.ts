@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import { AuditLog, auditFile } from './audit';
-import { approvalRequirement, DEFAULT_APPROVAL_POLICY_FILE, loadApprovalPolicy } from './approval-policy';
+import { approvalPolicyFile, approvalRequirement, loadApprovalPolicy } from './approval-policy';
 import { approverFrom, Approver } from './approver';
 import { GithubSecrets, githubOptionsFrom } from './github';
 import { loadKubeConfig } from '../kube/client';
@@ -31,16 +31,16 @@ export function openState(io: SessionIo) {
 }
 
 /**
- * `policies/approval.yaml` beside the catalog, or the file SECRETOPS_APPROVAL_POLICY names (absolute,
- * or relative to the working directory). A named file must exist: a misspelt path must never read
- * as "no policy" and let writes through without approval.
+ * `secretops.approval.yaml` (or the legacy `policies/approval.yaml`) beside the catalog, or the file
+ * SECRETOPS_APPROVAL_POLICY names (absolute, or relative to the working directory). A named file
+ * must exist: a misspelt path must never read as "no policy" and let writes through unapproved.
  */
 export function approvalFor(project: Project, io: SessionIo, environment: string): SyncPlan['approval'] {
   const named = io.env.SECRETOPS_APPROVAL_POLICY;
-  const file = named ? resolve(io.cwd, named) : join(dirname(project.source.file), DEFAULT_APPROVAL_POLICY_FILE);
+  const file = named ? resolve(io.cwd, named) : approvalPolicyFile(dirname(project.source.file));
   if (named && !existsSync(file)) {
     throw new UserError(
-      { file: named, message: 'SECRETOPS_APPROVAL_POLICY names an approval policy that does not exist; nothing was planned or written', hint: `check the path (resolved to ${file}), or unset SECRETOPS_APPROVAL_POLICY to use ${DEFAULT_APPROVAL_POLICY_FILE} beside the catalog` },
+      { file: named, message: 'SECRETOPS_APPROVAL_POLICY names an approval policy that does not exist; nothing was planned or written', hint: `check the path (resolved to ${file}), or unset SECRETOPS_APPROVAL_POLICY to use the approval policy beside the catalog` },
       ExitCode.usage,
     );
   }
