@@ -1,4 +1,4 @@
-import { ACCESS_KEY_PATTERN, ACCESS_KEY_PREFIX } from './access-keys/key-format';
+import { ACCESS_KEY_PATTERN, ACCESS_KEY_PREFIX } from './access-key-shape';
 
 /** Characters of user input a message may quote: enough to recognise a typo, never a payload. */
 export const QUOTED_INPUT_MAX = 80;
