@@ -20,6 +20,8 @@ export interface LedgerEntry {
   readonly keyId?: string;
   readonly idempotencyKey: string;
   readonly policy: string;
+  /** The slot instance whose sync wrote it (`ai-slot-1`), when one was named: slots share GitHub targets. */
+  readonly instance?: string;
   /** ISO 8601 time of the write. */
   readonly writtenAt: string;
 }

@@ -224,7 +224,7 @@ async function writeAll(run: Run, writes: readonly Decision[], values: Map<Plann
       } else {
         result = await deps.kubernetes!.writeKey(w.dest, value, plan.environment);
       }
-      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, writtenAt: (deps.now?.() ?? new Date()).toISOString() });
+      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, ...(plan.instance ? { instance: plan.instance } : {}), writtenAt: (deps.now?.() ?? new Date()).toISOString() });
       outcome(w, result, w.reason);
       audit({ event: 'write', target: w.target, result, reason: w.reason, key: keyAudit(w.key) });
     } catch (err) {
@@ -276,6 +276,15 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
     } else if (s.liveFingerprint !== entry.valueFingerprint || (want !== undefined && entry.valueFingerprint !== want)) return undefined;
     return entry;
   };
+
+  // Every slot of an environment shares its GitHub secrets. A deterministic value is the same for
+  // every slot; a random or provided one from this slot would change, under another slot, the value
+  // that slot wrote and its own Secret still holds. The key is refused, not half written.
+  const sharedWith = plan.policy === 'deterministic' || !plan.instance ? undefined : states.find((s) => s.dest.kind === 'github' && s.live === 'present' && s.entry?.instance && s.entry.instance !== plan.instance);
+  if (sharedWith) {
+    const reason = `${sharedWith.target} is shared by every slot of ${plan.environment} and holds the value ${sharedWith.entry!.instance} wrote; a ${plan.policy} value from ${plan.instance} would change it under ${sharedWith.entry!.instance} (use --policy deterministic, or --to kubernetes for this slot)`;
+    return [...failed, ...states.map((s): Decision => ({ key, dest: s.dest, target: s.target, write: false, result: 'failed', reason }))];
+  }
 
   if (value === undefined) {
     // random: a replay only when every target still holds what this idempotency key wrote;

@@ -118,6 +118,27 @@ describe('GitHub names: one GitHub secret per catalog key', () => {
     expect(h.kube.writes()).toHaveLength(kubeAfter);
   });
 
+  it('AI slots with random values: another slot cannot change the GitHub secret one slot wrote', async () => {
+    const h = await syncHarness();
+    const key = ['--service', 'agents-runtime', '--key', 'CODEXK8S_API_TOKEN', '--yes', '--policy', 'random'];
+    const env = { SECRETOPS_SEED: '' };
+    expect((await h.run(['sync', '--env', 'ai-slot-1', ...key, '--to', 'both'], { env })).code).toBe(0);
+    const v1 = h.github.secret('ameide/ameide', 'CODEXK8S_API_TOKEN_AI', 'ai');
+    const writes = h.github.secretWrites().length + h.kube.writes().length;
+    const slot2 = await h.run(['sync', '--env', 'ai-slot-2', ...key, '--to', 'both'], { env });
+    expect(slot2.code).toBe(1);
+    expect(slot2.stdout).toMatch(/^failed +github:ameide\/ameide:environment:ai:CODEXK8S_API_TOKEN_AI .*is shared by every slot of ai and holds the value ai-slot-1 wrote; a random value from ai-slot-2 would change it under ai-slot-1/m);
+    expect(slot2.stdout).toMatch(/^failed +kubernetes:current-context:ai-slot-2\//m);
+    expect(h.github.secretWrites().length + h.kube.writes().length).toBe(writes);
+    expect(h.github.secret('ameide/ameide', 'CODEXK8S_API_TOKEN_AI', 'ai')).toBe(v1);
+    expect(kubeValue(h.kube, 'ai-slot-1', 'agents-runtime-credentials', 'CODEXK8S_API_TOKEN_AI')).toBe(v1);
+    // The slot that wrote it can still replay or rotate; the other slot can write its own namespace.
+    expect((await h.run(['sync', '--env', 'ai-slot-1', ...key, '--to', 'both'], { env })).stdout).toMatch(/^idempotent_replay +github:/m);
+    expect((await h.run(['sync', '--env', 'ai-slot-2', ...key, '--to', 'kubernetes'], { env })).code).toBe(0);
+    // Deterministic values are the same for every slot: no refusal.
+    expect((await h.run(['sync', '--env', 'ai-slot-3', '--service', 'agents-runtime', '--key', 'CODEXK8S_WEBHOOK_SECRET', '--to', 'both', '--yes'])).code).toBe(0);
+  });
+
   it('MCP: a key is named by its GitHub name; a bare shared key name is ambiguous, not the first match', async () => {
     const h = await syncHarness();
     const server = createMcpServer({ io: { env: h.env, cwd: h.dir, stdin: new PassThrough() }, paths: { servicesFile: join(h.dir, 'services.yaml') } });
