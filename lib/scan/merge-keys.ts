@@ -1,7 +1,6 @@
 import { Type } from 'js-yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { pointerSegments } from '../yaml-source';
-import { yamlLibrary } from '../yaml-source';
+import { pointerSegments, yamlLibrary, yamlNodeAt } from '../yaml-source';
 
 /**
  * YAML 1.1 merge keys (`<<: *defaults`, `<<: [*a, *b]`) resolved as Kubernetes tooling resolves
@@ -110,6 +109,16 @@ export function conflictMessage(c: MergeConflict): string {
   if (c.reason === 'not-a-mapping') return 'a merge key (<<) whose value is not a mapping or a list of mappings';
   if (c.reason === 'repeated-merge-key') return 'a mapping with more than one merge key (<<) setting the same key: kubectl applies the later, kustomize rejects the document';
   return 'a merge key (<<) overrides a key written before it: kubectl applies the merged value, kustomize the explicit one';
+}
+
+/**
+ * Where a conflict is shown: the explicit key a merge overrides (the mapping holds it), else the
+ * key of the mapping whose merge keys disagree. Offset in `text`.
+ */
+export function conflictOffset(text: string, c: MergeConflict): number {
+  const { parseDocument } = yamlLibrary();
+  const contents = parseDocument(text, { prettyErrors: false, strict: false, logLevel: 'silent' }).contents as YamlNode | null;
+  return yamlNodeAt(contents, c.pointer, true)?.range?.[0] ?? 0;
 }
 
 /**

@@ -2,7 +2,7 @@ import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import type { Node as YamlNode } from 'yaml';
 import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
-import { conflictMessage, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys } from './merge-keys';
+import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys } from './merge-keys';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
@@ -189,7 +189,7 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
     return offsetPosition(slice.text, offset, slice.startLine);
   };
   const conflict = merges?.conflicts[0];
-  if (conflict && !problem) problem = { message: conflictMessage(conflict), ...positionOf(conflict.pointer, { key: true }) };
+  if (conflict && !problem) problem = { message: conflictMessage(conflict), ...offsetPosition(slice.text, conflictOffset(slice.text, conflict), slice.startLine) };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
 }

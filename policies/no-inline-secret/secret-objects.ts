@@ -1,6 +1,6 @@
 import { normalizeKeyName } from '../../lib/credential-like';
 import { decodeBase64Data } from '../../lib/scan/detect/base64';
-import { isIdentifierName, isRandomBytes, randomTokenKind } from '../../lib/scan/detect/entropy';
+import { generatedValueKind, isIdentifierName, isRandomBytes } from '../../lib/scan/detect/entropy';
 import type { ValueClass } from '../../lib/scan/detect/classify-value';
 import { registryCredentials } from '../../lib/scan/detect/docker-config';
 import { looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
@@ -73,14 +73,11 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
 /**
  * A value in a Secret under a neutral name that looks generated: see lib/scan/detect/entropy.ts for
  * the thresholds and how they were measured. Placeholders, templates and references stay what they
- * are; a value encoded once more (base64 in stringData) is judged by what it decodes to, unless it
- * decodes to bytes (`openssl rand -base64 32`), where the base64 text is itself the random token.
+ * are; a value encoded once more is judged as `generatedValueKind` says.
  */
 function isRandomValue(text: string, key: string, s: Inspection): boolean {
   if (isIdentifierName(normalizeKeyName(key)) || s.classify(text, key).kind !== 'literal') return false;
-  const inner = text.length >= 12 ? decodeBase64Data(text) : undefined;
-  const candidate = inner?.kind === 'text' && /^[\t\n\r\x20-\x7e]+$/.test(inner.text) ? inner.text : text;
-  return randomTokenKind(candidate) !== undefined;
+  return generatedValueKind(text) !== undefined;
 }
 
 /** A config file held in a Secret (JSON, YAML): credential-like keys inside it, as in Helm values. */

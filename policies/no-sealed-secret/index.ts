@@ -78,7 +78,7 @@ function sealedSecretsIn(root: unknown): { pointer: string; value: unknown }[] {
 export const noSealedSecret: Rule = {
   meta: {
     id: 'no-sealed-secret',
-    description: 'A Bitnami SealedSecret: on its own, inside a List or values (extraObjects), or rendered by a Helm template.',
+    description: 'An object whose own kind is a Bitnami SealedSecret: on its own, inside a List or values (extraObjects), or rendered by a Helm template (never the CRD or objects that only name the kind).',
     remediation:
       'Store the secret in Vault and deliver it with an ExternalSecret (declare it in services.yaml so secretops generates one), then delete the SealedSecret.',
     defaultSeverity: 'error',

@@ -87,7 +87,7 @@ describe('YAML merge keys, as Kubernetes tooling resolves them', () => {
     const r = await scan(dir);
     expect(brief(r.findings.filter((f) => f.ruleId === 'parse-error'))).toEqual([
       'parse-error explicit-before-a-merge.yaml:12 not valid YAML: a merge key (<<) overrides a key written before it: kubectl applies the merged value, kustomize the explicit one',
-      'parse-error two-merge-keys.yaml:9 not valid YAML: a mapping with more than one merge key (<<) setting the same key: kubectl applies the later, kustomize rejects the document',
+      'parse-error two-merge-keys.yaml:11 not valid YAML: a mapping with more than one merge key (<<) setting the same key: kubectl applies the later, kustomize rejects the document',
     ]);
   });
 });
