@@ -53,12 +53,16 @@ export function mayHaveMergeKeys(text: string): boolean {
  * The document as kubectl reads it, and the places where kubectl and kustomize disagree. Shared
  * objects (aliases) are resolved once, so an alias-heavy document stays linear.
  */
-export function resolveMergeKeys(root: unknown): { value: unknown; conflicts: MergeConflict[] } {
+export function resolveMergeKeys(root: unknown, budget = Infinity): { value: unknown; conflicts: MergeConflict[]; exceeded: boolean } {
   const memo = new Map<object, unknown>();
   const conflicts: MergeConflict[] = [];
+  // Each merge copies its sources' entries: many merges of one large anchor are an alias bomb in
+  // another form, so the copies are counted and the resolution stops at `budget`.
+  let copies = 0;
+  let exceeded = false;
   const resolve = (node: unknown, pointer: string): unknown => {
     if (isMarker(node)) return '<<'; // a `<<` value, not a key
-    if (!node || typeof node !== 'object') return node;
+    if (!node || typeof node !== 'object' || exceeded) return node;
     const done = memo.get(node);
     if (done !== undefined) return done;
     if (Array.isArray(node)) {
@@ -73,7 +77,7 @@ export function resolveMergeKeys(root: unknown): { value: unknown; conflicts: Me
     const setBy = new Map<string, string>();
     for (const [key, raw] of Object.entries(node as Record<string, unknown>)) {
       if (!isMarker(key)) {
-        out[key] = resolve(raw, `${pointer}/${escape(key)}`);
+        setKey(out, key, resolve(raw, `${pointer}/${escape(key)}`));
         setBy.set(key, 'explicit');
         continue;
       }
@@ -86,18 +90,29 @@ export function resolveMergeKeys(root: unknown): { value: unknown; conflicts: Me
           continue;
         }
         for (const [k, v] of Object.entries(m as Record<string, unknown>)) {
+          if (++copies > budget) {
+            exceeded = true;
+            return out;
+          }
           const before = setBy.get(k);
           if (before !== undefined && before !== key && out[k] !== v) {
             conflicts.push({ pointer: `${pointer}/${escape(k)}`, reason: before === 'explicit' ? 'merge-overrides-explicit' : 'repeated-merge-key' });
           }
-          out[k] = v;
+          setKey(out, k, v);
           setBy.set(k, key);
         }
       }
     }
     return out;
   };
-  return { value: resolve(root, ''), conflicts };
+  const value = resolve(root, '');
+  return { value, conflicts, exceeded };
+}
+
+/** `__proto__` is a key like any other in YAML (as js-yaml keeps it): never the prototype. */
+function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 function escape(segment: string): string {

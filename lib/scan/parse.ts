@@ -173,7 +173,8 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   }
   // Merge keys, as kubectl reads them (lib/scan/merge-keys.ts); where kustomize would read the
   // mapping differently, a parse problem, as for a duplicate key.
-  const merges = mayHaveMergeKeys(slice.text) ? resolveMergeKeys(value) : undefined;
+  const merges = mayHaveMergeKeys(slice.text) ? resolveMergeKeys(value, slice.text.length + ALIAS_NODE_ALLOWANCE) : undefined;
+  if (merges?.exceeded) return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
   if (merges) value = merges.value;
   // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
   // rule walking the value would hang. Only a document with anchors can have aliases.
