@@ -1,10 +1,10 @@
 import { normalizeKeyName } from '../../lib/credential-like';
-import { decodeBase64Data } from '../../lib/scan/detect/base64';
-import { generatedValueKind, isIdentifierName, isRandomBytes } from '../../lib/scan/detect/entropy';
-import type { ValueClass } from '../../lib/scan/detect/classify-value';
-import { registryCredentials } from '../../lib/scan/detect/docker-config';
-import { looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
-import { describeHits, findTokens } from '../../lib/scan/detect/token-formats';
+import { decodeBase64Data } from '../helpers/detect/base64';
+import { generatedValueKind, isIdentifierName, isRandomBytes } from '../helpers/detect/entropy';
+import type { ValueClass } from '../helpers/detect/classify-value';
+import { registryCredentials } from '../helpers/detect/docker-config';
+import { looksLikeKeyMaterialName } from '../helpers/detect/key-names';
+import { describeHits, findTokens } from '../helpers/detect/token-formats';
 import { checkEmbeddedValues } from './embedded-values';
 import { childPointer, type Inspection, type Owner } from './inspection';
 
@@ -71,7 +71,7 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
 }
 
 /**
- * A value in a Secret under a neutral name that looks generated: see lib/scan/detect/entropy.ts for
+ * A value in a Secret under a neutral name that looks generated: see policies/helpers/detect/entropy.ts for
  * the thresholds and how they were measured. Placeholders, templates and references stay what they
  * are; a value encoded once more is judged as `generatedValueKind` says.
  */

@@ -1,7 +1,7 @@
 import type { ManifestDocument, ObjectRef, Position, Rule, RuleReport, ScanFile } from '../../lib/scan/types';
 import { isParseProblem, objectRef, parseSlice, splitDocuments, suppressedRules } from '../../lib/scan/parse';
-import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
-import { lineLocator } from '../../lib/scan/detect/text-position';
+import { neutralizeTemplate } from '../helpers/detect/helm-template';
+import { lineLocator } from '../helpers/detect/text-position';
 
 /**
  * SealedSecrets put encrypted secrets in Git, bound to one controller key per cluster: rotation,
