@@ -33,15 +33,6 @@ const brief = (fs: readonly JsonFinding[]) => fs.map((f) => `${f.ruleId} ${f.fil
 /** A random token as `openssl rand -base64 30` prints it: what a generated secret looks like. */
 const token = () => randomBytes(30).toString('base64');
 
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('YAML merge keys, as Kubernetes tooling resolves them', () => {
   it('finds a literal pulled into stringData through <<: *anchor, at the line where it is written', async () => {
     const secret = token();
@@ -72,7 +63,8 @@ describe('YAML merge keys, as Kubernetes tooling resolves them', () => {
   };
   const head = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: m\n  labels: &a\n    p: from-a\n    q: qa\n  annotations: &b\n    p: from-b\n    r: rb\n';
 
-  it.skipIf(!hasKubectl())('reads every merge as kubectl does (kubectl label --local -o json, a real decoder)', () => {
+  // kubectl is a test prerequisite (scripts/test-prerequisites.mjs): never skipped.
+  it('reads every merge as kubectl does (kubectl label --local -o json, a real decoder)', () => {
     for (const [name, body] of Object.entries(MERGES)) {
       const text = head + body;
       const dir = fileTree({ 'm.yaml': text });
