@@ -20,6 +20,7 @@ export const TOOLS = [
   { command: 'chromium', pkg: 'chromium', why: 'the HTML report is opened in headless Chromium' },
   { command: 'faketime', pkg: 'faketime', why: 'CI reruns the suite with the clock moved forward' },
   { command: 'pre-commit', pkg: 'pre-commit', why: 'the hooks are installed from git with the real pre-commit framework' },
+  { command: 'kubectl', pkg: 'kubernetes-client', why: 'the scanner reads YAML merge keys as kubectl decodes them (checked against kubectl itself)' },
 ];
 
 const has = (command, env) => spawnSync('/bin/sh', ['-c', `command -v "${command}"`], { stdio: 'ignore', env }).status === 0;

@@ -14,6 +14,8 @@ import { pointerSegments } from '../json-pointer';
  */
 export function blockNodeOffset(text: string, pointer: string, key: boolean): number | undefined {
   if (text.includes('\r') || text.includes('\t')) return undefined;
+  // A merge key anywhere can override an entry this reader would find first (lib/scan/merge-keys.ts).
+  if (text.includes('<<')) return undefined;
   const lines = new Lines(text);
   const first = lines.nextContent(0, -1);
   if (first === undefined) return undefined;

@@ -1,8 +1,8 @@
-import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import type { Node as YamlNode } from 'yaml';
 import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
+import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys } from './merge-keys';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
@@ -171,6 +171,11 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
     }
     problem = failed;
   }
+  // Merge keys, as kubectl reads them (lib/scan/merge-keys.ts); where kustomize would read the
+  // mapping differently, a parse problem, as for a duplicate key.
+  const merges = mayHaveMergeKeys(slice.text) ? resolveMergeKeys(value, slice.text.length + ALIAS_NODE_ALLOWANCE) : undefined;
+  if (merges?.exceeded) return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
+  if (merges) value = merges.value;
   // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
   // rule walking the value would hang. Only a document with anchors can have aliases.
   if (MAY_HAVE_ALIAS.test(slice.text) && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
@@ -184,6 +189,8 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
     const offset = (tree ? undefined : blockNodeOffset(slice.text, pointer, opts.key ?? false)) ?? (tree ??= syntaxTreeLocator(slice.text))(pointer, opts.key ?? false);
     return offsetPosition(slice.text, offset, slice.startLine);
   };
+  const conflict = merges?.conflicts[0];
+  if (conflict && !problem) problem = { message: conflictMessage(conflict), ...offsetPosition(slice.text, conflictOffset(slice.text, conflict), slice.startLine) };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
 }
@@ -205,7 +212,9 @@ function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
  */
 export function syntaxTreeLocator(text: string): (pointer: string, key: boolean) => number {
   const { parseDocument } = yamlLibrary();
-  const contents = parseDocument(text, { prettyErrors: false, strict: false, logLevel: 'silent' }).contents as YamlNode | null;
+  const doc = parseDocument(text, { prettyErrors: false, strict: false, logLevel: 'silent' });
+  if (mayHaveMergeKeys(text)) return (pointer, key) => mergeAwareNodeAt(doc, pointer, key)?.range?.[0] ?? 0;
+  const contents = doc.contents as YamlNode | null;
   return (pointer, key) => yamlNodeAt(contents, pointer, key)?.range?.[0] ?? 0;
 }
 
@@ -216,13 +225,15 @@ function offsetPosition(text: string, offset: number, startLine: number): Positi
   return { line: line + startLine, column: offset - (text.lastIndexOf('\n', offset - 1) + 1) + 1 };
 }
 
-/** YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no timestamps. */
-// `types` is exported at run time but missing from @types/js-yaml.
-const MANIFEST_SCHEMA = CORE_SCHEMA.extend([
-  (jsYaml as unknown as { types: { merge: Type } }).types.merge,
+/**
+ * YAML 1.2 core types plus merge keys (`<<`), which Kubernetes' YAML 1.1 parser honours; no
+ * timestamps. A `<<` key becomes a marker that `resolveMergeKeys` merges as kubectl does.
+ */
+const MANIFEST_SCHEMA = CORE_SCHEMA.extend({
+  implicit: [MERGE_KEY_TYPE],
   // Application-specific local tags (`!env_var`, `!reference`) are valid YAML: keep their content.
-  ...(['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data })),
-]);
+  explicit: (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data })),
+});
 
 /** An alias (`*name` where a node may start); without one no value is shared. */
 const MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,[\]{}*]/;

@@ -98,11 +98,13 @@ export class CatalogIndex {
       const cluster = this.cluster(annotatedCluster ?? fromEnv ?? '') ?? this.clusterFromPath(o);
       return { ...p, ...(cluster ? { cluster } : {}) };
     };
-    const envName = o.annotations[Annotations.environment];
-    const env = envName ? this.environment(envName) : undefined;
+    const annotated = this.annotatedEnvironments(o.annotations[Annotations.environment]);
     const instName = o.annotations[Annotations.instance];
     const inst = instName ? this.instance(instName) : undefined;
-    if (env) return withCluster({ environments: [env], ...(inst ? { instance: instName } : {}), how: 'annotation' });
+    if (annotated.length === 1) return withCluster({ environments: annotated, ...(inst ? { instance: instName } : {}), how: 'annotation' });
+    // A singleton shared by several environments of a cluster (one OAuth client for dev and
+    // preview): synth writes them all, comma-separated (lib/synthesis/build-app.ts).
+    if (annotated.length > 1) return withCluster({ environments: annotated, how: 'annotation' });
     if (inst) return withCluster({ environments: [inst.environment], instance: instName, how: 'instance' });
     const byNs = o.namespace ? this.namespaces.get(o.namespace) : undefined;
     if (byNs) {
@@ -113,6 +115,22 @@ export class CatalogIndex {
     const fromPath = this.instanceFromPath(o);
     if (fromPath) return withCluster({ environments: [fromPath.environment], instance: fromPath.name, how: 'path' });
     return withCluster({ environments: [], how: 'unknown' });
+  }
+
+  /**
+   * The environments a `secretops.dev/environment` annotation names: one name, or a
+   * comma-separated list as synth writes on singletons shared by several environments. Every name
+   * must be one the catalog knows (aliases allowed), or the annotation says nothing certain.
+   */
+  annotatedEnvironments(value: string | undefined): EnvironmentSpec[] {
+    if (!value) return [];
+    const envs: EnvironmentSpec[] = [];
+    for (const name of value.split(',')) {
+      const env = this.environment(name.trim());
+      if (!env) return [];
+      if (!envs.includes(env)) envs.push(env);
+    }
+    return envs;
   }
 
   /** True when the object belongs to a production-tier environment or to a cluster with one. */

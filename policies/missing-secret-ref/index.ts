@@ -6,6 +6,7 @@ import { allObjects, asArray, dig, displayName, interestOutsideCrds, isJson, isT
 import { shownKey, shownName } from '../helpers/k8s/shown';
 import { existingSecretRefs, SecretRef, secretRefs } from '../helpers/k8s/workloads';
 import type { Project } from '../../lib/project/load';
+import type { Resolution } from '../../lib/resolver/resolver';
 import type { ManifestDocument, ObjectRef, Rule } from '../../lib/scan/types';
 
 /**
@@ -22,6 +23,8 @@ interface Provider {
   readonly anyNamespace: boolean;
   /** Undefined when the keys cannot be known statically. */
   readonly keys?: ReadonlySet<string>;
+  /** Keys synth writes to the `<secret>-defaults` ConfigMap instead (their catalog default wins). */
+  readonly defaults?: { readonly configMap: string; readonly keys: ReadonlySet<string> };
 }
 
 /** The production bootstrap Job's scoped token Secret, unless `spec.vault.bootstrap.tokenSecretName` names another. */
@@ -36,9 +39,10 @@ export const missingSecretRef: Rule = {
     defaultSeverity: 'error',
     docs: 'policies/missing-secret-ref/README.md',
     scope: 'project',
-    // Workloads name Secrets through these fields; providers are Secrets, ExternalSecrets, certificates and generators.
+    // Workloads name Secrets through these fields; providers are Secrets, ExternalSecrets, certificates and generators;
+    // synth's `<secret>-defaults` ConfigMaps say where a key with a default went.
     interest: interestOutsideCrds(
-      /secretKeyRef|secretRef|secretName|existingSecret|secretGenerator|(?:^|\n)[\s-]*"?secret"?\s*:|\bkind"?\s*:\s*["']?(?:Secret|ExternalSecret|ClusterExternalSecret|SealedSecret|Certificate)\b/,
+      /secretKeyRef|secretRef|secretName|existingSecret|secretGenerator|-defaults\b|(?:^|\n)[\s-]*"?secret"?\s*:|\bkind"?\s*:\s*["']?(?:Secret|ExternalSecret|ClusterExternalSecret|SealedSecret|Certificate)\b/,
     ),
   },
   checkProject(docs, ctx, report) {
@@ -67,7 +71,7 @@ export const missingSecretRef: Rule = {
         const inNamespace = (ps: Provider[]) => ps.filter((p) => p.anyNamespace || sameNamespace(p.namespace, c.namespace));
         const fromScan = inNamespace(scanned.get(ref.name) ?? []);
         const matches = fromScan.length > 0 ? fromScan : inNamespace(catalogOf(ref.name));
-        const via = ref.consumer ? ` (${ref.via} ${ref.consumer})` : ` (${ref.via})`;
+        const via = viaText(ref);
         if (matches.length === 0) {
           const elsewhere = [...(scanned.get(ref.name) ?? []), ...catalogOf(ref.name)][0];
           report({
@@ -82,6 +86,16 @@ export const missingSecretRef: Rule = {
         const known = new Set(matches.flatMap((m) => [...m.keys!]));
         for (const k of ref.keys) {
           if (known.has(k.key) || isTemplated(k.key)) continue;
+          const inDefaults = matches.find((m) => m.defaults?.keys.has(k.key))?.defaults ?? scannedDefaults(objects, ref.name, c.namespace, k.key);
+          if (inDefaults) {
+            report({
+              doc: c.doc,
+              pointer: k.at,
+              ...(c.object ? { object: c.object } : {}),
+              message: `${c.who} reads key "${shownKey(k.key)}" of Secret "${shownName(ref.name)}"${via}, but synth puts that key in ConfigMap "${shownName(inDefaults.configMap)}" (its catalog default is the value): read it with configMapKeyRef`,
+            });
+            continue;
+          }
           report({
             doc: c.doc,
             pointer: k.at,
@@ -93,6 +107,19 @@ export const missingSecretRef: Rule = {
     }
   },
 };
+
+/** How a message says where the reference is: the env var a secretKeyRef fills, the volume that mounts it. */
+function viaText(ref: SecretRef): string {
+  if (ref.via === 'secretKeyRef' && ref.consumer) return ` for env var ${shownKey(ref.consumer)} (secretKeyRef)`;
+  return ref.consumer ? ` (${ref.via} ${ref.consumer})` : ` (${ref.via})`;
+}
+
+/** A scanned `<name>-defaults` ConfigMap (as synth renders it) that holds the key. */
+function scannedDefaults(objects: readonly KubeObject[], name: string, namespace: string | undefined, key: string): Provider['defaults'] {
+  const configMap = `${name}-defaults`;
+  const hit = objects.find((o) => o.kind === 'ConfigMap' && o.name === configMap && sameNamespace(o.namespace, namespace) && isJson(o.value.data) && key in o.value.data);
+  return hit ? { configMap, keys: new Set([key]) } : undefined;
+}
 
 function keySet(...maps: unknown[]): Set<string> | undefined {
   const keys = new Set<string>();
@@ -170,13 +197,33 @@ function catalogProviders(project: Project): Provider[] {
   const tokenSecret = vault.bootstrap?.tokenSecretName ?? DEFAULT_BOOTSTRAP_TOKEN_SECRET;
   out.push({ what: `bootstrap token Secret "${tokenSecret}" (provisioned out of band)`, name: tokenSecret, namespace: vault.namespace, anyNamespace: false });
   const idx = catalogIndex(project);
+  // Which keys synth puts in the Secret and which in the `<secret>-defaults` ConfigMap depends on
+  // each environment's resolution (lib/synthesis/plan.ts planSecrets): a key whose winner is its
+  // catalog default is not in the Secret.
+  const resolutions = new Map<string, Resolution[]>();
+  const resolutionsOf = (env: string) => {
+    let r = resolutions.get(env);
+    if (!r) resolutions.set(env, (r = project.resolver.resolveEnvironment(env)));
+    return r;
+  };
   const instances = project.catalog.spec.environments.flatMap(environmentInstances);
   for (const [name, entries] of idx.secretsByName) {
     for (const { service, secret } of entries) {
       if (secret.level !== 'platform' || service.workload === false) continue;
-      const namespaces = new Set(instances.map((i) => serviceNamespace(service, i)));
-      for (const namespace of namespaces) {
-        out.push({ what: `catalog secret "${name}"`, name, namespace, anyNamespace: false, keys: new Set(secret.keys.map((k) => k.name)) });
+      const byNamespace = new Map<string, { keys: Set<string>; defaults: Set<string> }>();
+      for (const inst of instances) {
+        const namespace = serviceNamespace(service, inst);
+        const entry = byNamespace.get(namespace) ?? { keys: new Set<string>(), defaults: new Set<string>() };
+        byNamespace.set(namespace, entry);
+        for (const r of resolutionsOf(inst.environment.name)) {
+          if (r.service !== service.name || r.secret !== secret.name || !r.winner) continue;
+          (r.winner.tier === 'base' ? entry.defaults : entry.keys).add(r.key);
+        }
+      }
+      for (const [namespace, { keys, defaults }] of byNamespace) {
+        // A namespace several environments share: a key in the Secret of any of them counts as there.
+        for (const k of keys) defaults.delete(k);
+        out.push({ what: `catalog secret "${name}"`, name, namespace, anyNamespace: false, keys, ...(defaults.size > 0 ? { defaults: { configMap: `${name}-defaults`, keys: defaults } } : {}) });
       }
     }
   }

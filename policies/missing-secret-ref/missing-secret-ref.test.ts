@@ -16,13 +16,13 @@ describe('missing-secret-ref', () => {
   it('names the workload, the Secret and where it is referenced', async () => {
     const f = await scanFiles(rule, { 'd.yaml': deployment('dev', 'nope') }, { project });
     expect(f).toMatchObject([{ line: 11, pointer: '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name', object: { kind: 'Deployment', name: 'api', namespace: 'dev' } }]);
-    expect(f[0]!.message).toBe('Deployment "dev/api" references Secret "nope" (secretKeyRef X), which no ExternalSecret, Secret or catalog entry provides in namespace "dev"');
+    expect(f[0]!.message).toBe('Deployment "dev/api" references Secret "nope" for env var X (secretKeyRef), which no ExternalSecret, Secret or catalog entry provides in namespace "dev"');
   });
 
   it('lists the keys a provider exposes when a key is missing', async () => {
     const f = await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'DB_URL') }, { project });
     expect(f.map((x) => x.message)).toEqual([
-      'Deployment "dev/api" reads key "DB_URL" of Secret "api-credentials" (secretKeyRef X), which catalog secret "api-credentials" does not expose (keys: DATABASE_URL, LOG_LEVEL)',
+      'Deployment "dev/api" reads key "DB_URL" of Secret "api-credentials" for env var X (secretKeyRef), which catalog secret "api-credentials" does not expose (keys: DATABASE_URL)',
     ]);
   });
 
@@ -59,13 +59,21 @@ describe('missing-secret-ref', () => {
     expect(await scanFiles(rule, { 'j.yaml': deployment('vault', 'vault-bootstrap-token', 'token') }, { project: custom })).toHaveLength(1);
   });
 
-  it('trusts a scanned ExternalSecret over the catalog: keys with a default are not in the Secret', async () => {
+  it('keys with a default are in the <secret>-defaults ConfigMap, not the Secret: from the catalog, and from rendered objects', async () => {
+    const inDefaults =
+      'Deployment "dev/api" reads key "LOG_LEVEL" of Secret "api-credentials" for env var X (secretKeyRef), but synth puts that key in ConfigMap "api-credentials-defaults" (its catalog default is the value): read it with configMapKeyRef';
+    // The catalog alone: synth resolves LOG_LEVEL to its default, so the Secret does not have it.
+    const alone = await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL') }, { project });
+    expect(alone.map((x) => [x.pointer, x.message])).toEqual([['/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/key', inDefaults]]);
     const es =
       'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: api-credentials, namespace: dev}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: mini-vault}\n  target: {name: api-credentials}\n  data:\n    - {secretKey: DATABASE_URL, remoteRef: {key: dev/api, property: DATABASE_URL}}\n';
-    expect(await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL') }, { project })).toEqual([]);
-    const f = await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL'), 'es.yaml': es }, { project });
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api-credentials-defaults, namespace: dev}\ndata: {LOG_LEVEL: info}\n';
+    // Rendered objects: the ExternalSecret lacks the key, the defaults ConfigMap has it.
+    expect((await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL'), 'es.yaml': es, 'cm.yaml': cm }, { project })).map((x) => x.message)).toEqual([inDefaults]);
+    // Without the ConfigMap (and without a catalog), the scanned ExternalSecret is the authority.
+    const f = await scanFiles(rule, { 'd.yaml': deployment('dev', 'api-credentials', 'LOG_LEVEL'), 'es.yaml': es });
     expect(f.map((x) => x.message)).toEqual([
-      'Deployment "dev/api" reads key "LOG_LEVEL" of Secret "api-credentials" (secretKeyRef X), which ExternalSecret "api-credentials" does not expose (keys: DATABASE_URL)',
+      'Deployment "dev/api" reads key "LOG_LEVEL" of Secret "api-credentials" for env var X (secretKeyRef), which ExternalSecret "api-credentials" does not expose (keys: DATABASE_URL)',
     ]);
   });
 });

@@ -14,7 +14,8 @@ export function parseEmbedded(text: string): unknown {
   try {
     // Loaded here, not at start-up: few documents embed values text.
     const { parse: parseYaml } = require('yaml') as typeof import('yaml');
-    return parseYaml(neutralizeTemplate(text), { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false });
+    // `merge`: YAML 1.1 merge keys, which Helm honours in values (a literal merged in is a literal).
+    return parseYaml(neutralizeTemplate(text), { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false, merge: true });
   } catch {
     return undefined;
   }

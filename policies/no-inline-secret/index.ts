@@ -31,7 +31,7 @@ const MAX_VALUES_STRING = 1_000_000;
 export const noInlineSecret: Rule = {
   meta: {
     id: 'no-inline-secret',
-    description: 'A literal credential in Git: Secret data, container env, Helm values, secretGenerator literals, Argo CD Helm parameters, or a known token format anywhere.',
+    description: 'A literal credential in Git: Secret data (judged by key name and by value), container env, Helm values, secretGenerator literals, Argo CD Helm parameters, or a known token format anywhere.',
     remediation:
       'Remove the value from Git (and rotate it, since history keeps it), store it in Vault and reference it through an ExternalSecret, a secretKeyRef or an existingSecret.',
     defaultSeverity: 'error',

@@ -1,4 +1,6 @@
+import { normalizeKeyName } from '../../lib/credential-like';
 import { decodeBase64Data } from '../helpers/detect/base64';
+import { generatedValueKind, isIdentifierName, isRandomBytes } from '../helpers/detect/entropy';
 import type { ValueClass } from '../helpers/detect/classify-value';
 import { registryCredentials } from '../helpers/detect/docker-config';
 import { looksLikeKeyMaterialName } from '../helpers/detect/key-names';
@@ -37,8 +39,10 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
       if (section === 'data') {
         const decoded = decodeBase64Data(raw);
         if (decoded?.kind === 'binary') {
-          // Binary material (keystores, keytabs) under a secret name is a literal secret by nature.
+          // Binary material (keystores, keytabs) under a secret name is a literal secret by nature;
+          // under a neutral name, a short run of random bytes is a raw key (16-64 byte keys).
           if (isSecretDataName(key, s)) s.report(at, `${owner.label} has literal binary key material in ${where}`, owner.ref, { key: true });
+          else if (!isIdentifierName(normalizeKeyName(key)) && isRandomBytes(decoded.data)) s.report(at, `${owner.label} has random binary data (likely a raw key) in ${where}`, owner.ref, { key: true });
           continue;
         }
         // Not base64: classify as written (placeholders such as `<BASE64_ENCODED_KEY>` land here).
@@ -55,13 +59,25 @@ export function checkSecret(obj: Record<string, unknown>, pointer: string, owner
         continue;
       }
       if (!isSecretDataName(key, s)) {
-        checkEmbeddedConfig(text, at, where, owner, s);
+        // A neutral name (`k`, `config`, `value`) says nothing: the value itself is judged.
+        if (isRandomValue(text, key, s)) s.report(at, `${owner.label} has a high-entropy value (likely a credential) in ${where}`, owner.ref, { key: true });
+        else checkEmbeddedConfig(text, at, where, owner, s);
         continue;
       }
       const c = s.classify(text, key);
       if (c.kind === 'literal') s.report(at, `${owner.label} has ${materialOf(c, type)} in ${where}`, owner.ref, { key: true });
     }
   }
+}
+
+/**
+ * A value in a Secret under a neutral name that looks generated: see policies/helpers/detect/entropy.ts for
+ * the thresholds and how they were measured. Placeholders, templates and references stay what they
+ * are; a value encoded once more is judged as `generatedValueKind` says.
+ */
+function isRandomValue(text: string, key: string, s: Inspection): boolean {
+  if (isIdentifierName(normalizeKeyName(key)) || s.classify(text, key).kind !== 'literal') return false;
+  return generatedValueKind(text) !== undefined;
 }
 
 /** A config file held in a Secret (JSON, YAML): credential-like keys inside it, as in Helm values. */

@@ -65,7 +65,8 @@ export const prodBootstrapUnsafe: Rule = {
 function isProductionObject(o: KubeObject, ctx: RuleContext): boolean {
   if (ctx.project) return catalogIndex(ctx.project).isProduction(o);
   // Without a catalog only an explicit production annotation is trusted.
-  return o.annotations[Annotations.environment] === 'production';
+  // Synth writes a comma-separated list on singletons shared by several environments.
+  return (o.annotations[Annotations.environment] ?? '').split(',').some((name) => name.trim() === 'production');
 }
 
 /** Names of Secrets, keys, env vars and volumes that say "root token". */

@@ -62,6 +62,13 @@ describe('hostile input never crashes or hangs the scan', () => {
     expect(result.findings.map((f) => f.message)).toEqual(['not valid YAML: too many alias expansions (possible alias bomb)']);
   });
 
+  it('reports a merge-key bomb (many merges of one large anchor) as a parse error, in bounded time', async () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => `  k${i}: v`).join('\n');
+    const merges = Array.from({ length: 3000 }, (_, i) => `m${i}: {<<: *a}`).join('\n');
+    const result = await scanFiles({ 'bomb.yaml': `a: &a\n${keys}\n${merges}\n` });
+    expect(result.findings.map((f) => f.message)).toEqual(['not valid YAML: too many alias expansions (possible alias bomb)']);
+  });
+
   it('fuzz: splitting and parsing any text yields documents or positioned problems, never an exception', () => {
     const yamlish = fc.string({
       unit: fc.constantFrom('a', 'b', ':', ' ', '\n', '-', '---\n', '...\n', '[', ']', '{', '}', ',', '"', "'", '&x ', '*x', '!t ', '#', '|', '>', '\t', '<<: ', '\u0000', '\ud800', '%YAML 1.2\n', '? '),

@@ -9,7 +9,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export type DecodedData =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'binary'; readonly bytes: number };
+  | { readonly kind: 'binary'; readonly bytes: number; readonly data: Uint8Array };
 
 /** Decodes a `data` value; undefined when it is not valid base64. Whitespace (line wraps) is ignored. */
 export function decodeBase64Data(value: string): DecodedData | undefined {
@@ -19,6 +19,6 @@ export function decodeBase64Data(value: string): DecodedData | undefined {
   try {
     return { kind: 'text', text: utf8.decode(bytes) };
   } catch {
-    return { kind: 'binary', bytes: bytes.length };
+    return { kind: 'binary', bytes: bytes.length, data: bytes };
   }
 }

@@ -1,3 +1,4 @@
+import { ACCESS_KEY_PATTERN } from '../../../lib/access-keys/key-format';
 import { findEncodedPrivateKeys, findPrivateKeys } from './pem';
 
 /**
@@ -25,11 +26,13 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
   // Header and payload are base64url JSON objects (`{"` encodes to `eyJ`); the signature must be
   // present. Matches start only where a run of base64url characters starts, so each run is read
   // once (no quadratic backtracking on `eyJ-eyJ-eyJ...`).
+  // This project's own run access keys (docs/access-keys.md): `sok_<16 hex>_<43 base64url>`.
+  { id: 'secretops-access-key', label: 'a secretops run access key', pattern: new RegExp(ACCESS_KEY_PATTERN.source, 'g') },
   { id: 'jwt', label: 'a signed JWT', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
 ];
 
 /** Cheap first pass: text without any of these substrings holds no known token. */
-export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|LS0tLS1CRUdJTi|eyJ/;
+export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|sok_|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|LS0tLS1CRUdJTi|eyJ/;
 
 /** Documented sample values that have a token's shape (AWS docs, jwt.io, Slack docs). */
 const DOCUMENTED_SAMPLES = /EXAMPLE|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c/;

@@ -77,7 +77,7 @@ describe('classifyValue', () => {
 describe('decodeBase64Data', () => {
   it('decodes text and says when bytes are binary', () => {
     expect(decodeBase64Data(b64('hello'))).toEqual({ kind: 'text', text: 'hello' });
-    expect(decodeBase64Data(Buffer.from([0xff, 0xfe, 0x00, 0x81]).toString('base64'))).toEqual({ kind: 'binary', bytes: 4 });
+    expect(decodeBase64Data(Buffer.from([0xff, 0xfe, 0x00, 0x81]).toString('base64'))).toMatchObject({ kind: 'binary', bytes: 4, data: Buffer.from([0xff, 0xfe, 0x00, 0x81]) });
     expect(decodeBase64Data(`${b64('line one ')}\n`)).toEqual({ kind: 'text', text: 'line one ' });
   });
 

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { describeHits, findTokens } from '../../../../policies/helpers/detect/token-formats';
 import { pem, samples } from './samples';
 
+/** base64url-looking filler of a given length (no runs: the filler-run rule would skip it). */
+const alnumDash = (n: number) => Array.from({ length: n }, (_, i) => 'aB3-dE6_gH9kM2pQ5sT8vW'[i % 22]).join('');
+
 const ids = (text: string) => findTokens(text).map((h) => h.format.id);
 
 describe('findTokens', () => {
@@ -20,6 +23,7 @@ describe('findTokens', () => {
     ['stripe', samples.stripe],
     ['stripe', samples.stripeRestricted],
     ['jwt', samples.jwt],
+    ['secretops-access-key', 'sok_' + '0123456789abcdef' + '_' + alnumDash(43)],
     ['private-key', pem('RSA PRIVATE KEY')],
     ['private-key', pem('PRIVATE KEY')],
     ['private-key', pem('OPENSSH PRIVATE KEY')],
@@ -51,6 +55,7 @@ describe('findTokens', () => {
     ['encoded BEGIN prefixes repeated', 'LS0tLS1CRUdJTi'.repeat(1000)],
     ['a run of one character', 'AKIA' + 'X'.repeat(16)],
     ['a word that starts like a key id', 'ASIA' + 'PACIFICREGION123'],
+    ['an access key id alone, or a key with a short secret', 'sok_0123456789abcdef and sok_0123456789abcdef_' + alnumDash(42)],
   ])('ignores %s', (_what, text) => {
     expect(findTokens(text)).toEqual([]);
   });
