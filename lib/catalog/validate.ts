@@ -6,6 +6,7 @@ import { isProductionTier } from './types';
 import { environmentInstances, serviceNamespace } from './layout';
 import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from '../resolver/overrides';
 import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from '../access-keys/ttl';
+import { checkSecurityDefaults } from './validate-security';
 
 /**
  * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and
@@ -214,6 +215,8 @@ export function checkCatalogSemantics(
       }
     }),
   );
+
+  checkSecurityDefaults(catalog, (segments, message, hint) => at(segments, message, hint));
 
   return out;
 }

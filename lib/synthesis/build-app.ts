@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { ApplicationSetChart, ArgoCdHealthChart } from '../../charts/argocd-chart';
+import { ApiObject } from 'cdk8s';
+import { ApplicationSetChart, AppProjectChart, ArgoCdHealthChart } from '../../charts/argocd-chart';
 import { FoundationChart } from '../../charts/foundation-chart';
 import { NamespacesChart } from '../../charts/namespaces-chart';
 import { OAuth2ProxyChart } from '../../charts/oauth2-proxy-chart';
@@ -11,8 +12,12 @@ import type { Stage } from '../constructs/metadata';
 import { oauth2ProxyAuthTarget } from '../constructs/oauth2-proxy';
 import type { Provenance } from '../constructs/provenance';
 import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
+import { imagesOf } from '../images';
 import { defaultIngressRoutes, SynthExtensions } from './extensions';
 import { ARGOCD_FOLDER, clusterComponent, DistComponent, SynthPlan } from './plan';
+
+/** Kubernetes kinds without a namespace that secretops or its extensions may render. */
+const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterExternalSecret', 'IngressClass', 'CustomResourceDefinition']);
 
 export interface BuiltApp {
   readonly app: App;
@@ -69,7 +74,9 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
       new FoundationChart(app, {
         file: `${cluster.foundation.dir}/cluster-secret-store.yaml`,
         provenance: provenanceFor(cluster.foundation, { name: storeName, component: 'secret-store', source: `${sourceName}#/spec/vault` }),
-        vault: catalog.spec.vault,
+        catalog,
+        cluster: model.name,
+        stores: cluster.stores,
       }),
     );
     register(cluster.namespacesComponent);
@@ -78,6 +85,7 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
         file: `${cluster.namespacesComponent.dir}/namespaces.yaml`,
         provenance: provenanceFor(cluster.namespacesComponent, { name: 'namespaces', component: 'namespace', source: clusterSource }),
         namespaces: cluster.namespaces,
+        ...(catalog.spec.podSecurity ? { podSecurity: catalog.spec.podSecurity } : {}),
       }),
     );
 
@@ -97,7 +105,8 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
             file: `${s.component.dir}/oauth2-proxy.yaml`,
             provenance,
             singleton: s,
-            storeName,
+            storeName: s.storeName,
+            image: imagesOf(catalog).oauth2Proxy,
             sourceName,
             ...(model.ingressClassName ? { ingressClassName: model.ingressClassName } : {}),
           }),
@@ -108,7 +117,7 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
             file: `${s.component.dir}/external-secrets.yaml`,
             provenance: { ...provenance, stage: 'secrets' },
             namespace: s.namespace,
-            storeName,
+            storeName: s.storeName,
             secrets: s.secrets,
             sourceName,
           }),
@@ -133,7 +142,7 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
               file: `${svc.component.dir}/external-secrets.yaml`,
               provenance: provenanceFor(svc.component, { ...base, component: 'secrets', stage: 'secrets' }),
               namespace: svc.namespace,
-              storeName,
+              storeName: svc.storeName,
               secrets: svc.secrets,
               sourceName,
             }),
@@ -179,6 +188,27 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
         provenance: { ...provenanceFor(argocdFolder, { name: `secretops-${model.name}`, component: 'applicationset', source: clusterSource }), distComponent: ARGOCD_FOLDER },
         argocd: plan.argocd,
         cluster: model.name,
+      }),
+    );
+  }
+
+  if (plan.argocd.dedicatedProject) {
+    // The cluster-scoped kinds the components actually render: the project admits those and no other.
+    const kinds = new Map<string, { group: string; kind: string }>();
+    for (const chart of charts) {
+      for (const o of chart.node.findAll()) {
+        if (!(o instanceof ApiObject) || !CLUSTER_SCOPED_KINDS.has(o.kind)) continue;
+        const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
+        kinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
+      }
+    }
+    track(
+      new AppProjectChart(app, {
+        file: `${ARGOCD_FOLDER}/appproject.yaml`,
+        provenance: { partOf, distComponent: ARGOCD_FOLDER, stage: 'foundation', name: plan.argocd.project, component: 'appproject', source: `${sourceName}#/spec` },
+        argocd: plan.argocd,
+        clusters: plan.clusters.map((c) => c.model.name),
+        clusterResources: [...kinds.keys()].sort().map((k) => kinds.get(k)!),
       }),
     );
   }
