@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DEV_CREDENTIALS_SECRET } from '../../lib/bootstrap/dev-script';
 import type { BootstrapPlan, FixturePlan } from '../../lib/bootstrap/plan';
-import { checkSealSpec } from '../../lib/bootstrap/seal';
+import { checkSealSpec, listenerTlsFor, vaultHelmSealValues } from '../../lib/bootstrap/seal';
 import { Annotations, Labels } from '../../lib/constructs/metadata';
 import { addVaultBootstrap } from '../../lib/constructs/vault-bootstrap';
 import { VaultDevBootstrap } from '../../lib/constructs/vault-dev-bootstrap';
@@ -202,6 +202,36 @@ describe('VaultProductionBootstrap', () => {
     expect(values.server.ha).toMatchObject({ enabled: true, raft: { enabled: true } });
     expect(values.server.ha.raft.config).toContain('storage "raft"');
     expect(values.server.ha.raft.config).toContain(data['seal.hcl']);
+  });
+
+  it('serves TLS from the certificate Secret in production: no tls_disable, the chart told to use https', () => {
+    const values = parse((find(prod, 'ConfigMap', 'vault-seal-config')!.data as Record<string, string>)['values.yaml']!);
+    const config: string = values.server.ha.raft.config;
+    expect(config).not.toMatch(/tls_disable/);
+    expect(config).toContain('tls_cert_file = "/vault/userconfig/vault-tls/tls.crt"');
+    expect(config).toContain('tls_key_file = "/vault/userconfig/vault-tls/tls.key"');
+    expect(config).toContain('tls_min_version = "tls12"');
+    expect(values.global).toEqual({ tlsDisable: false });
+    expect(values.server.extraVolumes).toEqual([{ type: 'secret', name: 'vault-tls' }]);
+    expect(values.server.extraEnvironmentVars).toEqual({ VAULT_CACERT: '/vault/userconfig/vault-tls/ca.crt' });
+  });
+
+  it('keeps the plain listener only for a catalog that opted out of TLS in production', () => {
+    const plain = {
+      ...project,
+      catalog: {
+        ...project.catalog,
+        spec: {
+          ...project.catalog.spec,
+          vault: { ...project.catalog.spec.vault, allowPlaintextProduction: true },
+          clusters: project.catalog.spec.clusters!.map((c) => ({ ...c, vaultServer: 'http://vault.vault.svc:8200' })),
+        },
+      },
+    };
+    const values = vaultHelmSealValues(plain.catalog.spec.vault.seal!, listenerTlsFor(plain.catalog, "prod")) as { server: { ha: { raft: { config: string } } } };
+    const config = values.server.ha.raft.config;
+    expect(config).toContain('tls_disable = 1');
+    expect(listenerTlsFor(project.catalog, 'prod')).toEqual({ certSecret: 'vault-tls' });
   });
 
   it.each([
