@@ -3,7 +3,7 @@ import { ArgoCdHealthChecks } from '../lib/constructs/argocd-health-checks';
 import { ComponentApplicationSet } from '../lib/constructs/argocd-application-set';
 import { ArgoCdAppProject } from '../lib/constructs/argocd-app-project';
 import { Labels, STAGES } from '../lib/constructs/metadata';
-import type { ArgoCdPlan } from '../lib/synthesis/plan';
+import type { ArgoCdPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
 
 export interface ApplicationSetChartProps extends SecretopsChartProps {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../errors';
 import { writeFileAtomic } from '../fs-atomic';
@@ -103,7 +103,7 @@ export class FileAccessKeyStore implements AccessKeyStore {
       fd = openSync(lock, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
+      if (filesystemNow(lock) - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
       rmSync(lock, { force: true });
       return this.withLock(id, fn);
     }
@@ -114,5 +114,20 @@ export class FileAccessKeyStore implements AccessKeyStore {
       rmSync(lock, { force: true });
     }
     return true;
+  }
+}
+
+/**
+ * Now as the filesystem that holds `beside` sees it: the lock's age is the difference of two
+ * timestamps of one clock, so a process clock that differs from the file server's (NFS, a
+ * container, `faketime` in tests) neither breaks a live lock nor keeps a stale one.
+ */
+function filesystemNow(beside: string): number {
+  const probe = `${beside}.now-${process.pid}`;
+  try {
+    writeFileSync(probe, '', { mode: 0o600 });
+    return statSync(probe).mtimeMs;
+  } finally {
+    rmSync(probe, { force: true });
   }
 }

@@ -1,4 +1,4 @@
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { vaultServerFor } from '../catalog/vault-tls';
 import { devBootstrapScript } from './dev-script';

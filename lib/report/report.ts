@@ -1,3 +1,4 @@
+import { todayUtc } from '../clock';
 import { buildReport, daysUntil, ExceptionEntry, ReportModel, RuleSummary } from './model';
 import { defaultBase, repoRootOf, snapshotAtRef, snapshotOfWorkingTree } from './snapshot';
 import { relative, resolve } from 'node:path';
@@ -58,7 +59,7 @@ export interface ReportOptions {
   readonly servicesFile?: string;
   /** Scans the working tree (the scanner with its configuration). */
   readonly scan: (repoRoot: string) => Promise<ScanSummaryInput>;
-  /** `YYYY-MM-DD` for expiry arithmetic. @default today (UTC) */
+  /** `YYYY-MM-DD` for expiry arithmetic. @default `todayUtc()`: `SECRETOPS_TODAY`, else today (UTC) */
   readonly today?: string;
 }
 
@@ -70,6 +71,6 @@ export async function buildPolicyReport(opts: ReportOptions): Promise<ReportMode
   const base = snapshotAtRef({ repoRoot, servicesFile }, baseRef);
   const head = snapshotOfWorkingTree({ repoRoot, servicesFile });
   const scan = await opts.scan(repoRoot);
-  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const today = opts.today ?? todayUtc();
   return buildReport({ base, head, rules: ruleSummaries(scan), exceptions: exceptionsInForce(scan, today) });
 }

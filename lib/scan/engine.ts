@@ -4,7 +4,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
+import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
@@ -43,7 +44,7 @@ export interface ScanOptions {
    * ask never pays for loading the catalog).
    */
   readonly project?: () => Promise<Project | undefined>;
-  /** `YYYY-MM-DD` for allowlist expiry. @default today (UTC) */
+  /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()`: `SECRETOPS_TODAY`, else today (UTC) */
   readonly today?: string;
   /** Scan these instead of reading the file system (tests, benchmarks). */
   readonly sources?: CollectedSources;
@@ -66,17 +67,70 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 async function scanWith(options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<ScanResult> {
   const { cwd, config } = options;
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? todayUtc();
   const enabled = options.rules.filter((r) => severityOf(r, config) !== 'off');
   const sources = options.sources ?? collect(options);
   const warnings: ScanWarning[] = [...sources.warnings];
   // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
   const plan = fastPath(enabled, config);
+  const contextFor = ruleContexts(options, today, catalog);
+  const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
+  const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
+  const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
 
-  // One context per rule for the whole scan (not one per rule and file).
+  const findings: Finding[] = [];
+  const inline = new Map<ManifestDocument, number>();
+  const countInline = (suppressed: readonly { readonly doc: ManifestDocument }[]) => {
+    for (const s of suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
+  };
+  const kept: ManifestDocument[] = [];
+  const suppressingDocs: ManifestDocument[] = [];
+  const counts = { documents: 0, parsedDocuments: 0 };
+  let bytes = 0;
+  let skippedFiles = 0;
+
+  const scannedPaths = new Set(inputs.map((f) => f.path));
+  const collectGarbage = memoryBudget();
+  for (const src of inputs) {
+    collectGarbage(src.size);
+    const file = readScanFile(src, config, cwd, scannedPaths, warnings);
+    if (!file) {
+      skippedFiles++;
+      continue;
+    }
+    bytes += src.size;
+    const docs = wantedDocuments(file, plan, counts);
+    for (const d of docs) if (d.suppressed.size > 0) suppressingDocs.push(d);
+    if (plan.keepDocuments) kept.push(...docs);
+    const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
+    findings.push(...run.findings);
+    countInline(run.suppressed);
+  }
+  if (perProject.length > 0) {
+    const run = await runProjectPhase(() => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities }), options, catalog);
+    findings.push(...run.findings);
+    countInline(run.suppressed);
+  }
+
+  const { reported, allowlisted } = applyAllowlist(findings, config, today);
+  return {
+    version: 1,
+    findings: sortFindings(reported),
+    stats: { files: inputs.length - skippedFiles, documents: counts.documents, parsedDocuments: counts.parsedDocuments, bytes, skippedFiles },
+    warnings: warnings.sort((a, b) => byCodePoint(a.file, b.file) || byCodePoint(a.message, b.message)),
+    suppressions: [...suppressingDocs.map((d) => inlineSuppression(d, inline.get(d) ?? 0)), ...allowlistSuppressions(config, today, allowlisted)],
+    rules: enabled.map(
+      (r): ScanRuleInfo => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: severityOf(r, config) as Severity }),
+    ),
+  };
+}
+
+/** One context per rule for the whole scan (not one per rule and file); the catalog is loaded only when a rule reads it. */
+function ruleContexts(options: ScanOptions, today: string, catalog: { loaded: boolean; project?: Project }): (rule: Rule) => RuleContext {
+  const { cwd, config } = options;
   const contexts = new Map<string, RuleContext>();
-  const contextFor = (rule: Rule): RuleContext => {
+  return (rule) => {
     let ctx = contexts.get(rule.meta.id);
     if (!ctx) {
       ctx = {
@@ -95,95 +149,59 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
     }
     return ctx;
   };
-  const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
-  const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
-  const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
+}
 
-  const findings: Finding[] = [];
-  const inline = new Map<ManifestDocument, number>();
-  const kept: ManifestDocument[] = [];
-  const suppressingDocs: ManifestDocument[] = [];
-  let documents = 0;
-  let parsedDocuments = 0;
-  let bytes = 0;
-  let skippedFiles = 0;
-
-  const scannedPaths = new Set(inputs.map((f) => f.path));
-  const collectGarbage = memoryBudget();
-  for (const src of inputs) {
-    collectGarbage(src.size);
-    const file = readScanFile(src, config, cwd, scannedPaths, warnings);
-    if (!file) {
-      skippedFiles++;
-      continue;
-    }
-    bytes += src.size;
-    const docs: ManifestDocument[] = [];
-    if (file.kind === 'yaml' || file.kind === 'json') {
-      const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
-      documents += slices.length;
-      for (const slice of slices) {
-        const wanted = plan.wants(slice.text);
-        if (!wanted && !plan.syntax) continue;
-        parsedDocuments++;
-        const parsed = parseSlice(file, slice);
-        if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
-        else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
-        if (!isParseProblem(parsed) && wanted) {
-          docs.push(parsed);
-          if (parsed.suppressed.size > 0) suppressingDocs.push(parsed);
-        }
-      }
-    }
-    if (plan.keepDocuments) kept.push(...docs);
-    const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
-    findings.push(...run.findings);
-    for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
+/**
+ * The documents of a YAML or JSON file the enabled rules want, parsed; parse problems go to the
+ * file. Documents the fast path rules out are parsed only when the syntax check needs them.
+ */
+function wantedDocuments(file: ScanFile, plan: ReturnType<typeof fastPath>, counts: { documents: number; parsedDocuments: number }): ManifestDocument[] {
+  const docs: ManifestDocument[] = [];
+  if (file.kind !== 'yaml' && file.kind !== 'json') return docs;
+  const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
+  counts.documents += slices.length;
+  for (const slice of slices) {
+    const wanted = plan.wants(slice.text);
+    if (!wanted && !plan.syntax) continue;
+    counts.parsedDocuments++;
+    const parsed = parseSlice(file, slice);
+    if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
+    else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
+    if (!isParseProblem(parsed) && wanted) docs.push(parsed);
   }
-  if (perProject.length > 0) {
-    const runProject = () => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities });
-    let run: Awaited<ReturnType<typeof runProject>>;
-    try {
-      run = await runProject();
-    } catch (err) {
-      // A project rule asked for the catalog: load it and run the project phase again (the
-      // per-file phase did not need it, so it stands).
-      if (!(err instanceof CatalogWanted)) throw err;
-      catalog.project = await options.project?.();
-      catalog.loaded = true;
-      run = await runProject();
-    }
-    findings.push(...run.findings);
-    for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
-  }
+  return docs;
+}
 
-  const { reported, allowlisted } = applyAllowlist(findings, config, today);
-  const suppressions: Suppression[] = [
-    ...suppressingDocs.map((d) => inlineSuppression(d, inline.get(d) ?? 0)),
-    ...config.allowlist
-      .filter((e) => e.expires >= today)
-      .map((e, i): Suppression => ({
-        kind: 'allowlist',
-        rules: [e.rule],
-        reason: e.reason,
-        file: e.file,
-        line: e.position.line,
-        column: e.position.column,
-        path: e.path,
-        expires: e.expires,
-        suppressed: allowlisted.get(i) ?? 0,
-      })),
-  ];
-  return {
-    version: 1,
-    findings: sortFindings(reported),
-    stats: { files: inputs.length - skippedFiles, documents, parsedDocuments, bytes, skippedFiles },
-    warnings: warnings.sort((a, b) => byCodePoint(a.file, b.file) || byCodePoint(a.message, b.message)),
-    suppressions,
-    rules: enabled.map(
-      (r): ScanRuleInfo => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: severityOf(r, config) as Severity }),
-    ),
-  };
+/**
+ * Runs the project rules. When one asks for the catalog, it is loaded and the project phase runs
+ * again (the per-file phase did not need it, so it stands).
+ */
+async function runProjectPhase<T>(run: () => Promise<T>, options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof CatalogWanted)) throw err;
+    catalog.project = await options.project?.();
+    catalog.loaded = true;
+    return run();
+  }
+}
+
+/** The allowlist entries still in force, each with how many findings it suppressed. */
+function allowlistSuppressions(config: ScanOptions['config'], today: string, allowlisted: ReadonlyMap<number, number>): Suppression[] {
+  return config.allowlist
+    .filter((e) => e.expires >= today)
+    .map((e, i): Suppression => ({
+      kind: 'allowlist',
+      rules: [e.rule],
+      reason: e.reason,
+      file: e.file,
+      line: e.position.line,
+      column: e.position.column,
+      path: e.path,
+      expires: e.expires,
+      suppressed: allowlisted.get(i) ?? 0,
+    }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { todayUtc } from '../../lib/clock';
 import type { Rule } from '../../lib/scan/types';
 
 interface ConfigDocument {
@@ -24,7 +25,7 @@ export const expiredAllowlist: Rule = {
   checkDocument(doc, ctx, report) {
     const v = doc.value as ConfigDocument | null;
     if (v?.kind !== 'ScanConfig' || v.apiVersion !== 'secretops.dev/v1alpha1' || !Array.isArray(v.allowlist)) return;
-    const today = ctx.today ?? new Date().toISOString().slice(0, 10);
+    const today = ctx.today ?? todayUtc();
     v.allowlist.forEach((entry: unknown, i) => {
       const e = entry as { rule?: unknown; path?: unknown; expires?: unknown } | null;
       if (typeof e?.expires !== 'string' || e.expires >= today) return;

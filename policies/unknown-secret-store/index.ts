@@ -1,7 +1,7 @@
-import { catalogIndex } from '../../lib/scan/catalog-index';
-import { externalSecretViews, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, dig, displayName, interestOutsideCrds, isJson, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
-import { shownName } from '../../lib/scan/k8s/shown';
+import { catalogIndex } from '../helpers/catalog-index';
+import { externalSecretViews, storeViews, StoreView } from '../helpers/k8s/external-secrets';
+import { allObjects, dig, displayName, interestOutsideCrds, isJson, isTemplated, refOf, sameNamespace } from '../helpers/k8s/objects';
+import { shownName } from '../helpers/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
 
 /**

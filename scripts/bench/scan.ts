@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { obtainSecretlint } from './secretlint';
 
 /**
  * `npm run bench:scan [CORPUS]`: times `secretops scan` (the compiled CLI, as users run it) against
@@ -14,7 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'secretops.js');
-const SECRETLINT = join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
+const SECRETLINT = obtainSecretlint(ROOT);
 const TARGET_DOCUMENTS = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 

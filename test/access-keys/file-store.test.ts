@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync, utimesSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAccessKeyStore } from '../../lib/access-keys/file-store';
 import { updateRecord } from '../../lib/access-keys/store';
@@ -20,8 +20,9 @@ describe('file store', () => {
     const lock = join(dir, 'access-keys', `${info.id}.json.lock`);
     writeFileSync(lock, '');
     expect(await store.replace({ ...v2.record, lastUsedAt: 'c' }, v2.version)).toBe('conflict');
-    // A lock left by a crashed writer is taken over.
-    const old = new Date(Date.now() - 60_000);
+    // A lock left by a crashed writer is taken over. Its age is measured on the filesystem's clock,
+    // so the test ages it from its own mtime, not from this process's (possibly faked) clock.
+    const old = new Date(statSync(lock).mtimeMs - 60_000);
     utimesSync(lock, old, old);
     expect(await store.replace({ ...v2.record, lastUsedAt: 'c' }, v2.version)).toBe('ok');
     expect(readdirSync(join(dir, 'access-keys'))).toEqual([`${info.id}.json`]);

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, Project } from '../../lib/catalog/load';
-import { renderProject } from '../../lib/synth';
+import { loadProject, Project } from '../../lib/project/load';
+import { renderProject } from '../../lib/synthesis/synthesize';
 import { DEFAULT_IMAGES, imagesOf, PINNED_IMAGE } from '../../lib/images';
 import { distObjects, DistObject } from '../support/dist';
 import { runSecretops } from '../support/cli';

@@ -23,20 +23,19 @@ export const reportCommand: CommandModule = {
       .option('--out <file>', 'write the report here instead of stdout')
       .option('--services <file>', 'the service catalog', 'services.yaml')
       .option('--config <file>', 'scanner configuration for the guardrail summary')
-      .option('--today <date>', 'YYYY-MM-DD used for exception expiry (default: today, UTC)')
+      .option('--today <date>', 'YYYY-MM-DD used for exception and allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
       .action(async (opts: ReportCliOptions) => {
         const format = parseFormat(opts.format, FORMATS);
-        const { ExitCode, UserError } = await import('../../errors.js');
-        if (opts.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.today)) {
-          throw new UserError({ message: `--today must be a date like 2026-11-23, not "${opts.today}"` }, ExitCode.usage);
-        }
+        // One date for everything the report computes: exception expiry and the scan it runs.
+        const { todayUtc } = await import('../../clock.js');
+        const today = todayUtc(opts.today, io.env);
         const { buildPolicyReport } = await import('../../report/report.js');
-        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const { runScanCommand } = await import('./scan-run.js');
         const model = await buildPolicyReport({
           cwd: io.cwd,
           ...(opts.base !== undefined ? { base: opts.base } : {}),
           servicesFile: opts.services,
-          ...(opts.today !== undefined ? { today: opts.today } : {}),
+          today,
           scan: async (repoRoot) =>
             (
               await runScanCommand({
@@ -46,6 +45,7 @@ export const reportCommand: CommandModule = {
                 ...(opts.config !== undefined ? { config: inCwd(io, opts.config) } : {}),
                 format: 'json',
                 colour: false,
+                today,
               })
             ).result,
         });

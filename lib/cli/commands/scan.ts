@@ -8,6 +8,7 @@ interface ScanCliOptions {
   readonly config?: string;
   readonly services?: string;
   readonly fixtures?: string;
+  readonly today?: string;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -27,9 +28,11 @@ export const scanCommand: CommandModule = {
       .option('--config <file>', 'scanner configuration (default: ./secretops.config.yaml when present, else the built-in policy)')
       .option('--services <file>', 'the service catalog for catalog-aware rules (default: ./services.yaml when present)')
       .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)')
+      .option('--today <date>', 'YYYY-MM-DD used for allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
       .action(async (paths: string[], opts: ScanCliOptions) => {
         const format = parseFormat(opts.format, FORMATS);
-        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const { runScanCommand } = await import('./scan-run.js');
+        const { todayUtc } = await import('../../clock.js');
         const result = await runScanCommand({
           cwd: io.cwd,
           paths,
@@ -37,6 +40,7 @@ export const scanCommand: CommandModule = {
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           ...(opts.services !== undefined ? { services: inCwd(io, opts.services) } : {}),
           ...(opts.fixtures !== undefined ? { fixtures: inCwd(io, opts.fixtures) } : {}),
+          today: todayUtc(opts.today, io.env),
           format,
           colour: useColour(io),
         });

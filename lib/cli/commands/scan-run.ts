@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { RULES } from '../../policies';
-import type { Project } from '../catalog/load';
-import { ExitCode, isUserError, UserError } from '../errors';
-import { VERSION } from '../cli/version';
-import { loadScanConfig } from './config';
-import { scan } from './engine';
-import { formatResult, ScanFormat } from './format';
-import { packageText } from './package-files';
-import type { ScanResult } from './types';
+import { RULES } from '../../../policies';
+import type { Project } from '../../project/load';
+import { ExitCode, isUserError, UserError } from '../../errors';
+import { VERSION } from '../../version';
+import { loadScanConfig } from '../../scan/config';
+import { scan } from '../../scan/engine';
+import { formatResult, ScanFormat } from '../../scan/format';
+import { packageText } from '../../scan/package-files';
+import type { ScanResult } from '../../scan/types';
 
 export interface ScanCommandInput {
   readonly cwd: string;
@@ -20,6 +20,8 @@ export interface ScanCommandInput {
   readonly fixtures?: string;
   readonly format: ScanFormat;
   readonly colour: boolean;
+  /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()` */
+  readonly today?: string;
 }
 
 export interface ScanCommandOutput {
@@ -40,7 +42,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   }
   const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
-    const { validateProject } = await import('../catalog/load.js');
+    const { validateProject } = await import('../../project/load.js');
     const shown = input.services ?? 'services.yaml';
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {
@@ -59,7 +61,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
       return undefined;
     }
   };
-  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project });
+  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, ...(input.today !== undefined ? { today: input.today } : {}) });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);
     return text ? [[r.id, text]] : [];
