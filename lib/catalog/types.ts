@@ -38,7 +38,7 @@ export interface CatalogSpec {
   readonly argocd?: ArgoCdSpec;
   /**
    * Container images, each pinned `tag@sha256:digest`. One place for every image synth renders.
-   * @default - lib/images.ts (DEFAULT_IMAGES); `spec.vault.bootstrap.image` still wins for the bootstrap
+   * @default - lib/catalog/images.ts (DEFAULT_IMAGES); `spec.vault.bootstrap.image` still wins for the bootstrap
    */
   readonly images?: ImagesSpec;
   /**

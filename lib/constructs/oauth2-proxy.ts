@@ -6,7 +6,7 @@ import { ExternalAuthTarget } from './external-auth';
 import { VaultExternalSecret, VaultExternalSecretProps, VaultSecretRef } from './vault-external-secret';
 import type { SignInSpec } from '../catalog/types';
 import { signInArgs } from '../catalog/sign-in';
-import { DEFAULT_IMAGES } from '../images';
+import { DEFAULT_IMAGES } from '../catalog/images';
 
 /** The port oauth2-proxy listens on inside the pod and on its Service. */
 export const OAUTH2_PROXY_PORT = 4180;
@@ -52,7 +52,7 @@ export interface OAuth2ProxyProps {
    * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/
    */
   readonly provider?: string;
-  /** @default - DEFAULT_IMAGES.oauth2Proxy (lib/images.ts), the current 7.x release pinned by digest */
+  /** @default - DEFAULT_IMAGES.oauth2Proxy (lib/catalog/images.ts), the current 7.x release pinned by digest */
   readonly image?: string;
   /** @default 2 */
   readonly replicas?: number;

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Resolver } from '../resolver/resolver';
 import type { ServiceSpec } from '../catalog/types';
 import { GateSecret, renderGateScript } from '../readiness/gate-script';
-import { DEFAULT_IMAGES } from '../images';
+import { DEFAULT_IMAGES } from '../catalog/images';
 
 /** The image the gate runs in: it needs sh, curl and jq. */
 export const DEFAULT_GATE_IMAGE = DEFAULT_IMAGES.readinessGate;
@@ -29,7 +29,7 @@ export interface SecretReadinessGateProps {
   readonly intervalSeconds?: number;
   /**
    * Image with sh, curl and jq.
-   * @default - DEFAULT_IMAGES.readinessGate (lib/images.ts)
+   * @default - DEFAULT_IMAGES.readinessGate (lib/catalog/images.ts)
    */
   readonly image?: string;
   /**

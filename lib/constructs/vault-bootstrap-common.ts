@@ -4,7 +4,7 @@ import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { BOOTSTRAP_MOUNT_DIR, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { Annotations, Labels, MANAGED_BY } from './metadata';
-import { DEFAULT_IMAGES } from '../images';
+import { DEFAULT_IMAGES } from '../catalog/images';
 import { isHttps, vaultCaProvider, vaultServerFor } from '../catalog/vault-tls';
 
 /**
@@ -34,7 +34,7 @@ export interface VaultBootstrapProps {
   readonly project: Project;
   /**
    * An image with `sh`, `curl`, `jq` (and, for dev, od, tr, awk, sha256sum, wc).
-   * @default - `spec.vault.bootstrap.image`, else `spec.images.bootstrap`, else DEFAULT_IMAGES.bootstrap (lib/images.ts)
+   * @default - `spec.vault.bootstrap.image`, else `spec.images.bootstrap`, else DEFAULT_IMAGES.bootstrap (lib/catalog/images.ts)
    */
   readonly image?: string;
   /**

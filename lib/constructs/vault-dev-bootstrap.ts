@@ -4,7 +4,7 @@ import { devBootstrapFiles } from '../bootstrap/bundle';
 import { DEV_CREDENTIALS_SECRET } from '../bootstrap/dev-script';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE, FIXTURES_MOUNT_DIR } from '../bootstrap/script-common';
 import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, VaultBootstrapProps } from './vault-bootstrap-common';
-import { imagesOf } from '../images';
+import { imagesOf } from '../catalog/images';
 
 export interface VaultDevBootstrapProps extends VaultBootstrapProps {
   /**

@@ -6,7 +6,7 @@ import { BOOTSTRAP_TOKEN_MOUNT_DIR, BOOTSTRAP_TOKEN_POLICY_FILE } from '../boots
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { listenerTlsFor, sealStanza, vaultHelmSealValues } from '../bootstrap/seal';
 import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, VaultBootstrapProps } from './vault-bootstrap-common';
-import { imagesOf } from '../images';
+import { imagesOf } from '../catalog/images';
 
 /** How Argo CD runs the Job. */
 export type ProductionBootstrapTrigger =

@@ -11,7 +11,7 @@ import type { Stage } from '../constructs/metadata';
 import { oauth2ProxyAuthTarget } from '../constructs/oauth2-proxy';
 import type { Provenance } from '../constructs/provenance';
 import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
-import { imagesOf } from '../images';
+import { imagesOf } from '../catalog/images';
 import { defaultIngressRoutes, SynthExtensions } from './extensions';
 import { ARGOCD_FOLDER, clusterComponent, ClusterPlan, DistComponent, ServiceInstancePlan, SingletonPlan, SynthPlan } from './plan';
 

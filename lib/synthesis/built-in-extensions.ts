@@ -1,6 +1,6 @@
 import { bypassIngressRoutes } from '../constructs/bypass-ingress';
 import { STAGE_WAVES } from '../constructs/metadata';
-import { imagesOf } from '../images';
+import { imagesOf } from '../catalog/images';
 import { gateModeOf, gateSecretsFor, SecretReadinessGate } from '../constructs/secret-readiness-gate';
 import { addVaultBootstrap } from '../constructs/vault-bootstrap';
 import { BOOTSTRAP_COMPONENT } from '../constructs/vault-bootstrap-common';

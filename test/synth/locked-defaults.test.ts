@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, Project } from '../../lib/project/load';
 import { renderProject } from '../../lib/synthesis/synthesize';
-import { DEFAULT_IMAGES, imagesOf, PINNED_IMAGE } from '../../lib/images';
+import { DEFAULT_IMAGES, imagesOf, PINNED_IMAGE } from '../../lib/catalog/images';
 import { distObjects, DistObject } from '../support/dist';
 import { runSecretops } from '../support/cli';
 import { editFile } from '../support/edit';
@@ -32,7 +32,7 @@ describe('the example dist, locked by default', () => {
     expect(args('oauth2-proxy-production')).toEqual(['--github-org=ameide', '--github-team=sre']);
   });
 
-  it('pins every image by tag and digest, from lib/images.ts', () => {
+  it('pins every image by tag and digest, from lib/catalog/images.ts', () => {
     const workloads = [...ofKind('Deployment'), ...ofKind('Job'), ...ofKind('CronJob')];
     expect(workloads.length).toBeGreaterThan(4);
     const images = new Set(workloads.flatMap((o) => containersOf(o).map((c) => c.image)));

@@ -1,4 +1,4 @@
-import type { ServiceCatalog } from './catalog/types';
+import type { ServiceCatalog } from './types';
 
 /**
  * Every container image synth renders, in one place, each pinned `tag@sha256:<digest>` so a moved
