@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { ExternalAuthAdapter, ExternalAuthTarget } from '../lib/constructs/external-auth';
 import { Annotations } from '../lib/constructs/metadata';
 import { ServiceIngress } from '../lib/constructs/service-ingress';
+import { needsTraefikIngressRoute, TRAEFIK_PATH_MATCHER, TraefikIngressRoute } from '../lib/constructs/traefik-ingress-route';
 import type { IngressRoute } from './chart-inputs';
 import type { IngressPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
@@ -19,7 +20,10 @@ export interface ServiceIngressChartProps extends SecretopsChartProps {
   readonly oauthClient?: string;
 }
 
-/** The Ingress(es) of one service instance, protected ones behind oauth2-proxy through the cluster's adapter. */
+/**
+ * The Ingress(es) of one service instance, protected ones behind oauth2-proxy through the cluster's
+ * adapter. On Traefik, a route with regex paths becomes an IngressRoute (see traefik-ingress-route.ts).
+ */
 export class ServiceIngressChart extends SecretopsChart {
   constructor(scope: Construct, props: ServiceIngressChartProps) {
     super(scope, props);
@@ -33,6 +37,19 @@ export class ServiceIngressChart extends SecretopsChart {
         auth = props.adapter.protect(this, { ingressName: route.name, namespace: props.namespace, target: props.authTarget });
         if (props.oauthClient) auth[Annotations.oauthClient] = props.oauthClient;
       }
+      const annotations: Record<string, string> = { ...(route.annotations ?? {}), ...auth, [Annotations.route]: route.route };
+      if (props.adapter.controller === 'traefik' && needsTraefikIngressRoute(route.annotations)) {
+        const { [TRAEFIK_PATH_MATCHER]: _regexSwitch, ...rest } = annotations;
+        new TraefikIngressRoute(this, route.name, {
+          name: route.name,
+          namespace: props.namespace,
+          host: props.ingress.host,
+          paths: route.paths,
+          backend: { serviceName: props.serviceName, port: props.ingress.port },
+          metadata: { annotations: rest },
+        });
+        continue;
+      }
       new ServiceIngress(this, route.name, {
         name: route.name,
         namespace: props.namespace,
@@ -41,7 +58,7 @@ export class ServiceIngressChart extends SecretopsChart {
         servicePort: props.ingress.port,
         paths: route.paths,
         ...(props.ingress.className ? { className: props.ingress.className } : {}),
-        metadata: { annotations: { ...(route.annotations ?? {}), ...auth, [Annotations.route]: route.route } },
+        metadata: { annotations },
       });
     }
   }

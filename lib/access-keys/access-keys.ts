@@ -1,13 +1,15 @@
 import type { AuditEvent, AuditSink } from '../audit/audit-log';
 import { ExitCode, UserError } from '../errors';
 import { DIGEST_ALGORITHM, digestKeyFromSeed, digestMatches, digestOf, DigestKey } from './digest';
-import { ACCESS_KEY_PATTERN, accessKeyId, generateAccessKey, isAccessKeyId, quoteForMessage } from './key-format';
+import { ACCESS_KEY_PATTERN, accessKeyId, generateAccessKey, isAccessKeyId } from './key-format';
+import { quoteInput } from '../quote-input';
 import { AccessKeyInfo, AccessKeyRecord, effectiveStatus, publicInfo } from './record';
 import { AccessKeyScope, checkScope, firstScopeMismatch, SCOPE_FIELDS, ScopeField } from './scope';
 import { AccessKeyStore, updateRecord } from './store';
 import { DEFAULT_MAX_TTL, DEFAULT_TTL, resolveTtl, TtlPolicy, ttlPolicy } from '../catalog/access-key-ttl';
 
-export type DenyReason = 'missing_key' | 'malformed' | 'unknown_key' | 'revoked' | 'expired' | `scope_mismatch:${ScopeField}`;
+/** Why a request is denied. `non_normalized_path`: the middleware's own refusal (see middleware.ts). */
+export type DenyReason = 'missing_key' | 'malformed' | 'unknown_key' | 'revoked' | 'expired' | 'non_normalized_path' | `scope_mismatch:${ScopeField}`;
 
 /** The outcome of an authorisation: never carries the key. */
 export type AuthorizeDecision =
@@ -25,6 +27,16 @@ export interface AccessKeysOptions {
   readonly actor?: string;
   /** Injected for tests. @default () => new Date() */
   readonly clock?: () => Date;
+}
+
+/**
+ * Where a new key goes (a file, the run's Secret, stdout). `check` runs before anything is stored
+ * (a regenerate revokes nothing when it fails); `deliver` runs after the record is stored, and
+ * when it fails the new key is revoked, so no active key is left that nobody holds.
+ */
+export interface KeyHandOut {
+  check(scope: AccessKeyScope): Promise<void>;
+  deliver(issued: IssuedAccessKey): Promise<void>;
 }
 
 export interface IssuedAccessKey {
@@ -57,9 +69,10 @@ export class AccessKeys {
   }
 
   /** Issues a key bound to `scope`. `ttl` is a duration (`30m`); default and maximum come from the policy. */
-  async issue(scope: AccessKeyScope, opts: { ttl?: string; replaces?: string } = {}): Promise<IssuedAccessKey> {
+  async issue(scope: AccessKeyScope, opts: { ttl?: string; replaces?: string; handOut?: KeyHandOut } = {}): Promise<IssuedAccessKey> {
     const checked = checkScope(scope);
     const ttlMs = resolveTtl(opts.ttl, this.ttl);
+    if (opts.handOut && !opts.replaces) await opts.handOut.check(checked);
     const now = this.clock();
     const { id, plaintext } = generateAccessKey();
     const record: AccessKeyRecord = {
@@ -73,23 +86,40 @@ export class AccessKeys {
       digest: digestOf(this.digestKey, plaintext).toString('hex'),
     };
     await this.store.create(record);
-    this.record(opts.replaces ? 'regenerate' : 'issue', 'success', record, { expiresAt: record.expiresAt, ...(opts.replaces ? { replaces: opts.replaces } : {}) });
-    return { key: plaintext, info: publicInfo(record, now) };
+    const action = opts.replaces ? 'regenerate' : 'issue';
+    const issued = { key: plaintext, info: publicInfo(record, now) };
+    if (opts.handOut) {
+      try {
+        await opts.handOut.deliver(issued);
+      } catch (err) {
+        // Stored but not handed out: revoke it, so storage and hand-out fail together.
+        await updateRecord(this.store, id, (r) => ({ ...r, status: 'revoked', revokedAt: this.clock().toISOString(), revokedReason: 'revoked' }));
+        this.record(action, 'failed', record, { reason: 'hand-out failed; the new key was revoked', ...(opts.replaces ? { replaces: opts.replaces } : {}) });
+        throw err;
+      }
+    }
+    this.record(action, 'success', record, { expiresAt: record.expiresAt, ...(opts.replaces ? { replaces: opts.replaces } : {}) });
+    return issued;
   }
 
   /**
    * Replaces a key: the old one is revoked first (so a failure never leaves two live keys), then a
    * new one with the same scope and a fresh TTL is issued.
    */
-  async regenerate(id: string, opts: { ttl?: string } = {}): Promise<IssuedAccessKey> {
+  async regenerate(id: string, opts: { ttl?: string; handOut?: KeyHandOut } = {}): Promise<IssuedAccessKey> {
     const current = await this.require(id);
     const alreadyRevoked = () => new UserError({ message: `access key ${id} is revoked and cannot be regenerated`, hint: 'issue a new key for the run instead' });
+    // An expired key has ended: regenerating it would extend a run's access past its end.
+    const expired = () => new UserError({ message: `access key ${id} expired at ${current.expiresAt} and cannot be regenerated`, hint: 'issue a new key for the run (access-key issue) if it still needs one' });
     if (current.status === 'revoked') throw alreadyRevoked();
+    if (effectiveStatus(current, this.clock()) === 'expired') throw expired();
     resolveTtl(opts.ttl, this.ttl); // refuse a bad TTL before revoking anything
+    await opts.handOut?.check(current.scope); // and a hand-out that cannot work
     const now = this.clock().toISOString();
     // Checked again on the latest record: of two concurrent regenerations, only one may issue.
     await updateRecord(this.store, id, (r) => {
       if (r.status === 'revoked') throw alreadyRevoked();
+      if (effectiveStatus(r, this.clock()) === 'expired') throw expired();
       return { ...r, status: 'revoked', revokedAt: now, revokedReason: 'regenerated' };
     });
     const issued = await this.issue(current.scope, { ...opts, replaces: id });
@@ -170,7 +200,7 @@ export class AccessKeys {
 
   private async require(id: string): Promise<AccessKeyRecord> {
     if (!isAccessKeyId(id)) {
-      throw new UserError({ message: `${quoteForMessage(id)} is not an access key id (16 hex characters)`, hint: 'take the id from `secretops access-key status` (a key sok_<id>_… carries it after the prefix)' }, ExitCode.usage);
+      throw new UserError({ message: `${quoteInput(id)} is not an access key id (16 hex characters)`, hint: 'take the id from `secretops access-key status` (a key sok_<id>_… carries it after the prefix)' }, ExitCode.usage);
     }
     const found = await this.store.read(id);
     if (!found) throw this.notFound(id);

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ExitCode, UserError } from '../errors';
+import { checkSeedLength } from '../seed';
 
 /**
  * Stored verifier of a key: HMAC-SHA256 under a key derived from the seed.
@@ -16,19 +16,14 @@ export const DIGEST_BYTES = 32;
 const DERIVATION_LABEL = 'secretops/access-keys/v1';
 /** Inputs beyond this are malformed anyway; bounding them keeps hashing time flat. */
 const MAX_INPUT = 256;
-/** Minimum seed length: anything shorter is a placeholder, not a secret. */
-export const MIN_SEED_LENGTH = 16;
+/** The one seed length rule (lib/seed.ts), re-exported for callers of this module. */
+export { MIN_SEED_LENGTH } from '../seed';
 
 export type DigestKey = Buffer & { readonly __digestKey: unique symbol };
 
 export function digestKeyFromSeed(seed: string | Buffer): DigestKey {
   const raw = typeof seed === 'string' ? Buffer.from(seed, 'utf8') : seed;
-  if (raw.length < MIN_SEED_LENGTH) {
-    throw new UserError(
-      { message: `SECRETOPS_SEED must be set to at least ${MIN_SEED_LENGTH} characters to hash access keys`, hint: 'export SECRETOPS_SEED from your secret manager (the same value wherever keys are issued and verified)' },
-      ExitCode.usage,
-    );
-  }
+  checkSeedLength(raw, 'to hash access keys');
   return createHmac('sha256', raw).update(DERIVATION_LABEL).digest() as DigestKey;
 }
 

@@ -8,7 +8,7 @@ export type { AccessKeyInfo, AccessKeyRecord, AccessKeyStatus } from './record';
 export type { AccessKeyStore, VersionedRecord } from './store';
 export { FileAccessKeyStore } from './file-store';
 export { KubernetesAccessKeyStore, accessKeySecretName, AccessKeyLabels } from './kubernetes-store';
-export { accessKeyMiddleware, bypassRequestScope, readAccessKey, RUN_KEY_HEADER, withAccessKey } from './middleware';
+export { accessKeyMiddleware, bypassRequestScope, isNormalizedPath, readAccessKey, RUN_KEY_HEADER, withAccessKey } from './middleware';
 export type { AccessKeyGrant, AccessKeyGuardOptions, Authorizer, RequestWithGrant } from './middleware';
 export { RUN_ACCESS_KEY_ENV, runAccessKeyEnv, runKeySecretName, writeRunKeySecret } from './run-key-secret';
 export { bypassAllowed } from '../catalog/bypass-allowed';

@@ -1,28 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-/**
- * The access-key format: `sok_<id>_<secret>`.
- *   - `sok_` ("secretops key") makes a leaked key recognisable to scanners;
- *   - `<id>`: 16 lower-case hex characters (64 random bits), the public identifier used to find the
- *     stored record and to name its Secret; it appears in audit records and `status` output;
- *   - `<secret>`: 43 base64url characters, 256 random bits; never stored, never logged.
- * Fixed lengths make the format unambiguous although base64url may itself contain `_`.
- */
-export const ACCESS_KEY_PREFIX = 'sok_';
-const ID_BYTES = 8;
-const SECRET_BYTES = 32;
-export const ACCESS_KEY_ID_LENGTH = ID_BYTES * 2;
-const SECRET_LENGTH = Math.ceil((SECRET_BYTES * 4) / 3);
-export const ACCESS_KEY_LENGTH = ACCESS_KEY_PREFIX.length + ACCESS_KEY_ID_LENGTH + 1 + SECRET_LENGTH;
+import { ACCESS_KEY_ID_BYTES as ID_BYTES, ACCESS_KEY_ID_LENGTH, ACCESS_KEY_PREFIX, ACCESS_KEY_SECRET_BYTES as SECRET_BYTES, ACCESS_KEY_SECRET_LENGTH as SECRET_LENGTH } from '../access-key-shape';
 
-/**
- * Finds access keys in any text (for scanners and the audit redaction guard). Not anchored; the
- * look-arounds keep it from matching inside a longer token.
- */
-export const ACCESS_KEY_PATTERN = new RegExp(
-  `(?<![A-Za-z0-9_-])${ACCESS_KEY_PREFIX}[0-9a-f]{${ACCESS_KEY_ID_LENGTH}}_[A-Za-z0-9_-]{${SECRET_LENGTH}}(?![A-Za-z0-9_-])`,
-  'g',
-);
+/** The access-key format `sok_<id>_<secret>` (lib/access-key-shape.ts says why each part is so). */
+export { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_LENGTH, ACCESS_KEY_PATTERN, ACCESS_KEY_PREFIX } from '../access-key-shape';
 
 const EXACT = new RegExp(`^${ACCESS_KEY_PREFIX}([0-9a-f]{${ACCESS_KEY_ID_LENGTH}})_[A-Za-z0-9_-]{${SECRET_LENGTH}}$`);
 const ID = new RegExp(`^[0-9a-f]{${ACCESS_KEY_ID_LENGTH}}$`);
@@ -46,13 +27,4 @@ export function accessKeyId(plaintext: string): string | undefined {
 
 export function isAccessKeyId(text: string): boolean {
   return ID.test(text);
-}
-
-/**
- * A user-supplied value for a message: quoted, or a placeholder when it contains something shaped
- * like an access key (a key pasted where an id or run id belongs must not be echoed).
- */
-export function quoteForMessage(value: string): string {
-  if (value.includes(ACCESS_KEY_PREFIX) || new RegExp(ACCESS_KEY_PATTERN.source).test(value)) return '(a value that looks like an access key, not shown)';
-  return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
 }

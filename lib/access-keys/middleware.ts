@@ -51,18 +51,38 @@ export function bypassRequestScope(fixed: Omit<AccessKeyScope, 'runId'> & { read
   };
 }
 
+/**
+ * Whether the request path is already in normal form: absolute, no `.`/`..` segments (also
+ * percent-encoded), no `//`, no `\`. The scope is read from the normalized path, but the handler
+ * (or a proxy behind it) gets the raw `req.url`; refusing anything that normalizes differently
+ * keeps "the path that was authorized" and "the path that is served" one and the same.
+ * @see https://url.spec.whatwg.org/#double-dot-path-segment
+ */
+export function isNormalizedPath(url: string | undefined): boolean {
+  const path = (url ?? '').split(/[?#]/, 1)[0]!;
+  if (!path.startsWith('/') || path.startsWith('//') || path.includes('\\')) return false;
+  try {
+    return new URL(`http://localhost${path}`).pathname === path;
+  } catch {
+    return false;
+  }
+}
+
 /** Decides one request; writes the denial response itself and resolves to the grant or undefined. */
 async function guard(opts: AccessKeyGuardOptions, req: IncomingMessage, res: ServerResponse): Promise<AccessKeyGrant | undefined> {
   const key = readAccessKey(req);
-  const request = opts.scope(req);
-  const decision: AuthorizeDecision = request
+  const normal = isNormalizedPath(req.url);
+  const request = normal ? opts.scope(req) : undefined;
+  const decision: AuthorizeDecision = !normal
+    ? { allow: false, reason: 'non_normalized_path' }
+    : request
     ? await opts.authorizer.authorizeByKey(key, request)
     : key
       ? { allow: false, reason: 'scope_mismatch:runId' }
       : { allow: false, reason: 'missing_key' };
   if (decision.allow) return { keyId: decision.keyId, scope: decision.scope };
   // A key that is wrong for this run is "forbidden"; a key that is no good at all is "unauthorized".
-  const status = decision.reason.startsWith('scope_mismatch') ? 403 : 401;
+  const status = decision.reason === 'non_normalized_path' ? 400 : decision.reason.startsWith('scope_mismatch') ? 403 : 401;
   const body = JSON.stringify({ error: 'access_denied', reason: decision.reason });
   res.writeHead(status, {
     'content-type': 'application/json',

@@ -32,9 +32,43 @@ function checkSecretName(name: string): void {
 }
 
 /**
- * Writes the plaintext key into the run's Secret (created, or replaced when it exists, e.g. after
- * a regenerate), labelled with the run and key id. The key reaches the cluster only in the request
- * body; errors say what failed, never the body.
+ * Why secretops may not replace an existing Secret, or undefined when it may: only a Secret this
+ * tool created for the same run (managed-by secretops, component run-access-key, the run's id).
+ * Anything else (a workload's credentials that happen to have the name) is someone else's.
+ */
+export function runKeySecretRefusal(existing: V1Secret, runId: string): string | undefined {
+  const labels = existing.metadata?.labels ?? {};
+  if (labels[Labels.managedBy] !== MANAGED_BY || labels[Labels.component] !== RUN_KEY_COMPONENT) return 'it was not created by secretops access-key (no run-access-key labels)';
+  if (labels[AccessKeyLabels.runId] !== runId) return 'it holds the key of another run';
+  return undefined;
+}
+
+function refused(name: string, namespace: string, why: string): UserError {
+  return new UserError(
+    { message: `Secret ${namespace}/${name} exists and ${why}; secretops did not change it`, hint: 'pick another name with --output-secret NAME, or leave the flag bare for secretops-run-key-<run id>' },
+    ExitCode.usage,
+  );
+}
+
+/** Refuses before anything is issued when the run's Secret exists and is not this tool's for the run. */
+export async function checkRunKeySecret(core: CoreV1Api, opts: { readonly name: string; readonly namespace: string; readonly runId: string }): Promise<void> {
+  checkSecretName(opts.name);
+  let existing: V1Secret;
+  try {
+    existing = await core.readNamespacedSecret({ name: opts.name, namespace: opts.namespace });
+  } catch (err) {
+    if (apiStatus(err) === 404) return;
+    throw kubeFailure(err, `read Secret ${opts.name} in namespace ${opts.namespace}`);
+  }
+  const why = runKeySecretRefusal(existing, opts.runId);
+  if (why) throw refused(opts.name, opts.namespace, why);
+}
+
+/**
+ * Writes the plaintext key into the run's Secret (created, or replaced when it exists and this
+ * tool created it for the same run, e.g. after a regenerate), labelled with the run and key id.
+ * Someone else's Secret of that name is never replaced. The key reaches the cluster only in the
+ * request body; errors say what failed, never the body.
  */
 export async function writeRunKeySecret(
   core: CoreV1Api,
@@ -68,9 +102,12 @@ export async function writeRunKeySecret(
     }
     try {
       const current = await core.readNamespacedSecret({ name: opts.name, namespace });
+      const why = runKeySecretRefusal(current, opts.scope.runId);
+      if (why) throw refused(opts.name, namespace, why);
       await core.replaceNamespacedSecret({ name: opts.name, namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } } });
       return;
     } catch (err) {
+      if (err instanceof UserError) throw err;
       const status = apiStatus(err);
       if (status !== 409 && status !== 404) throw kubeFailure(err, what);
     }

@@ -1,5 +1,5 @@
 import { ExitCode, UserError } from '../errors';
-import { quoteForMessage } from './key-format';
+import { quoteInput } from '../quote-input';
 
 /** What a key is bound to. A request is authorised only when every field matches exactly. */
 export interface AccessKeyScope {
@@ -35,7 +35,7 @@ export function checkScope(scope: Partial<Record<ScopeField, unknown>>): AccessK
     const v = scope[field];
     const rule = RULES[field];
     if (typeof v !== 'string' || v === '') return [{ message: `scope field ${field} is required`, hint: `pass ${rule.flag}` }];
-    if (!rule.re.test(v)) return [{ message: `scope field ${field} ${quoteForMessage(v)} is not valid: ${rule.what}`, hint: `fix ${rule.flag}` }];
+    if (!rule.re.test(v)) return [{ message: `scope field ${field} ${quoteInput(v)} is not valid: ${rule.what}`, hint: `fix ${rule.flag}` }];
     return [];
   });
   if (problems.length) throw new UserError(problems, ExitCode.usage);

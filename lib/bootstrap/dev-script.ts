@@ -203,9 +203,10 @@ seed_fixtures() {
     | ($cur.data // {}) as $data
     | [.value.keys[] | select(.key as $k | $data | has($k) | not)] as $missing
     | select($missing | length > 0)'
+  # K lines carry the hex characters a value is made from (two per byte of a base64url value).
   jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" "$HAVE_JQ | $FX_MISSING_JQ"'
     | "P\t\(.key)\t\(.value.path)",
-      ($missing[] | "K\t\(.key)\t\(.generate // "value")\t\(.length // 0)")' "$WORK"/out/1*.json > "$WORK/fixture-todo"
+      ($missing[] | "K\t\(.key)\t\(.generate // "value")\t\(if .format == "base64url" then 2 * (.bytes // 32) else (.length // 0) end)")' "$WORK"/out/1*.json > "$WORK/fixture-todo"
   : > "$WORK/generated"
   : > "$WORK/fixture-log"
   : > "$WORK/deterministic"
@@ -274,9 +275,25 @@ seed_fixtures() {
     fx_hex=''
     rm -rf "$WORK/msg" "$WORK/hmacs"
   fi
+  # Shapes (format): hex as generated; base64url of the bytes the hex spells, unpadded; url: the
+  # template with {secret}, {service} (last path segment) and {environment} (first segment).
+  # shellcheck disable=SC2016 # a jq program, not shell
+  FX_SHAPE_JQ='def fx_bytes: [explode[] | if . >= 97 then . - 87 elif . >= 65 then . - 55 else . - 48 end]
+      | [range(0; length; 2) as $j | .[$j] * 16 + .[$j + 1]];
+    def fx_b64url: . as $b | "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" as $a
+      | [range(0; $b | length; 3) as $j | $b[$j:$j + 3] as $g
+        | ($g[0] * 65536 + ($g[1] // 0) * 256 + ($g[2] // 0)) as $n
+        | [262144, 4096, 64, 1][0:($g | length) + 1][] | ($n / . | floor) % 64 | $a[.:. + 1]] | join("");
+    def fx_shape($hex; $path):
+      if .format == "base64url" then $hex | fx_bytes | fx_b64url
+      elif .format == "url" then .template | gsub("\\{secret\\}"; $hex)
+        | gsub("\\{service\\}"; $path | split("/") | last) | gsub("\\{environment\\}"; $path | split("/") | first)
+      else $hex end;'
   if [ "$fx_writes" -gt 0 ]; then
-    jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" --slurpfile gen "$WORK/generated" "$HAVE_JQ | $FX_MISSING_JQ"'
-      | (.key as $i | [$gen[] | select(.i == $i) | {(.k): .v[0:.n]}] | add // {}) as $new
+    jq -n -r --slurpfile fx "$BOOTSTRAP_FIXTURES" --slurpfile gen "$WORK/generated" "$FX_SHAPE_JQ $HAVE_JQ | $FX_MISSING_JQ"'
+      | .value.path as $p
+      | (.key as $i | [$gen[] | select(.i == $i) | {(.k): .v[0:.n]}] | add // {}) as $raw
+      | ([$missing[] | select(.generate != null) | {(.key): fx_shape($raw[.key]; $p)}] | add // {}) as $new
       | [.value.path, ({options: {cas: ($cur.metadata.version // 0)},
           data: ($data + ([$missing[] | select(.value != null) | {(.key): .value}] | add // {}) + $new)} | tojson)]
       | .[]' "$WORK"/out/1*.json > "$WORK/fixture-bodies"

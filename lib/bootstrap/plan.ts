@@ -63,8 +63,14 @@ export interface FixturePathPlan {
 export interface FixtureKeyPlan {
   readonly key: string;
   readonly generate?: 'deterministic' | 'random';
-  /** Characters of a generated value. */
+  /** Hex characters of a generated secret (all of a `hex` value, the `{secret}` of a `url`). */
   readonly length?: number;
+  /** Set when not `hex`: see FixtureKeySpec.format. */
+  readonly format?: 'base64url' | 'url';
+  /** Bytes of a `base64url` value. */
+  readonly bytes?: number;
+  /** The `url` template. */
+  readonly template?: string;
   /** A non-secret literal (validation refuses literals on credential-like keys). */
   readonly value?: string;
 }
@@ -72,6 +78,7 @@ export interface FixtureKeyPlan {
 /** @see https://developer.hashicorp.com/vault/docs/auth/kubernetes#configuration */
 export const DEFAULT_KUBERNETES_HOST = 'https://kubernetes.default.svc:443';
 export const DEFAULT_GENERATED_LENGTH = 32;
+export const DEFAULT_GENERATED_BYTES = 32;
 /** One hour: External Secrets Operator logs in again when its token expires. */
 export const DEFAULT_ROLE_TOKEN_TTL_SECONDS = 3600;
 /** Prefix of the per-environment, per-service policies and roles the bootstrap owns. */
@@ -200,7 +207,10 @@ export function fixturePlan(project: Project, cluster: ClusterModel): FixturePla
 
 function fixtureKey(key: string, spec: FixtureKeySpec): FixtureKeyPlan {
   if (spec.value !== undefined) return { key, value: spec.value };
-  return { key, generate: spec.generate ?? 'deterministic', length: spec.length ?? DEFAULT_GENERATED_LENGTH };
+  const generate = spec.generate ?? 'deterministic';
+  if (spec.format === 'base64url') return { key, generate, format: 'base64url', bytes: spec.bytes ?? DEFAULT_GENERATED_BYTES };
+  if (spec.format === 'url') return { key, generate, length: spec.length ?? DEFAULT_GENERATED_LENGTH, format: 'url', template: spec.template! };
+  return { key, generate, length: spec.length ?? DEFAULT_GENERATED_LENGTH };
 }
 
 /**

@@ -26,8 +26,18 @@ export const SHARED_FIXTURES_NAME = 'shared';
 export interface FixtureKeySpec {
   /** `deterministic`: HMAC-SHA256 of a per-cluster seed and the key's path; `random`: once, from a CSPRNG. */
   readonly generate?: 'deterministic' | 'random';
-  /** Length in characters of a generated value. @default 32 */
+  /** Hex characters of a generated secret (the whole value for `hex`, the `{secret}` part for `url`). @default 32 */
   readonly length?: number;
+  /**
+   * Shape of a generated value, so apps that parse it (a database URL, a base64 key) get one they can:
+   * `hex`, `base64url` (`bytes` random bytes, unpadded) or `url` (`template`).
+   * @default "hex"
+   */
+  readonly format?: 'hex' | 'base64url' | 'url';
+  /** Bytes of a `base64url` value. @default 32 */
+  readonly bytes?: number;
+  /** For `url`: the value with `{secret}`, `{service}` (last path segment) and `{environment}` (first path segment). */
+  readonly template?: string;
   /** A literal for non-secret keys only. */
   readonly value?: string;
   readonly description?: string;

@@ -28,7 +28,7 @@ export function defaultFixturesDir(servicesFile: string): string {
 
 /** Parses and validates the catalog alone (schema, then semantics). Throws one UserError with every problem. */
 export function loadCatalog(servicesFile: string = DEFAULT_SERVICES_FILE): LoadedCatalog {
-  const text = readTextFile(servicesFile, 'services file');
+  const text = readTextFile(servicesFile, 'services file', '--services FILE');
   return loadCatalogText(servicesFile, text);
 }
 

@@ -299,4 +299,11 @@ export interface KeySpec {
   readonly default?: string;
   readonly optional?: boolean;
   readonly description?: string;
+  /**
+   * Where `secretops sync` writes this key on GitHub. `name` is the Actions secret name in every
+   * environment; needed only where two keys would otherwise share one GitHub secret (the sync
+   * refuses those; docs/sync.md, "GitHub names").
+   * @default - the written key name (the environment override name where one applies)
+   */
+  readonly github?: { readonly name?: string };
 }

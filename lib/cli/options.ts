@@ -1,26 +1,52 @@
 import type { Command } from 'commander';
-import { isAbsolute, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { findServicesFile } from '../catalog/find-services';
 import { ExitCode, UserError } from '../errors';
 import type { CliIo } from './io';
 
 /** `--services FILE` and `--fixtures DIR`, shared by every command that reads the catalog. */
 export function withCatalogOptions(cmd: Command): Command {
   return cmd
-    .option('--services <file>', 'the service catalog', 'services.yaml')
+    .option('--services <file>', 'the service catalog (default: services.yaml here or in the nearest folder above, up to the git root)')
     .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)');
 }
 
 export interface CatalogOptions {
-  readonly services: string;
+  /** @default services.yaml found upward from the working directory (`findServicesFile`) */
+  readonly services?: string;
   readonly fixtures?: string;
 }
 
-/** Paths as given, resolved against the command's working directory (kept relative in messages). */
-export function catalogPaths(io: CliIo, opts: CatalogOptions): { servicesFile: string; fixturesDir?: string } {
+/**
+ * Paths as given, resolved against the command's working directory (kept relative in messages).
+ * `--fixtures DIR` must name a folder, unless the command creates it (`fixtures scaffold`): a
+ * mistyped folder read as empty turned one typo into an error per key.
+ */
+export function catalogPaths(io: CliIo, opts: CatalogOptions, { createsFixtures = false } = {}): { servicesFile: string; fixturesDir?: string } {
+  if (opts.fixtures && !createsFixtures) checkFixturesDir(io, opts.fixtures);
   return {
-    servicesFile: inCwd(io, opts.services),
+    servicesFile: opts.services !== undefined ? inCwd(io, opts.services) : defaultServicesFile(io.cwd, io),
     ...(opts.fixtures ? { fixturesDir: inCwd(io, opts.fixtures) } : {}),
   };
+}
+
+/** `services.yaml` of the working directory or the nearest folder above it in the repository, as the user would type it. */
+export function defaultServicesFile(cwd: string, io?: CliIo): string {
+  const found = findServicesFile(cwd);
+  const shown = found ? relative(cwd, found) : 'services.yaml';
+  return io ? inCwd(io, shown) : resolve(cwd, shown);
+}
+
+/** `--fixtures DIR` names an existing folder (usage error otherwise). */
+export function checkFixturesDir(io: Pick<CliIo, 'cwd'>, dir: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(resolve(io.cwd, dir)).isDirectory();
+  } catch {
+    throw new UserError({ file: dir, message: 'fixtures folder does not exist', hint: 'pass the folder of fixture files with --fixtures DIR, or leave the flag out for fixtures/ beside the services file' }, ExitCode.usage);
+  }
+  if (!isDir) throw new UserError({ file: dir, message: 'is not a folder', hint: 'pass the folder of fixture files with --fixtures DIR' }, ExitCode.usage);
 }
 
 /** Relative paths stay relative to `io.cwd` so messages show what the user typed. */

@@ -3,22 +3,41 @@ import { Construct } from 'constructs';
 import { KubeConfigMap } from './k8s';
 
 /**
- * Argo CD health for ExternalSecrets: Healthy only when ESO reports `Ready=True`, Degraded with
- * ESO's message when `Ready=False`, Progressing until then. Recent Argo CD versions ship a similar
- * built-in check; shipping ours pins the behaviour the ApplicationSet's progressive sync relies on.
+ * Argo CD health for ExternalSecrets. Argo CD ships a built-in check (since v2.3,
+ * resource_customizations/external-secrets.io/ExternalSecret/health.lua): Ready=False Degraded,
+ * Ready=True Healthy, Progressing otherwise, and for `refreshPolicy: OnChange` only a Ready newer
+ * than `status.refreshTime`. This one does all of that and one thing more, which is why it is
+ * shipped: Ready=True counts only when ESO synced the current spec. ESO writes
+ * `status.syncedResourceVersion` as `<metadata.generation>-<hash>` when it syncs
+ * (GetResourceVersion in external-secrets), so after a sync that adds a key, the Ready condition of
+ * the previous spec no longer passes a RollingSync step before the new key is in the Secret.
+ * Written for Argo CD's gopher-lua (Lua 5.1); the tests run it under lua5.1.
  */
 export const EXTERNAL_SECRET_HEALTH_LUA = `hs = {}
 if obj.status ~= nil and obj.status.conditions ~= nil then
+  local current = true
+  if obj.metadata ~= nil and obj.metadata.generation ~= nil then
+    local synced = obj.status.syncedResourceVersion
+    current = synced ~= nil and string.match(synced, "^(%d+)%-") == tostring(obj.metadata.generation)
+  end
+  local onChange = obj.spec ~= nil and obj.spec.refreshPolicy == "OnChange"
   for _, condition in ipairs(obj.status.conditions) do
-    if condition.type == "Ready" and condition.status == "False" then
-      hs.status = "Degraded"
-      hs.message = condition.message
-      return hs
-    end
-    if condition.type == "Ready" and condition.status == "True" then
-      hs.status = "Healthy"
-      hs.message = condition.message
-      return hs
+    if condition.type == "Ready" and (not onChange or obj.status.refreshTime == nil or (condition.lastTransitionTime ~= nil and condition.lastTransitionTime >= obj.status.refreshTime)) then
+      if condition.status == "False" then
+        hs.status = "Degraded"
+        hs.message = condition.message
+        return hs
+      end
+      if condition.status == "True" and current then
+        hs.status = "Healthy"
+        hs.message = condition.message
+        return hs
+      end
+      if condition.status == "True" then
+        hs.status = "Progressing"
+        hs.message = "Waiting for ESO to sync the current spec"
+        return hs
+      end
     end
   end
 end

@@ -3,6 +3,7 @@ import { bypassPathRegexBody, hasWildcard } from '../catalog/bypass-paths';
 import type { ClusterModel, EnvironmentInstance } from '../catalog/layout';
 import type { ServiceSpec } from '../catalog/types';
 import { Annotations } from './metadata';
+import { TRAEFIK_PATH_MATCHER } from './traefik-ingress-route';
 
 /** One bypass Ingress as data, rendered by the service-ingress chart through the `ingressRoutes` extension point. */
 export interface BypassRoute {
@@ -17,7 +18,8 @@ export interface BypassRoute {
 /**
  * Paths and annotations for declared bypass paths. With any `*`, every path becomes a regex
  * (`ImplementationSpecific`): ingress-nginx's `use-regex` is per Ingress and prefixes `^` itself;
- * Traefik's `PathRegexp` takes the whole expression. Without `*`, paths are `Exact`. Sorted, so
+ * Traefik's `PathRegexp` takes the whole, anchored expression, so the chart renders that route as a
+ * Traefik IngressRoute (traefik-ingress-route.ts). Without `*`, paths are `Exact`. Sorted, so
  * output does not depend on catalog order.
  */
 export function bypassRoute(declared: readonly string[], controller: 'nginx' | 'traefik', name: string): BypassRoute {
@@ -31,7 +33,7 @@ export function bypassRoute(declared: readonly string[], controller: 'nginx' | '
       pathType: regex ? 'ImplementationSpecific' : 'Exact',
     })),
     annotations: {
-      ...(!regex ? {} : controller === 'nginx' ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : { 'traefik.ingress.kubernetes.io/router.pathmatcher': 'PathRegexp' }),
+      ...(!regex ? {} : controller === 'nginx' ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : { [TRAEFIK_PATH_MATCHER]: 'PathRegexp' }),
       [Annotations.route]: 'bypass',
       [Annotations.bypassPaths]: sorted.join(','),
     },

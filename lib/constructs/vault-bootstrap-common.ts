@@ -23,6 +23,13 @@ export const BOOTSTRAP_SYNC_WAVE = -20;
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** The Job and CronJob go one wave after their ServiceAccount, RBAC and ConfigMaps, still before the secrets wave. */
 export const BOOTSTRAP_RUN_SYNC_WAVE = BOOTSTRAP_SYNC_WAVE + 1;
+/**
+ * The Vault ClusterSecretStore goes one wave after the bootstrap run, in the same Application: ESO
+ * validates a store by logging in to Vault, which works only once the bootstrap configured the
+ * kubernetes auth method and the store role, and Argo CD's built-in ClusterSecretStore health check
+ * waits for that (Ready). In an earlier step or wave the rollout would wait for itself.
+ */
+export const STORE_SYNC_WAVE = BOOTSTRAP_RUN_SYNC_WAVE + 1;
 /** The user the container runs as (the image's own user may be root). */
 const RUN_AS = 65532;
 

@@ -23,6 +23,15 @@ export interface VaultDevBootstrapProps extends VaultBootstrapProps {
    * @default 3
    */
   readonly historyLimit?: number;
+  /**
+   * Also run the bootstrap as an Argo CD `Sync` hook Job (`vault-bootstrap`, wave -19) on every sync
+   * of the bootstrap Application. Argo CD counts a CronJob Healthy before its first run, so without
+   * the hook the bootstrap step would pass before Vault is initialized and configured, and the
+   * ClusterSecretStore after it would wait up to a schedule period.
+   * @default true
+   * @see https://github.com/argoproj/argo-cd/blob/master/resource_customizations/batch/CronJob/health.lua
+   */
+  readonly runOnSync?: boolean;
 }
 
 export const DEFAULT_DEV_SCHEDULE = '*/10 * * * *';
@@ -32,7 +41,8 @@ export const DEV_FIXTURES_CONFIG_MAP = 'vault-bootstrap-fixtures';
  * The dev/CI/ephemeral Vault bootstrap: a CronJob in the Vault namespace that initializes (one key
  * share) and unseals Vault when needed, keeps the root token, unseal key and fixture seed in the
  * Secret `vault-auto-credentials`, configures mounts, auth, policies and roles, and seeds absent
- * fixtures. Run it once by hand with `kubectl create job --from=cronjob/vault-bootstrap`.
+ * fixtures. It also runs as a Sync hook Job on every sync of the bootstrap Application, so the
+ * rollout waits for it; run it by hand with `kubectl create job --from=cronjob/vault-bootstrap`.
  *
  * Least privilege: its ServiceAccount may get and patch only `vault-auto-credentials`, and create
  * Secrets in the Vault namespace (Kubernetes cannot restrict `create` to a name).
@@ -43,6 +53,8 @@ export class VaultDevBootstrap extends Construct {
   public readonly backoffLimit: number;
   public readonly historyLimit: number;
   public readonly cronJob: ApiObject;
+  /** The Sync hook Job; undefined with `runOnSync: false`. */
+  public readonly syncJob?: ApiObject;
   public readonly scriptConfigMap: ApiObject;
   public readonly fixturesConfigMap: ApiObject;
 
@@ -91,6 +103,25 @@ export class VaultDevBootstrap extends Construct {
       metadata: bootstrapMetadata(ctx, DEV_FIXTURES_CONFIG_MAP),
       data: { [FIXTURES_FILE]: files.fixtures },
     });
+    const jobSpec = bootstrapJobSpec(ctx, this.backoffLimit, {
+      image: this.image,
+      automountServiceAccountToken: true,
+      env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+      volumes: [{ name: 'fixtures', configMap: { name: DEV_FIXTURES_CONFIG_MAP } }],
+      volumeMounts: [{ name: 'fixtures', mountPath: FIXTURES_MOUNT_DIR }],
+    });
+    if (props.runOnSync ?? true) {
+      this.syncJob = new ApiObject(this, 'SyncJob', {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: bootstrapMetadata(ctx, BOOTSTRAP_NAME, {
+          'argocd.argoproj.io/hook': 'Sync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+          [SYNC_WAVE_ANNOTATION]: String(BOOTSTRAP_RUN_SYNC_WAVE),
+        }),
+        spec: jobSpec,
+      });
+    }
     this.cronJob = new ApiObject(this, 'CronJob', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -101,15 +132,7 @@ export class VaultDevBootstrap extends Construct {
         startingDeadlineSeconds: 300,
         successfulJobsHistoryLimit: this.historyLimit,
         failedJobsHistoryLimit: this.historyLimit,
-        jobTemplate: {
-          spec: bootstrapJobSpec(ctx, this.backoffLimit, {
-            image: this.image,
-            automountServiceAccountToken: true,
-            env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
-            volumes: [{ name: 'fixtures', configMap: { name: DEV_FIXTURES_CONFIG_MAP } }],
-            volumeMounts: [{ name: 'fixtures', mountPath: FIXTURES_MOUNT_DIR }],
-          }),
-        },
+        jobTemplate: { spec: jobSpec },
       },
     });
   }

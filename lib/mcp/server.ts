@@ -11,13 +11,15 @@ import { HttpApprover, NoApprover } from '../sync/approver';
 import { ledgerStatus } from '../sync/ledger-status';
 import { executeSync, safeReason, SyncOutcome } from '../sync/run';
 import { approvalFor, openState, SessionIo, syncDeps } from '../sync/session';
-import { fingerprintKey } from '../sync/state';
+import { approvalKey, fingerprintKey } from '../sync/state';
+import { fingerprint } from '../sync/values';
 import { destinationId } from '../sync/target';
 import { seedFrom } from '../sync/values';
 import { VERSION } from '../version';
 import { PLAN_INPUT_SCHEMA, PLAN_OUTPUT_SCHEMA, RESOLVE_INPUT_SCHEMA, RESOLVE_OUTPUT_SCHEMA, SYNC_INPUT_SCHEMA, SYNC_OUTPUT_SCHEMA } from './schemas';
 import { planFromToolInput, SyncToolInput } from './sync-input';
 import { invalid, ToolError } from './tool-error';
+import { clipInput, quoteInput } from '../quote-input';
 
 export const SYNC_TOOL = 'secret.sync.github_k8s';
 /** The name earlier agents used; accepted on calls, not listed. */
@@ -80,15 +82,15 @@ export function createMcpServer(opts: McpServerOptions): Server {
     const auditRefusal = (err: ToolError) =>
       audit.record({
         event: 'failure',
-        operation: req.params.name,
+        operation: clipInput(req.params.name),
         project: project?.catalog.metadata.name ?? '',
-        environment: typeof args.environment === 'string' ? args.environment : '',
+        environment: clipInput(typeof args.environment === 'string' ? args.environment : ''),
         result: err.code,
         reason: err.field ? `${err.field}: ${err.message}` : err.message,
       });
     try {
       const validate = validators[tool];
-      if (!validate) throw new ToolError('invalid_input', `unknown tool "${req.params.name}"`, undefined, `use one of: ${TOOLS.map((t) => t.name).join(', ')}`);
+      if (!validate) throw new ToolError('invalid_input', `unknown tool ${quoteInput(req.params.name)}`, undefined, `use one of: ${TOOLS.map((t) => t.name).join(', ')}`);
       if (!validate(args)) throw schemaError(validate.errors ?? []);
       const p = loadOnce();
       const result = tool === SYNC_TOOL ? await syncTool(p, args as unknown as SyncToolInput, req.params.name, opts.io) : tool === PLAN_TOOL ? planTool(p, args as unknown as SyncToolInput, opts.io) : resolveTool(p, args as { environment: string; service?: string }, opts.io);
@@ -104,8 +106,8 @@ export function createMcpServer(opts: McpServerOptions): Server {
 }
 
 async function syncTool(project: Project, input: SyncToolInput, operation: string, io: SessionIo): Promise<Record<string, unknown>> {
-  const plan = planFromToolInput(project, input, operation, (env) => approvalFor(project, io, env));
   const { state, audit, ledger } = openState(io);
+  const plan = planFromToolInput(project, input, operation, (env) => approvalFor(project, io, env), (v) => fingerprint(approvalKey(io.env, state), v));
   const approver = io.env.SECRETOPS_APPROVER_URL ? new HttpApprover({ url: io.env.SECRETOPS_APPROVER_URL, token: io.env.SECRETOPS_APPROVER_TOKEN, stateDir: state }) : new NoApprover();
   const deps = await syncDeps(plan, io, { policy: plan.policy, ...(input.secret_value !== undefined ? { provided: input.secret_value } : {}), audit, ledger, state, approver });
   const outcome = await executeSync(plan, { ...deps, waitForApproval: false });
@@ -120,6 +122,8 @@ function syncResult(environment: string, policy: string, requiredBy: readonly st
       ? 'approval pending: call again with the same idempotency_key once it is approved'
       : status === 'denied'
         ? 'approval denied: nothing was written'
+        : status === 'timeout'
+          ? 'approval timed out: nothing was written; call again with the same idempotency_key to ask again'
         : status === 'failed'
           ? 'some targets failed; call again to converge'
           : o.outcomes.some((t) => t.result === 'created' || t.result === 'updated')
@@ -156,8 +160,8 @@ function planTool(project: Project, input: SyncToolInput, io: SessionIo): Record
 
 function resolveTool(project: Project, input: { environment: string; service?: string }, io: SessionIo): Record<string, unknown> {
   const env = canonicalEnvironment(project.catalog, input.environment);
-  if (!env) throw invalid('environment', `unknown environment "${input.environment}"`, `use one of: ${project.catalog.spec.environments.map((e) => e.name).join(', ')}`);
-  if (input.service && !project.catalog.spec.services.some((s) => s.name === input.service)) throw invalid('service', `unknown service "${input.service}"`);
+  if (!env) throw invalid('environment', `unknown environment ${quoteInput(input.environment)}`, `use one of: ${project.catalog.spec.environments.map((e) => e.name).join(', ')}`);
+  if (input.service && !project.catalog.spec.services.some((s) => s.name === input.service)) throw invalid('service', `unknown service ${quoteInput(input.service)}`);
   const resolutions = project.resolver.resolveEnvironment(input.environment, input.service ? { service: input.service } : {});
   openState(io).audit.record({ event: 'request', operation: RESOLVE_TOOL, project: project.catalog.metadata.name, environment: env.environment.name, result: 'resolved', reason: `${resolutions.length} key(s)` });
   return resolutionsToJson(env.environment.name, resolutions, env.alias) as Record<string, unknown>;
@@ -168,7 +172,7 @@ function schemaError(errors: readonly ErrorObject[]): ToolError {
   const e = errors.find((x) => x.keyword === 'additionalProperties' || x.keyword === 'required') ?? errors[0]!;
   const p = e.params as Record<string, unknown>;
   if (e.keyword === 'required') return invalid(String(p.missingProperty), `missing required field "${String(p.missingProperty)}"`);
-  if (e.keyword === 'additionalProperties') return invalid(String(p.additionalProperty), `unknown field "${String(p.additionalProperty)}"`, 'see the tool input schema');
+  if (e.keyword === 'additionalProperties') return invalid(clipInput(String(p.additionalProperty)), `unknown field ${quoteInput(String(p.additionalProperty))}`, 'see the tool input schema');
   const field = e.instancePath.replace(/^\//, '').split('/')[0] ?? '';
   return invalid(field, `${field} ${e.message ?? 'is invalid'}`);
 }

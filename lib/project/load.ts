@@ -4,6 +4,7 @@ import { DEFAULT_SERVICES_FILE, defaultFixturesDir, LoadedCatalog, loadCatalog, 
 import { buildInventories, checkFixtures, FixtureSet, readFixtureFiles } from '../catalog/fixtures';
 import { canonicalEnvironment } from '../catalog/layout';
 import { Resolver, unresolvedDiagnostics } from '../resolver/resolver';
+import { quoteInput } from '../quote-input';
 
 export type { ProjectPaths } from '../catalog/load';
 
@@ -79,10 +80,10 @@ export function selectEnvironment(project: Project, environment: string, service
   const canonical = canonicalEnvironment(catalog, environment);
   if (!canonical) {
     const known = [...catalog.spec.environments.map((e) => e.name), ...Object.keys(catalog.spec.secretResolution?.environmentAliases ?? {})];
-    throw new UserError({ file, message: `unknown environment "${environment}"`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
+    throw new UserError({ file, message: `unknown environment ${quoteInput(environment)}`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
   }
   if (service !== undefined && !catalog.spec.services.some((s) => s.name === service)) {
-    throw new UserError({ file, message: `unknown service "${service}"`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
+    throw new UserError({ file, message: `unknown service ${quoteInput(service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
   }
   return canonical;
 }

@@ -3,6 +3,7 @@ import type { Inventory } from '../catalog/fixtures';
 import type { KeySpec, SecretSpec, ServiceCatalog, ServiceSpec } from '../catalog/types';
 import { canonicalEnvironment, environmentPath, formatVaultLocation, PathContext, sharedPath } from '../catalog/layout';
 import { environmentOverride } from '../catalog/overrides';
+import { quoteInput } from '../quote-input';
 
 /**
  * The one secret resolver. For a logical key K of a service's secret in environment E it tries, in
@@ -75,7 +76,7 @@ export class Resolver {
     const { catalog } = this.input;
     const env = this.environment(req.environment);
     const si = catalog.spec.services.findIndex((s) => s.name === req.service);
-    if (si < 0) throw new UserError({ message: `unknown service "${req.service}"`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` });
+    if (si < 0) throw new UserError({ message: `unknown service ${quoteInput(req.service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` });
     const service = catalog.spec.services[si]!;
     const ci = service.secrets.findIndex((s) => s.name === req.secret);
     if (ci < 0) throw new UserError({ message: `service "${service.name}" has no secret "${req.secret}"`, hint: `use one of: ${service.secrets.map((s) => s.name).join(', ')}` });
@@ -93,7 +94,7 @@ export class Resolver {
     const { catalog } = this.input;
     const env = this.environment(environment);
     if (opts.service && !catalog.spec.services.some((s) => s.name === opts.service)) {
-      throw new UserError({ message: `unknown service "${opts.service}"`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` });
+      throw new UserError({ message: `unknown service ${quoteInput(opts.service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` });
     }
     const out: Resolution[] = [];
     catalog.spec.services.forEach((service, si) => {
@@ -119,7 +120,7 @@ export class Resolver {
     const env = canonicalEnvironment(this.input.catalog, name);
     if (!env) {
       const known = [...this.input.catalog.spec.environments.map((e) => e.name), ...Object.keys(this.input.catalog.spec.secretResolution?.environmentAliases ?? {})];
-      throw new UserError({ message: `unknown environment "${name}"`, hint: `use one of: ${known.join(', ')}` });
+      throw new UserError({ message: `unknown environment ${quoteInput(name)}`, hint: `use one of: ${known.join(', ')}` });
     }
     return env;
   }

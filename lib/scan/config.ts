@@ -89,7 +89,7 @@ export async function loadScanConfig(cwd: string, explicit?: string): Promise<Sc
 /** The file's text; a missing or unreadable file is named as the user wrote it. */
 function readConfigText(abs: string, shown: string): string {
   try {
-    return readTextFile(abs, 'scanner configuration');
+    return readTextFile(abs, 'scanner configuration', '--config FILE');
   } catch (err) {
     if (err instanceof UserError) throw new UserError(err.diagnostics.map((d) => ({ ...d, file: shown })), err.exitCode);
     throw err;

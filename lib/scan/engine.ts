@@ -9,7 +9,8 @@ import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
-import { CollectedSources, SourceFile, stagedFiles, walkPaths } from './sources';
+import { touches } from './locate';
+import { CollectedSources, SourceFile, stagedFiles, treeContext, walkPaths } from './sources';
 import type {
   Finding,
   ManifestDocument,
@@ -34,8 +35,17 @@ export interface ScanOptions {
   readonly cwd: string;
   /** Files and directories to scan, relative to `cwd`. @default ["."] */
   readonly paths?: readonly string[];
-  /** Read the git index instead of the working tree. @default false */
+  /**
+   * Read the git index instead of the working tree: the staged changes are scanned, and the whole
+   * index is the cross-file context. @default false
+   */
   readonly staged?: boolean;
+  /**
+   * Cross-file context for a working-tree scan, relative to `cwd`: project rules (stores, Secret
+   * keys, fixtures, dist/ drift) also read the manifests under it, and report only on the scanned
+   * files. @default none: the rules see the scanned paths only
+   */
+  readonly context?: string;
   /** The rules, in policy order (`policies/index.ts`). */
   readonly rules: readonly Rule[];
   readonly config: ScanConfig;
@@ -44,6 +54,8 @@ export interface ScanOptions {
    * ask never pays for loading the catalog).
    */
   readonly project?: () => Promise<Project | undefined>;
+  /** The services file and fixtures folder, relative to `cwd` (`RuleContext.catalogInputs`). @default none */
+  readonly catalogInputs?: readonly string[];
   /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()`: `SECRETOPS_TODAY`, else today (UTC) */
   readonly today?: string;
   /** Scan these instead of reading the file system (tests, benchmarks). */
@@ -74,7 +86,8 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
   const plan = fastPath(enabled, config);
-  const contextFor = ruleContexts(options, today, catalog);
+  const scannedPaths = new Set(inputs.map((f) => f.path));
+  const contextFor = ruleContexts(options, today, catalog, sources, scannedPaths);
   const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
   const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
   const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
@@ -90,7 +103,6 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   let bytes = 0;
   let skippedFiles = 0;
 
-  const scannedPaths = new Set(inputs.map((f) => f.path));
   const collectGarbage = memoryBudget();
   for (const src of inputs) {
     collectGarbage(src.size);
@@ -99,16 +111,27 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
       skippedFiles++;
       continue;
     }
-    bytes += src.size;
-    const docs = wantedDocuments(file, plan, counts);
+    const unread = file.problems?.some((p) => p.unread) ?? false;
+    if (unread) skippedFiles++;
+    else bytes += src.size;
+    const docs = unread ? [] : wantedDocuments(file, plan, counts);
     for (const d of docs) if (d.suppressed.size > 0) suppressingDocs.push(d);
     if (plan.keepDocuments) kept.push(...docs);
     const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
     findings.push(...run.findings);
     countInline(run.suppressed);
   }
+  if (perProject.length > 0 && sources.context && kept.length > 0) {
+    // Only when a scanned document is one a project rule reads: a commit of unrelated files does
+    // not pay for listing and reading the rest of the repository.
+    kept.push(...contextDocuments(sources.context.files(), scannedPaths, fastPath(perProject as Rule[]), config, cwd));
+    // In path order, as a scan of the whole tree hands them over (rules that name a "first" copy agree).
+    kept.sort((a, b) => byCodePoint(a.file.path, b.file.path) || a.index - b.index);
+  }
   if (perProject.length > 0) {
-    const run = await runProjectPhase(() => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities }), options, catalog);
+    // With a cross-file context, findings are reported for the scanned files (or dueTo one of them).
+    const keep = sources.context ? (f: Finding, r: { dueTo?: readonly string[] }) => scannedPaths.has(f.file) || (r.dueTo ?? []).some((p) => touches(scannedPaths, p)) : undefined;
+    const run = await runProjectPhase(() => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities, ...(keep ? { keep } : {}) }), options, catalog);
     findings.push(...run.findings);
     countInline(run.suppressed);
   }
@@ -127,7 +150,13 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
 }
 
 /** One context per rule for the whole scan (not one per rule and file); the catalog is loaded only when a rule reads it. */
-function ruleContexts(options: ScanOptions, today: string, catalog: { loaded: boolean; project?: Project }): (rule: Rule) => RuleContext {
+function ruleContexts(
+  options: ScanOptions,
+  today: string,
+  catalog: { loaded: boolean; project?: Project },
+  sources: CollectedSources,
+  scanned: ReadonlySet<string>,
+): (rule: Rule) => RuleContext {
   const { cwd, config } = options;
   const contexts = new Map<string, RuleContext>();
   return (rule) => {
@@ -138,8 +167,10 @@ function ruleContexts(options: ScanOptions, today: string, catalog: { loaded: bo
         cwd,
         options: config.options[rule.meta.id] ?? {},
         today,
-        roots: options.sources ? undefined : (options.paths && options.paths.length > 0 ? options.paths : ['.']),
+        roots: sources.context ? [sources.context.root] : options.sources ? undefined : options.paths && options.paths.length > 0 ? options.paths : ['.'],
         staged: options.staged ?? false,
+        ...(sources.context ? { scanned } : {}),
+        ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
         get project() {
           if (!catalog.loaded && options.project) throw new CatalogWanted();
           return catalog.project;
@@ -228,7 +259,32 @@ function memoryBudget(every = 32 * 1024 * 1024): (bytes: number) => void {
 
 function collect(options: ScanOptions): CollectedSources {
   const sel = { include: options.config.include, exclude: options.config.exclude };
-  return options.staged ? stagedFiles(options.cwd, options.paths ?? [], sel) : walkPaths(options.cwd, options.paths ?? [], sel);
+  if (options.staged) return stagedFiles(options.cwd, options.paths ?? [], sel);
+  const walked = walkPaths(options.cwd, options.paths ?? [], sel);
+  return options.context === undefined ? walked : { ...walked, context: treeContext(options.cwd, options.context, sel) };
+}
+
+/**
+ * The documents of context files (not scanned themselves) that a project rule reads. Nothing is
+ * reported about these files by the per-file rules, and what cannot be read is left out quietly:
+ * the scan was not asked about them.
+ */
+function contextDocuments(files: readonly SourceFile[], scanned: ReadonlySet<string>, plan: ReturnType<typeof fastPath>, config: ScanConfig, cwd: string): ManifestDocument[] {
+  const docs: ManifestDocument[] = [];
+  const collectGarbage = memoryBudget();
+  for (const src of files) {
+    if (scanned.has(src.path)) continue;
+    collectGarbage(src.size);
+    const file = readScanFile(src, config, cwd, scanned, []);
+    if (!file || (file.kind !== 'yaml' && file.kind !== 'json')) continue;
+    const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
+    for (const slice of slices) {
+      if (!plan.wants(slice.text)) continue;
+      const parsed = parseSlice(file, slice);
+      if (!isParseProblem(parsed)) docs.push(parsed);
+    }
+  }
+  return docs;
 }
 
 export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
@@ -268,9 +324,11 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
     warnings.push({ file: src.path, message: 'not a YAML, JSON or Helm template file: skipped' });
     return undefined;
   }
+  // A manifest that is not read would pass as clean: over the size limit, binary or not UTF-8 it
+  // becomes an unread-file problem, which parse-error reports as an error finding.
+  const unread = (message: string): ScanFile => ({ path: src.path, text: '', kind: kind0, problems: [{ message, line: 1, column: 1, unread: true }] });
   if (src.size > config.maxFileSize) {
-    warnings.push({ file: src.path, message: `larger than maxFileSize (${src.size} > ${config.maxFileSize} bytes): skipped` });
-    return undefined;
+    return unread(`not scanned: larger than maxFileSize (${src.size} > ${config.maxFileSize} bytes), so a secret in it would go unseen; split the file or raise maxFileSize`);
   }
   let buf: Buffer;
   try {
@@ -279,15 +337,10 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
     warnings.push({ file: src.path, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): skipped` });
     return undefined;
   }
-  if (buf.includes(0)) {
-    warnings.push({ file: src.path, message: 'binary file: skipped' });
-    return undefined;
-  }
-  if (!isUtf8(buf)) {
-    warnings.push({ file: src.path, message: 'not valid UTF-8: skipped' });
-    return undefined;
-  }
-  let text = buf.toString('utf8');
+  const utf16 = decodeUtf16(buf);
+  if (utf16 === undefined && buf.includes(0)) return unread('not scanned: the file holds a NUL byte (binary, or UTF-16/32 without a byte order mark); store manifests as UTF-8 text');
+  if (utf16 === undefined && !isUtf8(buf)) return unread('not scanned: not valid UTF-8; store manifests as UTF-8 text');
+  let text = utf16 ?? buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const read = readFileAs(src.path, text) ?? { kind: kind0, text };
   const kind = read.kind;
@@ -295,6 +348,24 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
   const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
   const problems: ParseProblem[] = [];
   return { path: src.path, text: read.text, kind, ...(helmValues ? { helmValues } : {}), problems };
+}
+
+/**
+ * UTF-16 text with a byte order mark, decoded: YAML allows it and go-yaml, which kubectl's YAML
+ * reading builds on, detects it from the mark (gopkg.in/yaml.v2 readerc.go,
+ * yaml_parser_determine_encoding), so such a manifest is scanned rather than skipped as binary.
+ */
+function decodeUtf16(buf: Buffer): string | undefined {
+  const le = buf[0] === 0xff && buf[1] === 0xfe;
+  const be = buf[0] === 0xfe && buf[1] === 0xff;
+  if (!le && !be) return undefined;
+  // UTF-32LE starts with FF FE 00 00: not UTF-16.
+  if (le && buf[2] === 0 && buf[3] === 0) return undefined;
+  try {
+    return new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(buf);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Moves findings an unexpired allowlist entry covers out of the result, counting per entry. */

@@ -49,3 +49,10 @@ export function catalogDistDir(project: Project, cwd: string, override?: unknown
   const abs = typeof override === 'string' ? resolve(cwd, override) : join(dirname(resolve(project.source.file)), 'dist');
   return { abs, rel: scanPath(cwd, abs) };
 }
+
+/** Whether a scanned file is `path` or lies in the folder `path`. */
+export function touches(scanned: Iterable<string>, path: string): boolean {
+  const p = path.replace(/\/+$/, '');
+  for (const s of scanned) if (p === '' || p === '.' || s === p || s.startsWith(`${p}/`)) return true;
+  return false;
+}

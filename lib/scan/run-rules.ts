@@ -15,6 +15,8 @@ export interface RunRulesInput {
   readonly context: RuleContext | ((rule: Rule) => RuleContext);
   /** Configured severity per rule id; rules absent here use their default. */
   readonly severities?: Readonly<Record<string, Severity | 'off'>>;
+  /** Which findings to report (a cross-file context drops findings outside the scanned files). @default all */
+  readonly keep?: (finding: Finding, report: RuleReport) => boolean;
 }
 
 export async function runRules(input: RunRulesInput): Promise<Finding[]> {
@@ -52,6 +54,7 @@ export async function runRulesDetailed(input: RunRulesInput): Promise<{ findings
         ...(r.pointer !== undefined ? { pointer: r.pointer } : {}),
         fingerprint: fingerprint(rule.meta.id, file.path, object, doc?.index, r.pointer, r.message),
       };
+      if (input.keep && !input.keep(finding, r)) return;
       if (doc?.suppressed.has(rule.meta.id)) suppressed.push({ finding, doc });
       else findings.push(finding);
     };

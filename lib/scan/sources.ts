@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import { Minimatch } from 'minimatch';
@@ -27,6 +27,18 @@ export interface SourceSelection {
 export interface CollectedSources {
   readonly files: SourceFile[];
   readonly warnings: ScanWarning[];
+  /**
+   * The cross-file context (`--context PATH`, or the whole index for `--staged`): files the
+   * project rules also read, listed only when a project rule has something to look up. Findings
+   * are reported for `files` only.
+   */
+  readonly context?: CrossFileContext;
+}
+
+export interface CrossFileContext {
+  /** The context's root, relative to the working directory (what `ctx.roots` tells the rules). */
+  readonly root: string;
+  files(): readonly SourceFile[];
 }
 
 const GLOB = { dot: true, nocomment: true } as const;
@@ -46,12 +58,25 @@ class Selection {
     this.exclude = sel.exclude.map((g) => new Minimatch(g, GLOB));
   }
   excludedDir(path: string): boolean {
-    return this.exclude.some((m) => m.match(`${path}/`));
+    const p = globbed(path);
+    return this.exclude.some((m) => m.match(`${p}/`));
   }
   selected(path: string, explicit: boolean): boolean {
-    if (this.exclude.some((m) => m.match(path))) return false;
-    return explicit || this.include.some((m) => m.match(path));
+    const p = globbed(path);
+    if (this.exclude.some((m) => m.match(p))) return false;
+    return explicit || this.include.some((m) => m.match(p));
   }
+}
+
+/**
+ * The path globs are matched against. A folder outside the working directory shows as `../x/...`,
+ * and `**` never matches a `..` segment: without this, `scan /abs/other/dir` took no file at all.
+ * Outside paths are matched from their first real segment, as if scanned from their parent.
+ */
+function globbed(path: string): string {
+  let p = path;
+  while (p.startsWith('../')) p = p.slice(3);
+  return p.startsWith('/') ? p.replace(/^\/+/, '') : p;
 }
 
 /** A file on disk, read when the engine gets to it (no closure per file: 100,000 files add up). */
@@ -150,6 +175,15 @@ export function walkPaths(cwd: string, paths: readonly string[], selection: Sour
   return { files: [...files.values()].sort((a, b) => byCodePoint(a.path, b.path)), warnings };
 }
 
+/**
+ * The working tree under `root` as cross-file context for a scan of some of its files
+ * (`--context .` in a pre-commit hook that passes the commit's files).
+ */
+export function treeContext(cwd: string, root: string, selection: SourceSelection): CrossFileContext {
+  let files: readonly SourceFile[] | undefined;
+  return { root: displayPath(cwd, resolve(cwd, root)), files: () => (files ??= walkPaths(cwd, [root], selection).files) };
+}
+
 /** `.gitignore` files between the working directory and a walked root apply to it too. */
 function ancestorsGitignores(cwd: string, root: string): IgnoreLayer[] {
   const rel = relative(cwd, root);
@@ -178,7 +212,8 @@ function git(cwd: string, args: readonly string[], input?: string): Buffer {
 
 /**
  * The staged version of every added, copied, modified or renamed file (the index, not the working
- * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection.
+ * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection. The context is
+ * the whole index: a staged ExternalSecret's store may live in a committed, unchanged file.
  */
 export function stagedFiles(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
   const sel = new Selection(selection);
@@ -186,7 +221,14 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
   const raw = git(cwd, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR', '--no-abbrev']).toString('utf8');
   const warnings: ScanWarning[] = [];
   const roots = (paths.length > 0 ? paths : ['.']).map((p) => resolve(cwd, p));
-  const wanted: { path: string; sha: string }[] = [];
+  for (const r of roots) {
+    // A path that is not in the working tree may still be staged (or deleted): only a path that
+    // names nothing at all, on disk or in the index, is a mistake.
+    if (!existsSync(r) && git(top, ['ls-files', '--', r]).length === 0) {
+      throw new UserError({ file: displayPath(cwd, r), message: 'does not exist', hint: 'pass files or directories to scan (default: .)' }, ExitCode.usage);
+    }
+  }
+  const wanted: Blob[] = [];
   const parts = raw.split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const meta = parts[i]!.split(' ');
@@ -204,7 +246,33 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
     if (mode === '160000') continue;
     wanted.push({ path, sha });
   }
-  if (wanted.length === 0) return { files: [], warnings };
+  const context: CrossFileContext = { root: displayPath(cwd, top), files: () => readBlobs(top, indexBlobs(cwd, top, sel)) };
+  return { files: readBlobs(top, wanted), warnings, context };
+}
+
+interface Blob {
+  readonly path: string;
+  readonly sha: string;
+}
+
+/** Every regular file of the index (stage 0) the selection takes: the tree the commit will have. */
+function indexBlobs(cwd: string, top: string, sel: Selection): Blob[] {
+  const out: Blob[] = [];
+  for (const entry of git(top, ['ls-files', '--stage', '-z']).toString('utf8').split('\0')) {
+    // "<mode> <sha> <stage>\t<path>"
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, sha, stage] = entry.slice(0, tab).split(' ');
+    if (stage !== '0' || (mode !== '100644' && mode !== '100755')) continue;
+    const path = displayPath(cwd, join(top, entry.slice(tab + 1)));
+    if (sel.selected(path, false)) out.push({ path, sha: sha! });
+  }
+  return out;
+}
+
+/** Blobs read in one `git cat-file --batch`, sorted by path. */
+function readBlobs(top: string, wanted: readonly Blob[]): SourceFile[] {
+  if (wanted.length === 0) return [];
   const out = git(top, ['cat-file', '--batch'], wanted.map((w) => w.sha).join('\n') + '\n');
   const files: SourceFile[] = [];
   let at = 0;
@@ -216,6 +284,5 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
     at = nl + 1 + size + 1;
     files.push({ path: w.path, size, read: () => body });
   }
-  files.sort((a, b) => byCodePoint(a.path, b.path));
-  return { files, warnings };
+  return files.sort((a, b) => byCodePoint(a.path, b.path));
 }

@@ -52,6 +52,11 @@ export interface ParseProblem {
   readonly message: string;
   readonly line: number;
   readonly column: number;
+  /**
+   * The whole file was not read (over `maxFileSize`, a NUL byte, not UTF-8): `message` is the
+   * complete reason, not a syntax error. Reported as an error, so nothing hides by size or encoding.
+   */
+  readonly unread?: boolean;
 }
 
 export interface Position {
@@ -96,6 +101,20 @@ export interface RuleContext {
   readonly roots?: readonly string[];
   /** True for `--staged`: file texts come from the git index, not the working tree. */
   readonly staged?: boolean;
+  /**
+   * Set when the scan has a cross-file context (`--context PATH`, or the whole index for
+   * `--staged`): project rules are handed the context's documents too, and `roots` is the
+   * context. Holds the files findings are reported in (the scanned ones); a finding located
+   * elsewhere is dropped unless it is `dueTo` a scanned file. Undefined: everything handed over
+   * was scanned.
+   */
+  readonly scanned?: ReadonlySet<string>;
+  /**
+   * The catalog's inputs, relative to the working directory, known before the catalog is loaded:
+   * the services file and the fixtures folder (rules decide from them whether a change concerns
+   * the catalog without loading it). Undefined without a catalog.
+   */
+  readonly catalogInputs?: readonly string[];
   /** Options from the rule's entry in the scanner configuration. */
   readonly options: Readonly<Record<string, unknown>>;
   /** The scan's date (`YYYY-MM-DD`, UTC) for expiry checks; rules fall back to today. */
@@ -115,6 +134,12 @@ export interface RuleReport {
   readonly object?: ObjectRef;
   /** Overrides the rule's configured severity (e.g. fixture-drift's orphan warnings). */
   readonly severity?: Severity;
+  /**
+   * Files or folders (relative to the working directory) whose change causes this finding, when it is located
+   * in another file (a catalog edit makes `dist/` stale): with a cross-file context the finding is
+   * reported when one of them is scanned.
+   */
+  readonly dueTo?: readonly string[];
 }
 
 export interface RuleMeta {

@@ -6,6 +6,7 @@ import { canonicalEnvironment } from '../catalog/layout';
 import type { ServiceCatalog, Tier } from '../catalog/types';
 import { diagnosticAt, readYamlSource } from '../yaml-source';
 import schema from './approval-policy.schema.json';
+import { quoteInput } from '../quote-input';
 
 /**
  * `secretops.approval.yaml` beside the catalog: beside `secretops.config.yaml`, not in `policies/`,
@@ -47,7 +48,7 @@ export function loadApprovalPolicy(file: string, catalog: ServiceCatalog): Appro
   const environments = spec.environments ?? [];
   const unknown = environments.map((e, i) => [e, i] as const).filter(([e]) => !canonicalEnvironment(catalog, e));
   if (unknown.length > 0) {
-    throw new UserError(unknown.map(([e, i]) => diagnosticAt(src, `/spec/environments/${i}`, `unknown environment "${e}"`, `use one of: ${catalog.spec.environments.map((x) => x.name).join(', ')}`)));
+    throw new UserError(unknown.map(([e, i]) => diagnosticAt(src, `/spec/environments/${i}`, `unknown environment ${quoteInput(e)}`, `use one of: ${catalog.spec.environments.map((x) => x.name).join(', ')}`)));
   }
   return { file, environments: environments.map((e) => canonicalEnvironment(catalog, e)!.environment.name), tiers: spec.tiers ?? [] };
 }

@@ -21,7 +21,12 @@ export interface ApprovalRequest {
   readonly policy: string;
   /** The rules that made approval necessary. */
   readonly requiredBy: readonly string[];
-  readonly writes: readonly { readonly target: string; readonly reason: string }[];
+  /**
+   * What would be written. `valueDigest` is HMAC-SHA256 of the value under a key derived for
+   * approvals alone (state.ts: approvalKey), present for deterministic and provided values: an
+   * approval is for these values, and a changed value is a different request that needs its own.
+   */
+  readonly writes: readonly { readonly target: string; readonly reason: string; readonly valueDigest?: string }[];
 }
 
 export type ApprovalStatus = 'approved' | 'denied' | 'pending' | 'timeout';
@@ -60,7 +65,7 @@ export interface HttpApproverOptions {
 
 interface StoredRequest {
   readonly id: string;
-  /** SHA-256 of the request: a changed request needs a new approval. */
+  /** SHA-256 of the request (value digests included): a changed request or value needs a new approval. */
   readonly digest: string;
 }
 
@@ -78,7 +83,8 @@ export class HttpApprover implements Approver {
 
   async decide(req: ApprovalRequest, { wait }: { wait: boolean }): Promise<ApprovalDecision> {
     const digest = digestOf(req);
-    const stored = readJsonFile<StoredRequest>(this.file(req));
+    const file = this.file(req);
+    const stored = readJsonFile<StoredRequest>(file, 'pending approval file', `remove ${file}; the next run asks the approver again`);
     let answer = stored && stored.digest === digest ? await this.get(stored.id) : await this.post(req);
     writeFileAtomic(this.file(req), JSON.stringify({ id: answer.id, digest } satisfies StoredRequest, null, 2) + '\n');
     const deadline = Date.now() + (this.opts.timeoutMs ?? 600_000);

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { ExitCode, UserError } from '../errors';
 import { canonicalEnvironment, environmentInstances, EnvironmentInstance, serviceNamespace } from '../catalog/layout';
-import type { EnvironmentSpec, SecretLevel, SecretSpec, ServiceCatalog, ServiceSpec } from '../catalog/types';
+import type { EnvironmentSpec, KeySpec, SecretLevel, SecretSpec, ServiceCatalog, ServiceSpec } from '../catalog/types';
 import type { Resolution, Resolver } from '../resolver/resolver';
+import type { YamlSource } from '../yaml-source';
+import { quoteInput } from '../quote-input';
 import { githubNameProblem } from './github-limits';
+import { githubSecretName, refuseGithubCollisions } from './github-names';
 import type { Destination } from './target';
 import type { ValuePolicy, ValueSubject } from './values';
 
@@ -74,7 +77,7 @@ export function environmentTarget(catalog: ServiceCatalog, name: string): { envi
     if (inst) return { environment: env, instance: inst };
   }
   const known = [...catalog.spec.environments.flatMap((e) => [e.name, ...(e.slots ? [`${e.name}-slot-1..${e.slots}`] : [])]), ...Object.keys(catalog.spec.secretResolution?.environmentAliases ?? {})];
-  throw new UserError({ message: `unknown environment "${name}"`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
+  throw new UserError({ message: `unknown environment ${quoteInput(name)}`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
 }
 
 /** The GitHub secret a key is written to: an environment secret of the canonical environment unless the secret says `github.scope: repository`. */
@@ -139,9 +142,10 @@ export function assembleSyncPlan(
  *   namespace, and to GitHub when `--to github|both` asks (CI jobs that need the same value);
  * - `user` secrets and keys with a non-secret `default` are never generated.
  * GitHub targets are environment secrets of the canonical environment unless the secret says
- * `github.scope: repository`.
+ * `github.scope: repository`, named by the rule in github-names.ts; keys that would share one
+ * GitHub secret are refused (positioned in `source` when given).
  */
-export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncSelection, approval: SyncPlan['approval']): SyncPlan {
+export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncSelection, approval: SyncPlan['approval'], source?: YamlSource): SyncPlan {
   const { environment, instance } = environmentTarget(catalog, sel.environment);
   const project = catalog.metadata.name;
   const repository = catalog.spec.github?.repository;
@@ -152,9 +156,10 @@ export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncS
   };
 
   if (sel.service && !catalog.spec.services.some((s) => s.name === sel.service)) {
-    throw new UserError({ message: `unknown service "${sel.service}"`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
+    throw new UserError({ message: `unknown service ${quoteInput(sel.service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
   }
   const keys: PlannedKey[] = [];
+  const toGithub: KeySpec[] = [];
   let matched = 0;
   for (const service of catalog.spec.services) {
     if (sel.service && service.name !== sel.service) continue;
@@ -179,9 +184,13 @@ export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncS
               if (!repository) {
                 throw new UserError({ message: 'syncing to GitHub needs the project repository, and the catalog has no spec.github.repository', pointer: '/spec/github/repository', hint: 'add `github: {repository: owner/name}` under spec, or use --to kubernetes' }, ExitCode.usage);
               }
-              const nameProblem = githubNameProblem(targetKey);
-              if (nameProblem) excluded.push({ destination: 'github', reason: `${targetKey}: ${nameProblem}` });
-              else destinations.push(githubDestination(repository, secret, environment, targetKey));
+              const name = githubSecretName(key, targetKey);
+              const nameProblem = githubNameProblem(name);
+              if (nameProblem) excluded.push({ destination: 'github', reason: `${name}: ${nameProblem}` });
+              else {
+                toGithub.push(key);
+                destinations.push(githubDestination(repository, secret, environment, name));
+              }
             }
             if (wantKubernetes) {
               if (secret.level === 'project') excluded.push({ destination: 'kubernetes', reason: 'project-level secrets live in GitHub only' });
@@ -203,6 +212,7 @@ export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncS
       }
     }
   }
+  refuseGithubCollisions(catalog, resolver, environment.name, toGithub, source);
   if (matched === 0) {
     throw new UserError({ message: `no key matches ${[sel.service && `service ${sel.service}`, sel.secret && `secret ${sel.secret}`, sel.key && `key ${sel.key}`].filter(Boolean).join(', ') || 'the selection'}`, hint: 'check the names with `secretops resolve --env ENV`' }, ExitCode.usage);
   }

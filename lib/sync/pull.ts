@@ -6,6 +6,7 @@ import type { AuditLog } from './audit';
 import { writeEnvFile } from './env-file';
 import type { KubernetesSecrets } from './kubernetes';
 import { environmentTarget } from './plan';
+import { quoteInput } from '../quote-input';
 
 export interface PullRequest {
   readonly environment: string;
@@ -31,7 +32,7 @@ export interface PullResult {
 export async function pullEnvFile(catalog: ServiceCatalog, resolver: Resolver, req: PullRequest, kube: KubernetesSecrets, audit: AuditLog): Promise<PullResult> {
   const { environment, instance } = environmentTarget(catalog, req.environment);
   if (req.service && !catalog.spec.services.some((s) => s.name === req.service)) {
-    throw new UserError({ message: `unknown service "${req.service}"`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
+    throw new UserError({ message: `unknown service ${quoteInput(req.service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
   }
   const entries = new Map<string, { value: string; from: string }>();
   const written: string[] = [];

@@ -3,12 +3,12 @@ import type { AuditInput, AuditLog } from './audit';
 import type { ApprovalDecision, ApprovalRequest, Approver } from './approver';
 import type { GithubSecrets } from './github';
 import type { KubernetesSecrets } from './kubernetes';
-import type { Ledger } from './ledger';
+import type { Ledger, LedgerEntry } from './ledger';
 import type { PlannedKey, SyncPlan } from './plan';
 import { Destination, destinationId } from './target';
 import { deterministicValue, fingerprint, randomValue } from './values';
 
-export type TargetResult = 'created' | 'updated' | 'unchanged' | 'idempotent_replay' | 'failed' | 'denied' | 'pending' | 'cancelled';
+export type TargetResult = 'created' | 'updated' | 'unchanged' | 'idempotent_replay' | 'failed' | 'denied' | 'pending' | 'timeout' | 'cancelled';
 
 /** What happened to one destination of one key. Names only. */
 export interface TargetOutcome {
@@ -22,8 +22,8 @@ export interface TargetOutcome {
 }
 
 export interface SyncOutcome {
-  /** `ok`: every target holds its value; `failed`: some write failed; `denied`/`pending`: approval. */
-  readonly status: 'ok' | 'failed' | 'denied' | 'pending' | 'cancelled';
+  /** `ok`: every target holds its value; `failed`: some write failed; `denied`/`pending`/`timeout`: approval. */
+  readonly status: 'ok' | 'failed' | 'denied' | 'pending' | 'timeout' | 'cancelled';
   readonly idempotencyKey: string;
   readonly outcomes: readonly TargetOutcome[];
   readonly approval?: ApprovalDecision;
@@ -37,6 +37,8 @@ export interface SyncDeps {
   readonly ledger: Ledger;
   /** Key for the ledger's value fingerprints. */
   readonly fingerprintKey: string;
+  /** Key for the value digests an approval request is bound to (never the ledger's key). */
+  readonly approvalKey: string;
   readonly audit: AuditLog;
   readonly approver: Approver;
   /** Set for the deterministic policy. */
@@ -84,7 +86,7 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
   if (writes.length === 0) return finish('ok');
 
   // 2. Approve (or confirm) once for every write of the run.
-  const request = approvalRequest(plan, writes);
+  const request = approvalRequest(plan, writes, values, deps.approvalKey);
   const gate = await approveWrites(run, request, writes);
   if (gate.stopped) return finish(gate.stopped, gate.approval);
 
@@ -136,24 +138,21 @@ async function inspectAll(run: Run, values: Map<PlannedKey, string>): Promise<De
   for (const key of plan.keys) {
     for (const e of key.excluded) audit({ event: 'skip', result: 'excluded', reason: `${e.destination}: ${e.reason}`, key: keyAudit(key) });
     if (key.destinations.length === 0) continue;
-    try {
-      decisions.push(...(await inspectKey(plan, key, deps, values)));
-    } catch (err) {
-      for (const dest of key.destinations) {
-        const d: Decision = { key, dest, target: destinationId(dest), write: false, reason: safeReason(err) };
-        outcome(d, 'failed', d.reason);
-        audit({ event: 'failure', target: d.target, result: 'failed', reason: d.reason, key: keyAudit(key) });
-      }
-    }
+    decisions.push(...(await inspectKey(plan, key, deps, values)));
   }
-  for (const d of decisions.filter((x) => !x.write)) {
+  // A target that could not be inspected fails alone, with its own reason; its siblings go on.
+  for (const d of decisions.filter((x) => !x.write && x.result === 'failed')) {
+    outcome(d, 'failed', d.reason);
+    audit({ event: 'failure', target: d.target, result: 'failed', reason: d.reason, key: keyAudit(d.key) });
+  }
+  for (const d of decisions.filter((x) => !x.write && x.result !== 'failed')) {
     outcome(d, d.result!, d.reason);
     audit({ event: 'skip', target: d.target, result: d.result!, reason: d.reason, key: keyAudit(d.key) });
   }
   return decisions.filter((d) => d.write);
 }
 
-function approvalRequest(plan: SyncPlan, writes: readonly Decision[]): ApprovalRequest {
+function approvalRequest(plan: SyncPlan, writes: readonly Decision[], values: ReadonlyMap<PlannedKey, string>, approvalKey: string): ApprovalRequest {
   return {
     apiVersion: 'secretops.dev/v1alpha1',
     kind: 'SyncApprovalRequest',
@@ -164,12 +163,18 @@ function approvalRequest(plan: SyncPlan, writes: readonly Decision[]): ApprovalR
     environment: plan.instance ?? plan.environment,
     policy: plan.policy,
     requiredBy: plan.approval.reasons,
-    writes: writes.map((w) => ({ target: w.target, reason: w.reason })),
+    // Bound to what is written: a keyed digest of each value (never the value), so an approval
+    // of one value cannot be used to write another under the same idempotency key. `random`
+    // values are chosen by secretops after approval, so the approval covers "a fresh value".
+    writes: writes.map((w) => {
+      const value = values.get(w.key);
+      return { target: w.target, reason: w.reason, ...(value !== undefined ? { valueDigest: fingerprint(approvalKey, value) } : {}) };
+    }),
   };
 }
 
 /** Asks the approver (or the operator) once; `stopped` when the writes must not happen. */
-async function approveWrites(run: Run, request: ApprovalRequest, writes: readonly Decision[]): Promise<{ approval?: ApprovalDecision; stopped?: 'pending' | 'denied' | 'cancelled' }> {
+async function approveWrites(run: Run, request: ApprovalRequest, writes: readonly Decision[]): Promise<{ approval?: ApprovalDecision; stopped?: 'pending' | 'denied' | 'timeout' | 'cancelled' }> {
   const { plan, deps, audit, keyAudit, outcome } = run;
   if (plan.approval.required) {
     let approval: ApprovalDecision;
@@ -181,12 +186,13 @@ async function approveWrites(run: Run, request: ApprovalRequest, writes: readonl
     }
     audit({ event: 'approval', result: approval.status, reason: [`via ${approval.via}`, approval.id && `request ${approval.id}`, approval.approver && `by ${approval.approver}`, approval.reason].filter(Boolean).join(', ') });
     if (approval.status === 'approved') return { approval };
-    const result: TargetResult = approval.status === 'pending' ? 'pending' : 'denied';
+    // A timeout is reported as such: nobody said no.
+    const result: TargetResult = approval.status;
     for (const w of writes) {
       outcome(w, result, `approval ${approval.status}; not written`);
       audit({ event: 'skip', target: w.target, result, reason: `approval ${approval.status}`, key: keyAudit(w.key) });
     }
-    return { approval, stopped: approval.status === 'pending' ? 'pending' : 'denied' };
+    return { approval, stopped: approval.status };
   }
   if (deps.confirm && !(await deps.confirm(request.writes))) {
     for (const w of writes) {
@@ -218,7 +224,7 @@ async function writeAll(run: Run, writes: readonly Decision[], values: Map<Plann
       } else {
         result = await deps.kubernetes!.writeKey(w.dest, value, plan.environment);
       }
-      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, writtenAt: (deps.now?.() ?? new Date()).toISOString() });
+      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, ...(plan.instance ? { instance: plan.instance } : {}), writtenAt: (deps.now?.() ?? new Date()).toISOString() });
       outcome(w, result, w.reason);
       audit({ event: 'write', target: w.target, result, reason: w.reason, key: keyAudit(w.key) });
     } catch (err) {
@@ -238,22 +244,31 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
     deps.audit.forbid(value);
   }
 
-  const states = [] as { dest: Destination; target: string; live: 'absent' | 'present'; liveFingerprint?: string; keyId?: string; owned?: boolean }[];
+  type State = { dest: Destination; target: string; live: 'absent' | 'present'; liveFingerprint?: string; keyId?: string; owned?: boolean; entry?: LedgerEntry };
+  const states: State[] = [];
+  // A target that cannot be read (its ledger file, its Secret, its GitHub secret) fails alone.
+  const failed: Decision[] = [];
   for (const dest of key.destinations) {
     const target = destinationId(dest);
-    if (dest.kind === 'github') {
-      const exists = await deps.github!.exists(dest);
-      states.push({ dest, target, live: exists ? 'present' : 'absent', ...(exists ? { keyId: (await deps.github!.publicKey(dest)).keyId } : {}) });
-    } else {
-      const secret = await deps.kubernetes!.read(dest.namespace, dest.secret);
-      const b64 = secret?.data?.[dest.key];
-      const owned = (secret?.metadata?.annotations?.['secretops.dev/owned-keys'] ?? '').split(',').includes(dest.key);
-      states.push({ dest, target, live: b64 === undefined ? 'absent' : 'present', ...(b64 !== undefined ? { liveFingerprint: fp(Buffer.from(b64, 'base64').toString('utf8')) } : {}), owned });
+    try {
+      const entry = deps.ledger.get(target);
+      const known = entry ? { entry } : {};
+      if (dest.kind === 'github') {
+        const exists = await deps.github!.exists(dest);
+        states.push({ dest, target, live: exists ? 'present' : 'absent', ...(exists ? { keyId: (await deps.github!.publicKey(dest)).keyId } : {}), ...known });
+      } else {
+        const secret = await deps.kubernetes!.read(dest.namespace, dest.secret);
+        const b64 = secret?.data?.[dest.key];
+        const owned = (secret?.metadata?.annotations?.['secretops.dev/owned-keys'] ?? '').split(',').includes(dest.key);
+        states.push({ dest, target, live: b64 === undefined ? 'absent' : 'present', ...(b64 !== undefined ? { liveFingerprint: fp(Buffer.from(b64, 'base64').toString('utf8')) } : {}), owned, ...known });
+      }
+    } catch (err) {
+      failed.push({ key, dest, target, write: false, result: 'failed', reason: safeReason(err) });
     }
   }
 
-  const ledgerMatches = (s: (typeof states)[number], want?: string) => {
-    const entry = deps.ledger.get(s.target);
+  const ledgerMatches = (s: State, want?: string) => {
+    const entry = s.entry;
     if (!entry || s.live === 'absent') return undefined;
     if (s.dest.kind === 'github') {
       if (entry.keyId !== s.keyId) return undefined;
@@ -262,20 +277,29 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
     return entry;
   };
 
+  // Every slot of an environment shares its GitHub secrets. A deterministic value is the same for
+  // every slot; a random or provided one from this slot would change, under another slot, the value
+  // that slot wrote and its own Secret still holds. The key is refused, not half written.
+  const sharedWith = plan.policy === 'deterministic' || !plan.instance ? undefined : states.find((s) => s.dest.kind === 'github' && s.live === 'present' && s.entry?.instance && s.entry.instance !== plan.instance);
+  if (sharedWith) {
+    const reason = `${sharedWith.target} is shared by every slot of ${plan.environment} and holds the value ${sharedWith.entry!.instance} wrote; a ${plan.policy} value from ${plan.instance} would change it under ${sharedWith.entry!.instance} (use --policy deterministic, or --to kubernetes for this slot)`;
+    return [...failed, ...states.map((s): Decision => ({ key, dest: s.dest, target: s.target, write: false, result: 'failed', reason }))];
+  }
+
   if (value === undefined) {
     // random: a replay only when every target still holds what this idempotency key wrote;
     // otherwise one fresh value goes to every target, so they never disagree.
     const entries = states.map((s) => ledgerMatches(s));
-    const replay = entries.every((e) => e && e.idempotencyKey === plan.idempotencyKey);
-    return states.map((s) =>
+    const replay = failed.length === 0 && entries.every((e) => e && e.idempotencyKey === plan.idempotencyKey);
+    return [...failed, ...states.map((s) =>
       replay
         ? { key, dest: s.dest, target: s.target, write: false, result: 'idempotent_replay' as const, reason: 'this idempotency key already wrote this target' }
         : { key, dest: s.dest, target: s.target, write: true, present: s.live === 'present', reason: s.live === 'absent' ? absentReason(s.dest) : 'random policy: new value for every target of the key' },
-    );
+    )];
   }
 
   const want = fp(value);
-  return states.map((s): Decision => {
+  return [...failed, ...states.map((s): Decision => {
     const entry = ledgerMatches(s, want);
     const same = s.dest.kind === 'github' ? entry !== undefined : s.liveFingerprint === want;
     if (s.live === 'absent') return { key, dest: s.dest, target: s.target, write: true, present: false, reason: absentReason(s.dest) };
@@ -285,11 +309,11 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
     }
     if (same) return { key, dest: s.dest, target: s.target, write: true, reason: 'holds this value; marking the key as owned by secretops' };
     if (s.dest.kind === 'github') {
-      const known = deps.ledger.get(s.target);
+      const known = s.entry;
       return { key, dest: s.dest, target: s.target, write: true, reason: !known ? 'present on GitHub but not in the ledger' : known.keyId !== s.keyId ? 'GitHub public key changed since the last write' : 'value changed' };
     }
     return { key, dest: s.dest, target: s.target, write: true, reason: 'value differs' };
-  });
+  })];
 }
 
 function absentReason(d: Destination): string {
@@ -298,7 +322,7 @@ function absentReason(d: Destination): string {
 
 /** Errors secretops built carry names only; anything else is reported by its type alone. */
 export function safeReason(err: unknown): string {
-  if (err instanceof UserError) return err.diagnostics.map((d) => d.message).join('; ');
+  if (err instanceof UserError) return err.diagnostics.map((d) => (d.file ? `${d.file}: ${d.message}${d.hint ? ` (${d.hint})` : ''}` : d.message)).join('; ');
   if (err instanceof Error && (err.name === 'GithubError' || err.name === 'KubernetesError')) return err.message;
   return `internal error (${err instanceof Error ? err.name : typeof err})`;
 }

@@ -1,4 +1,6 @@
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ExitCode, UserError } from '../errors';
 import type { Project } from '../project/load';
 import { AuditLog, auditFile } from './audit';
 import { approvalPolicyFile, approvalRequirement, loadApprovalPolicy } from './approval-policy';
@@ -10,7 +12,7 @@ import { Ledger } from './ledger';
 import type { SyncPlan } from './plan';
 import { retryOptionsFrom } from './retry';
 import type { SyncDeps } from './run';
-import { fingerprintKey, stateDir } from './state';
+import { approvalKey, fingerprintKey, stateDir } from './state';
 import { readProvidedValue, seedFrom, type ValuePolicy } from './values';
 
 /** What a sync needs from the outside world; the CLI passes its io, the MCP server its own. */
@@ -28,9 +30,20 @@ export function openState(io: SessionIo) {
   return { state, audit: new AuditLog(auditFile(io.env, io.cwd, state), io.stderr), ledger: new Ledger(state) };
 }
 
-/** `secretops.approval.yaml` (or the legacy `policies/approval.yaml`) beside the catalog; SECRETOPS_APPROVAL_POLICY overrides. */
+/**
+ * `secretops.approval.yaml` (or the legacy `policies/approval.yaml`) beside the catalog, or the file
+ * SECRETOPS_APPROVAL_POLICY names (absolute, or relative to the working directory). A named file
+ * must exist: a misspelt path must never read as "no policy" and let writes through unapproved.
+ */
 export function approvalFor(project: Project, io: SessionIo, environment: string): SyncPlan['approval'] {
-  const file = io.env.SECRETOPS_APPROVAL_POLICY ? join(io.cwd, io.env.SECRETOPS_APPROVAL_POLICY) : approvalPolicyFile(dirname(project.source.file));
+  const named = io.env.SECRETOPS_APPROVAL_POLICY;
+  const file = named ? resolve(io.cwd, named) : approvalPolicyFile(dirname(project.source.file));
+  if (named && !existsSync(file)) {
+    throw new UserError(
+      { file: named, message: 'SECRETOPS_APPROVAL_POLICY names an approval policy that does not exist; nothing was planned or written', hint: `check the path (resolved to ${file}), or unset SECRETOPS_APPROVAL_POLICY to use the approval policy beside the catalog` },
+      ExitCode.usage,
+    );
+  }
   return approvalRequirement(project.catalog, loadApprovalPolicy(file, project.catalog), environment);
 }
 
@@ -54,6 +67,7 @@ export async function syncDeps(
     ...(kubernetes ? { kubernetes } : {}),
     ledger: opts.ledger,
     fingerprintKey: fingerprintKey(io.env, opts.state),
+    approvalKey: approvalKey(io.env, opts.state),
     audit: opts.audit,
     approver: opts.approver ?? approverFrom(io.env, opts.state, { stdin: io.stdin, stderr: io.stderr ?? { write: () => true } }),
     ...(seed ? { seed } : {}),

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ExitCode, UserError } from '../errors';
+import { checkSeedLength, MIN_SEED_LENGTH } from '../seed';
 
 /** How a sync gets the value it writes. */
 export type ValuePolicy = 'deterministic' | 'random' | 'provided';
@@ -31,14 +32,12 @@ export function seedFrom(env: NodeJS.ProcessEnv): string {
     throw new UserError(
       {
         message: 'the deterministic policy needs a seed, and SECRETOPS_SEED is not set',
-        hint: 'export SECRETOPS_SEED from your secret store (at least 32 characters), or use --policy random|provided',
+        hint: `export SECRETOPS_SEED from your secret store (at least ${MIN_SEED_LENGTH} characters), or use --policy random|provided`,
       },
       ExitCode.usage,
     );
   }
-  if (seed.length < 32) {
-    throw new UserError({ message: `SECRETOPS_SEED is too short (${seed.length} characters)`, hint: 'use at least 32 characters of high-entropy material' }, ExitCode.usage);
-  }
+  checkSeedLength(seed, 'for deterministic values');
   return seed;
 }
 
@@ -62,10 +61,12 @@ export function randomValue(): string {
 
 /**
  * A keyed fingerprint of a value for the ledger: proves "same value as last time" without keeping
- * the value. Keyed, so a ledger file cannot be used to test guesses without the key.
+ * the value. Keyed, so a ledger file cannot be used to test guesses without the key; the key
+ * (hex) is derived for one purpose (state.ts: fingerprintKey for the ledger, approvalKey for
+ * approval requests), so the same value has unrelated digests in the two places.
  */
 export function fingerprint(key: string, value: string): string {
-  return createHmac('sha256', key).update('secretops/ledger/v1\0').update(value).digest('hex');
+  return createHmac('sha256', Buffer.from(key, 'hex')).update(value).digest('hex');
 }
 
 /** Reads a provided value from a named environment variable or from stdin (never from argv). */

@@ -7,7 +7,8 @@ import { SecretopsChart } from '../../charts/secretops-chart';
 import { SecretsChart } from '../../charts/secrets-chart';
 import { ServiceIngressChart } from '../../charts/service-ingress-chart';
 import { externalAuthAdapter } from '../constructs/external-auth';
-import type { Stage } from '../constructs/metadata';
+import { Annotations, Stage } from '../constructs/metadata';
+import { STORE_SYNC_WAVE } from '../constructs/vault-bootstrap-common';
 import { oauth2ProxyAuthTarget } from '../constructs/oauth2-proxy';
 import type { Provenance } from '../constructs/provenance';
 import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
@@ -116,7 +117,7 @@ function addCluster(c: Composition, cluster: ClusterPlan): void {
   const clusterSource = clusterIndex >= 0 ? `${sourceName}#/spec/clusters/${clusterIndex}` : `${sourceName}#/spec/environments/${catalog.spec.environments.indexOf(model.environments[0]!)}`;
 
   c.register(cluster.foundation);
-  c.track(
+  const foundation = c.track(
     new FoundationChart(app, {
       file: `${cluster.foundation.dir}/cluster-secret-store.yaml`,
       provenance: c.provenanceFor(cluster.foundation, { name: storeName, component: 'secret-store', source: `${sourceName}#/spec/vault` }),
@@ -125,6 +126,10 @@ function addCluster(c: Composition, cluster: ClusterPlan): void {
       stores: cluster.stores,
     }),
   );
+  // Stores after the bootstrap run (their login RBAC before it, in the stage's wave): see STORE_SYNC_WAVE.
+  for (const o of foundation.node.findAll()) {
+    if (ApiObject.isApiObject(o) && /SecretStore$/.test(o.kind)) o.metadata.addAnnotation(Annotations.syncWave, String(STORE_SYNC_WAVE));
+  }
   c.register(cluster.namespacesComponent);
   c.track(
     new NamespacesChart(app, {

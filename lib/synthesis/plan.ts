@@ -8,6 +8,7 @@ import { ClusterModel, clusters as clusterModels, EnvironmentInstance, environme
 import type { Resolution } from '../resolver/resolver';
 import { diagnosticAt, pointerOf } from '../yaml-source';
 import type { Stage } from '../constructs/metadata';
+import { BOOTSTRAP_COMPONENT } from '../constructs/vault-bootstrap-common';
 import { DEFAULT_EXTERNAL_SECRET_POLICY } from '../catalog/external-secret-policy';
 import type { ArgoCdPlan, DistComponent, ExternalSecretPolicy, IngressPlan, OAuthClientPlan, SecretPlan, SingletonPlan, VaultKeyRef, BaseValue } from '../../charts/chart-inputs';
 
@@ -54,6 +55,11 @@ export interface InstancePlan {
 
 export interface ClusterPlan {
   readonly model: ClusterModel;
+  /**
+   * The component that delivers the ClusterSecretStore and its login RBAC: the Vault bootstrap's
+   * (stage bootstrap), where the store follows the bootstrap run, so ESO validates it against a
+   * configured Vault. (The name is kept from when the store was in the foundation stage.)
+   */
   readonly foundation: DistComponent;
   readonly namespacesComponent: DistComponent;
   /** Every namespace the cluster's components use, sorted. */
@@ -76,6 +82,12 @@ export interface SynthPlan {
 export interface PlanOptions {
   /** How `secretops.dev/source` names the catalog file. @default "services.yaml" */
   readonly sourceName?: string;
+  /**
+   * The repository of the checkout (its `origin` remote), used for Argo CD when the catalog sets
+   * neither `spec.argocd.repoURL` nor `spec.github.repository`.
+   * @default - none: such a catalog is refused with its position
+   */
+  readonly checkoutRepoURL?: string;
 }
 
 export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPlan {
@@ -164,7 +176,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
     for (const i of instances) for (const s of i.services) namespaces.add(s.namespace);
     clusters.push({
       model,
-      foundation: clusterComponent(model.name, 'foundation', 'foundation'),
+      foundation: clusterComponent(model.name, BOOTSTRAP_COMPONENT, 'bootstrap', spec.vault.namespace),
       namespacesComponent: clusterComponent(model.name, 'namespaces', 'foundation'),
       namespaces: [...namespaces].sort(),
       stores: clusterStores(catalog, model),
@@ -175,7 +187,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
 
   checkUniqueTargets(clusters, diagnostics);
   checkUniqueApps(clusters, diagnostics);
-  const argocd = planArgoCd(catalog, at);
+  const argocd = planArgoCd(catalog, opts.checkoutRepoURL, at);
   if (diagnostics.length > 0) throw new UserError(sortDiagnostics(dedupe(diagnostics)));
   return { project, catalog, sourceName: opts.sourceName ?? 'services.yaml', argocd, clusters };
 }
@@ -409,11 +421,14 @@ function checkUniqueApps(clusters: readonly ClusterPlan[], diagnostics: Diagnost
   }
 }
 
-function planArgoCd(catalog: ServiceCatalog, at: At): ArgoCdPlan {
+/** The repository: `spec.argocd.repoURL`, else `spec.github.repository` on github.com, else the checkout's origin. */
+function planArgoCd(catalog: ServiceCatalog, checkoutRepoURL: string | undefined, at: At): ArgoCdPlan {
   const a = catalog.spec.argocd ?? {};
   const repo = catalog.spec.github?.repository;
-  const repoURL = a.repoURL ?? (repo ? `https://github.com/${repo}.git` : undefined);
-  if (!repoURL) at('/spec', 'Argo CD needs the Git repository that holds dist/', 'set spec.argocd.repoURL (or spec.github.repository)');
+  const repoURL = a.repoURL ?? (repo ? `https://github.com/${repo}.git` : checkoutRepoURL);
+  if (!repoURL) {
+    at('/spec', 'Argo CD needs the Git repository that holds dist/: the catalog names none and its folder is not a Git checkout with an origin remote', 'set spec.argocd.repoURL (or spec.github.repository), or run synth in a checkout with `git remote add origin URL`');
+  }
   return {
     repoURL: repoURL ?? '',
     targetRevision: a.targetRevision ?? 'HEAD',

@@ -1,12 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ExitCode, UserError } from '../errors';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Diagnostic, ExitCode, UserError } from '../errors';
+import { catalogWarnings } from '../catalog/warnings';
 import { loadProject, Project } from '../project/load';
 import { buildApp } from './build-app';
 import { renderDist, RenderedDist, renderFiles, writeDist } from './dist-writer';
 import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
 import type { SynthExtensions } from './extensions';
-import { ARGOCD_FOLDER, planSynthesis } from './plan';
+import { ARGOCD_FOLDER, PlanOptions, planSynthesis } from './plan';
+import { originRemoteUrl } from './git-remote';
 
 export interface SynthOptions {
   readonly servicesFile: string;
@@ -24,6 +26,8 @@ export interface SynthResult {
   readonly objects: number;
   /** Number of files written (manifests and component descriptors). */
   readonly files: number;
+  /** What the catalog may still get wrong (catalogWarnings), for the caller to print. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /**
@@ -35,9 +39,17 @@ export function catalogSourceName(servicesFile: string, cwd: string): string {
   return relative(cwd, resolve(cwd, servicesFile)).split(sep).join('/');
 }
 
+/** The checkout's origin is asked for only when the catalog names no repository (git is not run otherwise). */
+function planOptions(project: Project, sourceName: string): PlanOptions {
+  const spec = project.catalog.spec;
+  const named = spec.argocd?.repoURL !== undefined || spec.github?.repository !== undefined;
+  const origin = named ? undefined : originRemoteUrl(dirname(resolve(project.source.file)));
+  return { sourceName, ...(origin ? { checkoutRepoURL: origin } : {}) };
+}
+
 /** Plans, builds and renders in memory: the pure part of synth (the benchmark and tests call it). */
 export function renderProject(project: Project, sourceName: string, extensions: SynthExtensions = BUILT_IN_EXTENSIONS): RenderedDist {
-  const plan = planSynthesis(project, { sourceName });
+  const plan = planSynthesis(project, planOptions(project, sourceName));
   return renderDist(buildApp(plan, extensions), sourceName);
 }
 
@@ -65,7 +77,7 @@ export function synthesizeCatalog(opts: SynthOptions): SynthResult {
   checkOutdir(opts.outdir, opts.servicesFile, opts.cwd ?? process.cwd());
   const project = loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir });
   const sourceName = catalogSourceName(opts.servicesFile, opts.cwd ?? process.cwd());
-  const built = buildApp(planSynthesis(project, { sourceName }), opts.extensions ?? BUILT_IN_EXTENSIONS);
+  const built = buildApp(planSynthesis(project, planOptions(project, sourceName)), opts.extensions ?? BUILT_IN_EXTENSIONS);
   let objects = 0;
   let files = 0;
   // Streamed: each file is written to the staging folder as soon as it is rendered.
@@ -79,5 +91,5 @@ export function synthesizeCatalog(opts: SynthOptions): SynthResult {
     })(),
     opts.outdir,
   );
-  return { outdir: opts.outdir, objects, files };
+  return { outdir: opts.outdir, objects, files, warnings: catalogWarnings(project) };
 }

@@ -1,10 +1,10 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
 import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../helpers/k8s/objects';
-import { catalogDistDir, normaliseRoots, rootsContain, scanPath } from '../../lib/scan/locate';
+import { catalogDistDir, normaliseRoot, normaliseRoots, rootsContain, scanPath, touches } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import type { SynthOptions } from '../../lib/synthesis/synthesize';
 
@@ -35,7 +35,10 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       interest: /managed-by["']?\s*:\s*["']?secretops\b/,
     },
     async checkProject(docs, ctx, report) {
-      const generated = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY);
+      const all = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY);
+      // With a cross-file context, generated objects read from unscanned files are dist/ itself
+      // (compared file by file below), not copies elsewhere.
+      const generated = ctx.scanned ? all.filter((o) => ctx.scanned!.has(o.doc.file.path)) : all;
       // Nothing generated scanned and no folder that could hold dist/: the catalog is not even loaded.
       if (generated.length === 0 && !mayHoldDist(ctx)) return;
       const project = ctx.project;
@@ -62,13 +65,16 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
           return;
         }
         if (generatedElsewhere.length > 0) compareObjects(generatedElsewhere, freshObjects(fresh), distRel, report);
+        // A stale dist/ is the consequence of a catalog change: reported when the catalog is scanned
+        // (a commit that edits services.yaml without synthesizing), not only when dist/ is.
+        const dueTo = ctx.catalogInputs;
         if (scopes.length === 0) return;
         const scanned = new Map(docs.map((d) => [d.file.path, d.file.text]));
         const expected = listFiles(fresh).filter((p) => inScope(`${distRel}/${p}`));
         const committed = listFiles(distDir).filter((p) => inScope(`${distRel}/${p}`));
         const expectedSet = new Set(expected);
         const committedSet = new Set(committed);
-        const at = (p: string, line = 1): Pick<RuleReport, 'file' | 'position'> => ({ file: { path: `${distRel}/${p}`, text: '', kind: 'yaml' }, position: { line, column: 1 } });
+        const at = (p: string, line = 1): Pick<RuleReport, 'file' | 'position' | 'dueTo'> => ({ file: { path: `${distRel}/${p}`, text: '', kind: 'yaml' }, position: { line, column: 1 }, ...(dueTo ? { dueTo } : {}) });
         for (const p of [...new Set([...expected, ...committed])].sort()) {
           if (!committedSet.has(p)) {
             report({ ...at(p), message: `${distRel}/${p} is missing: a fresh synth of the catalog writes it` });
@@ -97,9 +103,9 @@ export const distDrift = createDistDriftRule();
  * dist/ itself when a scanned root contains it, a subtree when a root lies inside it. Without
  * roots, dist/ counts as scanned when documents from it were handed over.
  */
-export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' | 'cwd' | 'staged'>, docs: readonly ManifestDocument[]): string[] {
-  // A staged scan (a pre-commit hook) compares the dist/ files being committed, not the whole tree.
-  if (ctx.staged) return [...new Set(docs.map((d) => d.file.path).filter((p) => p.startsWith(`${distRel}/`)))];
+export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' | 'cwd' | 'staged' | 'scanned'>, docs: readonly ManifestDocument[]): string[] {
+  // A staged scan without the index as context compares the dist/ files being committed only.
+  if (ctx.staged && !ctx.scanned) return [...new Set(docs.map((d) => d.file.path).filter((p) => p.startsWith(`${distRel}/`)))];
   if (!ctx.roots && !docs.some((d) => d.file.path.startsWith(`${distRel}/`))) return [];
   const roots = ctx.roots ?? [distRel];
   const out: string[] = [];
@@ -110,8 +116,17 @@ export function comparedScopes(distRel: string, ctx: Pick<RuleContext, 'roots' |
   return [...new Set(out)];
 }
 
-/** A working-tree scan of a folder may cover dist/ (a scan of single files, or a staged scan, does not). */
+/**
+ * A working-tree scan of a folder may cover dist/ (a scan of single files, or a staged scan, does
+ * not). With a cross-file context (a hook) dist/ is compared only when the scanned files touch it
+ * or the catalog's inputs: a synth on every commit would make every hook slow.
+ */
 function mayHoldDist(ctx: RuleContext): boolean {
+  if (ctx.scanned) {
+    const inputs = ctx.catalogInputs ?? [];
+    const distGuess = typeof ctx.options.dist === 'string' ? normaliseRoot(ctx.options.dist) : inputs[0] !== undefined ? posix.join(posix.dirname(inputs[0]), 'dist') : 'dist';
+    return [...inputs, distGuess].some((p) => touches(ctx.scanned!, p));
+  }
   if (!ctx.roots || ctx.staged) return false;
   return normaliseRoots(ctx.roots, ctx.cwd).some((r) => {
     try {

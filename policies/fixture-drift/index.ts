@@ -52,6 +52,8 @@ export const fixtureDrift: Rule = {
           pointer: read.at,
           object: refOf(es.object),
           message: `${es.object.kind} "${displayName(es.object.name ?? '?', es.object.namespace)}" reads ${where}, which the fixtures of environment ${envs} do not define`,
+          // A hook that commits a fixture change reports the unchanged ExternalSecrets it breaks.
+          ...(ctx.catalogInputs ? { dueTo: ctx.catalogInputs } : {}),
         });
       }
     }
@@ -94,10 +96,12 @@ function nonProductionPlacement(idx: CatalogIndex, es: ExternalSecretView): Envi
 
 /**
  * True when the scan covers all of the catalog's generated output: a working-tree scan whose paths
- * include the `dist/` folder beside the catalog. A staged scan or a scan of a few files does not.
+ * include the `dist/` folder beside the catalog (a staged scan: the index, which includes it). A scan
+ * of a few files without a context does not.
  */
 function coversGeneratedOutput(ctx: RuleContext): boolean {
-  if (!ctx.project || !ctx.roots || ctx.staged) return false;
+  // A staged scan has the whole index as context (ctx.scanned set); without it, only the commit.
+  if (!ctx.project || !ctx.roots || (ctx.staged && !ctx.scanned)) return false;
   return rootsContain(ctx.roots, catalogDistDir(ctx.project, ctx.cwd).rel, ctx.cwd);
 }
 

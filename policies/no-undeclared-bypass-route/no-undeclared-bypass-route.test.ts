@@ -56,9 +56,13 @@ describe('no-undeclared-bypass-route', () => {
       expect(made).toHaveLength(1);
       const yaml = stringify(made[0]!.manifest);
       expect(await scanFiles(rule, { 'b.yaml': yaml }, { project: example }), ingress).toEqual([]);
-      const widened = yaml.replace(/path: (\S*bypass\S*)/, 'path: /api/v1/runs');
+      // Traefik gets an IngressRoute with an anchored PathRegexp (an Ingress path cannot start with ^).
+      const widened = ingress === 'nginx' ? yaml.replace(/path: (\S*bypass\S*)/, 'path: /api/v1/runs') : yaml.replace(/PathRegexp\(`[^`]*`\)/, 'PathRegexp(`^/api/v1/runs`)');
+      expect(widened).not.toBe(yaml);
+      const kind = ingress === 'nginx' ? 'Ingress' : 'IngressRoute';
+      const shown = ingress === 'nginx' ? '/api/v1/runs' : '^/api/v1/runs';
       expect((await scanFiles(rule, { 'b.yaml': widened }, { project: example })).map((x) => x.message), ingress).toEqual([
-        'Ingress "ai-slot-1/agents-bypass" is a bypass route for path "/api/v1/runs", which is not one of service "agents"\'s declared ingress.bypassPaths (/api/v1/runs/*/bypass)',
+        `${kind} "ai-slot-1/agents-bypass" is a bypass route for path "${shown}", which is not one of service "agents"'s declared ingress.bypassPaths (/api/v1/runs/*/bypass)`,
       ]);
     }
   });

@@ -58,6 +58,8 @@ export const singletonDuplicated: Rule = {
         doc: o.doc,
         pointer: ptr(o.at, 'metadata', 'name'),
         object: refOf(o),
+        // A hook reports the duplicate when either copy is among the scanned files.
+        dueTo: [first.doc.file.path],
         message: `${who} is a second copy on cluster "${cluster}" for ${client ? `OAuth client "${client}"` : 'the same OAuth client'} (first: ${first.kind} "${displayName(first.name ?? '?', first.namespace)}" at ${first.doc.file.path}:${firstPos.line})`,
       });
     }

@@ -100,7 +100,7 @@ describe('authorizeByKey', () => {
   it('a key issued under another seed is unknown', async () => {
     const dir = tempDir();
     const a = new AccessKeys({ store: new FileAccessKeyStore(dir), seed: SEED, audit: new MemoryAuditLog() });
-    const b = new AccessKeys({ store: new FileAccessKeyStore(dir), seed: 'another-seed-of-enough-length', audit: new MemoryAuditLog() });
+    const b = new AccessKeys({ store: new FileAccessKeyStore(dir), seed: 'another-seed-of-enough-length-0123456789', audit: new MemoryAuditLog() });
     const { key } = await a.issue(SCOPE);
     expect(await b.authorizeByKey(key, SCOPE)).toMatchObject({ allow: false, reason: 'unknown_key' });
   });

@@ -11,7 +11,7 @@ const SCOPE_FLAGS = ['--run-id', 'run-7', '--project', 'ameide', '--namespace', 
 /** The example project with a file store in its .secretops/ folder. */
 function project() {
   const cwd = exampleProject();
-  const seed = canary('seed');
+  const seed = canary('seed-for-access-keys');
   const env = { SECRETOPS_SEED: seed, SECRETOPS_ACTOR: 'ci-bot' };
   const cli = (argv: string[], extra: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) =>
     runSecretops(['access-key', ...argv], { cwd, env: { ...env, ...extra.env }, stdin: extra.stdin });
@@ -82,7 +82,7 @@ describe('secretops access-key with the file store', () => {
       [['issue', ...SCOPE_FLAGS.map((f) => (f === 'ai' ? 'production' : f))], 1, /services\.yaml: environment "production" does not allow run-scoped bypass access/],
       [['issue', ...SCOPE_FLAGS.map((f) => (f === 'ai' ? 'nowhere' : f))], 2, /unknown environment "nowhere"/],
       [['issue', ...SCOPE_FLAGS.map((f) => (f === 'ai-slot-2' ? 'ai-slot-9' : f))], 2, /namespace "ai-slot-9" is not a namespace of environment "ai"[\s\S]*ai-slot-1, ai-slot-2, ai-slot-3/],
-      [['issue', '--project', 'p', '--namespace', 'ai-slot-1', '--env', 'ai', '--mode', 'agent'], 2, /scope field runId is required\n  hint: pass --run-id/],
+      [['issue', '--project', 'ameide', '--namespace', 'ai-slot-1', '--env', 'ai', '--mode', 'agent'], 2, /scope field runId is required\n  hint: pass --run-id/],
       [['revoke', '--id', '0123456789abcdef'], 1, /access key 0123456789abcdef not found in file store/],
       [['revoke'], 2, /exactly one of --id and --run-id/],
       [['status', '--id', '../../etc/passwd'], 2, /is not an access key id/],

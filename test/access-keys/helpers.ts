@@ -5,7 +5,7 @@ import type { AccessKeyStore } from '../../lib/access-keys/store';
 import type { AccessKeyScope } from '../../lib/access-keys/scope';
 import { tempDir } from '../support/tmp';
 
-export const SEED = 'test-seed-0123456789abcdef';
+export const SEED = 'test-seed-0123456789abcdef0123456789';
 
 export const SCOPE: AccessKeyScope = { runId: 'run-42', projectId: 'ameide', namespace: 'ai-slot-1', environment: 'ai', runtimeMode: 'agent' };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +85,25 @@ describe.each(['node', 'express'] as const)('middleware (%s style) in an example
   it('denies paths that are not declared bypass paths, even with a valid key', async () => {
     expect(await get('/api/v1/runs/run-42/bypass/extra', { authorization: `Bearer ${key}` })).toMatchObject({ status: 403, body: { reason: 'scope_mismatch:runId' } });
     expect(await get('/admin', { authorization: `Bearer ${key}` })).toMatchObject({ status: 403 });
+  });
+
+  it('refuses paths that are not in normal form, so the handler never serves a path other than the one authorized', async () => {
+    // Raw request lines (fetch would normalize them before sending, a client need not).
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const r = request(`${base}/`, { path, headers: { authorization: `Bearer ${key}` } }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        r.on('error', reject);
+        r.end();
+      });
+    for (const path of ['/api/v1/runs/x/../run-42/bypass', '/api/v1/runs/x/%2e%2e/run-42/bypass', '/api/v1/runs/x/%2E%2E/run-42/bypass', '/api/v1/runs/run-42/./bypass', '//api/v1/runs/run-42/bypass', '/api/v1/runs/run-42\\bypass']) {
+      expect(await raw(path), path).toEqual({ status: 400, body: { error: 'access_denied', reason: 'non_normalized_path' } });
+    }
+    // The normal form of the same request is allowed; a query string is not part of the path.
+    expect(await raw('/api/v1/runs/run-42/bypass?x=../y')).toMatchObject({ status: 200, body: { ok: true } });
   });
 
   it('denies after revocation, and no response or audit line carries the key', async () => {

@@ -17,7 +17,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['lib/bootstrap', 'lib/readiness'], // Vault bootstrap scripts and plans; readiness gate script
   ['lib/constructs'], // cdk8s constructs
   ['charts', 'lib/scan', 'lib/access-keys'], // charts; the scanner engine; run-scoped access keys
-  ['lib/synthesis', 'lib/smoke', 'lib/sync'], // synth as a closed layer (entry inside); readiness checks; secret sync
+  ['lib/synthesis', 'lib/smoke', 'lib/sync', 'lib/rollout'], // synth as a closed layer (entry inside); readiness checks; secret sync; rollout simulation
   ['policies', 'lib/report'], // guardrail rules and their helpers; the policy report
   ['lib/mcp'], // the MCP server
   ['lib/cli'], // command bodies (lib/cli/commands/) over a small terminal module

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { devBootstrapFiles } from '../../lib/bootstrap/bundle';
-import { deterministicFixtureValue } from '../../lib/bootstrap/deterministic';
+import { deterministicFixture, deterministicFixtureValue } from '../../lib/bootstrap/deterministic';
 import { DEV_CREDENTIALS_SECRET } from '../../lib/bootstrap/dev-script';
 import type { BootstrapPlan, FixturePlan } from '../../lib/bootstrap/plan';
 import { canary, expectNoLeak } from '../support/canary';
@@ -74,7 +74,8 @@ function secretsOf(c: Cluster): string[] {
   const values = [c.vault.state.rootToken!, c.vault.state.unsealKey!, ...Object.values(c.credentials())];
   for (const p of fixtures.paths) {
     const data = c.vault.kvData(plan.kvMount, p.path) ?? {};
-    for (const k of p.keys) if (k.generate) values.push(data[k.key]!);
+    // A URL's secret is its generated part: the rest (scheme, host, the service name) is not secret.
+    for (const k of p.keys) if (k.generate) values.push(...(k.format === 'url' ? data[k.key]!.match(/[0-9a-f]{16,}/g)! : [data[k.key]!]));
   }
   return values;
 }
@@ -109,7 +110,7 @@ describe('dev bootstrap script against an uninitialized Vault', () => {
       for (const k of p.keys) {
         const v = data![k.key]!;
         if (k.value !== undefined) expect(v).toBe(k.value);
-        else if (k.generate === 'deterministic') expect(v).toBe(deterministicFixtureValue(creds.seed!, p.path, k.key, k.length!));
+        else if (k.generate === 'deterministic') expect(v).toBe(deterministicFixture(creds.seed!, p.path, k.key, k));
         else expect(v).toMatch(new RegExp(`^[0-9a-f]{${k.length}}$`));
       }
     }
@@ -227,6 +228,20 @@ describe('dev bootstrap script against an uninitialized Vault', () => {
   });
 });
 
+/** A fresh cluster with `seed`, bootstrapped with `fixtures` instead of the example's. */
+async function runWithFixtures(seed: string, fixtures: FixturePlan): Promise<{ cluster: Cluster; run: ScriptRun }> {
+  const f = writeFiles({ 'fixtures.json': JSON.stringify(fixtures) });
+  const cluster = await freshCluster({ seed });
+  const run = await runScript(paths['bootstrap.sh']!, {
+    VAULT_ADDR: cluster.vault.url,
+    BOOTSTRAP_CONFIG: paths['bootstrap.json']!,
+    BOOTSTRAP_FIXTURES: f['fixtures.json']!,
+    KUBERNETES_API_URL: cluster.kube.url,
+    SERVICEACCOUNT_DIR: writeFiles({ token: cluster.kube.token!, namespace: 'vault' }).token!.replace(/\/token$/, ''),
+  });
+  return { cluster, run };
+}
+
 describe('deterministic fixture values', () => {
   const deterministicKeys = fixtures.paths.flatMap((p) => p.keys.filter((k) => k.generate === 'deterministic').map((k) => ({ path: p.path, key: k.key })));
   const valuesOf = (c: Cluster) => deterministicKeys.map(({ path, key }) => c.vault.kvData('secret', path)?.[key]);
@@ -238,7 +253,7 @@ describe('deterministic fixture values', () => {
     runs.forEach(expectSucceeded);
     expect(deterministicKeys.length).toBeGreaterThan(10);
     const va = valuesOf(a);
-    expect(va.every((v) => typeof v === 'string' && v.length === 32)).toBe(true);
+    expect(va.every((v) => typeof v === 'string' && v.length >= 20)).toBe(true);
     expect(valuesOf(b)).toEqual(va);
     const vo = valuesOf(other);
     vo.forEach((v, i) => expect(v, `${deterministicKeys[i]!.path}#${deterministicKeys[i]!.key}`).not.toBe(va[i]));
@@ -250,20 +265,44 @@ describe('deterministic fixture values', () => {
     for (const s of [...secretsOf(a), seed]) expectNoLeak(runs.flatMap((r) => [r.stdout, r.stderr]), s);
   });
 
+  it('take the shape their fixture says, computed in the cluster as the TypeScript reference does', async () => {
+    const seed = 'fixed-seed';
+    const shaped: FixturePlan = {
+      paths: [
+        {
+          path: 'dev/shop',
+          keys: [
+            { key: 'COOKIE_SECRET', generate: 'deterministic', format: 'base64url', bytes: 32 },
+            { key: 'DATABASE_URL', generate: 'deterministic', length: 24, format: 'url', template: 'postgres://{service}:{secret}@postgres.{environment}.svc:5432/{service}?sslmode=disable' },
+            { key: 'ODD_KEY', generate: 'deterministic', format: 'base64url', bytes: 31 },
+            { key: 'S3_ACCESS_KEY_ID', generate: 'deterministic', length: 20 },
+            { key: 'SESSION_KEY', generate: 'random', format: 'base64url', bytes: 16 },
+            { key: 'TOKEN_URL', generate: 'random', length: 40, format: 'url', template: 'https://{secret}@api.example/{environment}' },
+          ],
+        },
+      ],
+    };
+    const { cluster: c, run } = await runWithFixtures(seed, shaped);
+    expectSucceeded(run);
+    const data = c.vault.kvData('secret', 'dev/shop')!;
+    for (const k of shaped.paths[0]!.keys.filter((x) => x.generate === 'deterministic')) expect(data[k.key], k.key).toBe(deterministicFixture(seed, 'dev/shop', k.key, k));
+    expect(data.COOKIE_SECRET).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(data.COOKIE_SECRET!, 'base64url')).toHaveLength(32);
+    expect(data.ODD_KEY).toMatch(/^[A-Za-z0-9_-]{42}$/);
+    expect(new URL(data.DATABASE_URL!)).toMatchObject({ protocol: 'postgres:', username: 'shop', hostname: 'postgres.dev.svc', port: '5432', pathname: '/shop', search: '?sslmode=disable' });
+    expect(new URL(data.DATABASE_URL!).password).toMatch(/^[0-9a-f]{24}$/);
+    expect(data.S3_ACCESS_KEY_ID).toMatch(/^[0-9a-f]{20}$/);
+    expect(Buffer.from(data.SESSION_KEY!, 'base64url')).toHaveLength(16);
+    expect(data.TOKEN_URL).toMatch(/^https:\/\/[0-9a-f]{40}@api\.example\/dev$/);
+    for (const v of [data.COOKIE_SECRET!, data.ODD_KEY!, data.SESSION_KEY!, data.S3_ACCESS_KEY_ID!, new URL(data.DATABASE_URL!).password]) expectNoLeak([run.stdout, run.stderr], v);
+  });
+
   it('match the TypeScript reference for values longer than one HMAC block', async () => {
     const seed = 'fixed-seed';
     expect(deterministicFixtureValue(seed, 'dev/x', 'K', 100)).toHaveLength(100);
     expect(deterministicFixtureValue(seed, 'dev/x', 'K', 100).slice(0, 64)).toBe(deterministicFixtureValue(seed, 'dev/x', 'K', 64));
     const long: FixturePlan = { paths: [{ path: 'dev/long', keys: [{ key: 'LONG_SECRET', generate: 'deterministic', length: 100 }] }] };
-    const f = writeFiles({ 'fixtures.json': JSON.stringify(long) });
-    const c = await freshCluster({ seed });
-    const run = await runScript(paths['bootstrap.sh']!, {
-      VAULT_ADDR: c.vault.url,
-      BOOTSTRAP_CONFIG: paths['bootstrap.json']!,
-      BOOTSTRAP_FIXTURES: f['fixtures.json']!,
-      KUBERNETES_API_URL: c.kube.url,
-      SERVICEACCOUNT_DIR: writeFiles({ token: c.kube.token!, namespace: 'vault' }).token!.replace(/\/token$/, ''),
-    });
+    const { cluster: c, run } = await runWithFixtures(seed, long);
     expectSucceeded(run);
     expect(c.vault.kvData('secret', 'dev/long')).toEqual({ LONG_SECRET: deterministicFixtureValue(seed, 'dev/long', 'LONG_SECRET', 100) });
   });

@@ -79,15 +79,17 @@ describe('bypass ingress', () => {
     expect(docs.filter((d) => d.metadata.namespace === 'production').map((d) => [d.metadata.name, d.spec.rules[0]!.host])).toEqual([['agents-bypass', 'agents.ameide.io']]);
   });
 
-  it('traefik: PathRegexp routers; literal paths are Exact without regex', () => {
-    const [regex] = rendered('traefik');
-    expect(regex!.metadata.annotations).toMatchObject({ 'traefik.ingress.kubernetes.io/router.pathmatcher': 'PathRegexp' });
-    expect(regex!.metadata.annotations).not.toHaveProperty('nginx.ingress.kubernetes.io/use-regex');
-    expect(regex!.spec.rules[0]!.http.paths[0]).toMatchObject({ path: '^/api/v1/runs/[^/]+/bypass$', pathType: 'ImplementationSpecific' });
-    const exact = bypassRoute(['/hooks/run', '/hooks/ping'], 'nginx', 't-bypass');
-    expect(exact.annotations).not.toHaveProperty('nginx.ingress.kubernetes.io/use-regex');
+  it('traefik: an IngressRoute with an anchored PathRegexp (an Ingress path must start with /); literal paths are Exact without regex', () => {
+    const [regex] = renderedBypassIngresses('traefik').map((o) => o.manifest as never as { apiVersion: string; kind: string; metadata: BypassManifest['metadata']; spec: { routes: unknown[] } });
+    // Before: an Ingress with path "^/api/v1/runs/[^/]+/bypass$", which the API server refuses.
+    expect(regex).toMatchObject({ apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'agents-bypass', namespace: 'ai-slot-1' } });
+    expect(regex!.metadata.annotations).toMatchObject({ 'secretops.dev/route': 'bypass', 'secretops.dev/bypass-paths': '/api/v1/runs/*/bypass' });
+    expect(regex!.metadata.annotations).not.toHaveProperty('traefik.ingress.kubernetes.io/router.pathmatcher');
+    expect(regex!.metadata.annotations).not.toHaveProperty('traefik.ingress.kubernetes.io/router.middlewares');
+    expect(regex!.spec.routes).toEqual([{ kind: 'Rule', match: 'Host(`agents-slot-1.ai.ameide.dev`) && PathRegexp(`^/api/v1/runs/[^/]+/bypass$`)', services: [{ name: 'agents', port: 8080 }] }]);
+    const exact = bypassRoute(['/hooks/run', '/hooks/ping'], 'traefik', 't-bypass');
+    expect(exact.annotations).not.toHaveProperty('traefik.ingress.kubernetes.io/router.pathmatcher');
     expect(exact.paths.map((p) => [p.path, p.pathType])).toEqual([['/hooks/ping', 'Exact'], ['/hooks/run', 'Exact']]);
-    expect(schemaErrors(regex as never)).toEqual([]);
   });
 
   it('as routes for the generator: one bypass route per AI slot instance, none in production', () => {

@@ -50,16 +50,27 @@ describe('addVaultBootstrap', () => {
     expect(script).toContain('refusing a root token');
   });
 
-  it('gives a non-production cluster the CronJob and no production Job', () => {
+  it('gives a non-production cluster the CronJob and the same run as a Sync hook Job, no production Job', () => {
     expect(nonprod.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
       'ConfigMap/vault-bootstrap-fixtures',
       'ConfigMap/vault-bootstrap-script',
       'CronJob/vault-bootstrap',
+      'Job/vault-bootstrap',
       'Role/vault-bootstrap',
       'RoleBinding/vault-bootstrap',
       'ServiceAccount/vault-bootstrap',
     ]);
-    expect(nonprod.some((m) => m.kind === 'Job')).toBe(false);
+    const job = find(nonprod, 'Job', 'vault-bootstrap')!;
+    const cron = find(nonprod, 'CronJob', 'vault-bootstrap')!;
+    // A CronJob is Healthy in Argo CD before its first run: the hook is what the bootstrap step waits for.
+    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation', 'argocd.argoproj.io/sync-wave': '-19' });
+    expect(job.spec).toEqual((cron.spec as { jobTemplate: { spec: unknown } }).jobTemplate.spec);
+    expect((job.spec as { template: { spec: { volumes: unknown[] } } }).template.spec.volumes).toContainEqual({ name: 'fixtures', configMap: { name: 'vault-bootstrap-fixtures' } });
+
+    const chart = Testing.chart();
+    const p = exampleProjectModel();
+    new VaultDevBootstrap(chart, 'b', { cluster: clusterNamed(p, 'nonprod'), project: p, runOnSync: false });
+    expect(Testing.synth(chart).filter((m) => m.kind === 'Job')).toEqual([]);
   });
 
   it('renders every fixture key that an ExternalSecret of a non-production environment references', () => {

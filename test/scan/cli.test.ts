@@ -44,15 +44,36 @@ describe('secretops scan', () => {
     expect((await runSecretops(['scan', '--services', 'none.yaml'], { cwd: dir })).code).toBe(2);
     expect(await runSecretops(['scan', '--config', 'none.yaml'], { cwd: dir })).toMatchObject({
       code: 2,
-      stderr: 'secretops: none.yaml: scanner configuration does not exist\n  hint: check the path, or pass another with the matching flag\n',
+      stderr: 'secretops: none.yaml: scanner configuration does not exist\n  hint: check the path, or pass another with --config FILE\n',
     });
   });
 
-  it('prints warnings on stderr and still scans the rest', async () => {
-    const dir = project({ 'a.yaml': 'a: 1\n', 'big.yaml': `a: "${'x'.repeat(200)}"\n`, 'secretops.config.yaml': 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nmaxFileSize: 100\n' });
+  it('fails on a manifest over maxFileSize instead of skipping it: a secret cannot hide behind a megabyte of comments', async () => {
+    const canary = 'canary-Zq8xWv3LpR7tYb2N';
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${canary}\n`;
+    const dir = project({ 'a.yaml': 'a: 1\n', 'big.yaml': `${secret}${'# padding\n'.repeat(120_000)}` });
     const run = await runSecretops(['scan'], { cwd: dir });
-    expect(run.code).toBe(0);
-    expect(run.stderr).toBe('secretops: warning: big.yaml: larger than maxFileSize (206 > 100 bytes): skipped\n');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('big.yaml:1:1  error    not scanned: larger than maxFileSize (1200097 > 1048576 bytes), so a secret in it would go unseen; split the file or raise maxFileSize  parse-error');
+    expect(run.stdout + run.stderr).not.toContain(canary);
+    // Raising the limit is the explicit way through: then the Secret itself is found.
+    writeFileSync(join(dir, 'secretops.config.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nmaxFileSize: 2000000\n');
+    const raised = await runSecretops(['scan', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(raised.stdout).findings.map((f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['no-inline-secret big.yaml:6']);
+  });
+
+  it('fails on a manifest with a NUL byte, and scans UTF-16 with a byte order mark', async () => {
+    const canary = 'canary-Hk4Wm9Qs2Vx7Rt1P';
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${canary}\n`;
+    const dir = project({ 'ok.yaml': 'a: 1\n' });
+    writeFileSync(join(dir, 'nul.yaml'), Buffer.concat([Buffer.from(secret), Buffer.from([0])]));
+    writeFileSync(join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(secret, 'utf16le')]));
+    const run = await runSecretops(['scan', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const findings = JSON.parse(run.stdout).findings as { ruleId: string; file: string; line: number; message: string }[];
+    expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['parse-error nul.yaml:1', 'no-inline-secret utf16.yaml:6']);
+    expect(findings[0]!.message).toContain('NUL byte');
+    expect(run.stdout + run.stderr).not.toContain(canary);
   });
 
   it('colours text only on a terminal, never with NO_COLOR', async () => {

@@ -1,5 +1,6 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseError } from '../../policies/parse-error';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../lib/scan/engine';
 import { RULES } from '../../policies';
@@ -51,7 +52,7 @@ describe('walking the working tree', () => {
     expect(result.warnings).toEqual([{ file: 'link.yaml', message: 'symbolic link leaves the scanned folder: not followed' }]);
   });
 
-  it('skips files over maxFileSize, binary and non-UTF-8 files with warnings', async () => {
+  it('reports files over maxFileSize, binary and non-UTF-8 files as parse-error findings, never as a quiet skip', async () => {
     const dir = fileTree({
       'big.yaml': `kind: Big\ndata: "${'x'.repeat(2000)}"\n`,
       'bin.yaml': Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x01]),
@@ -59,12 +60,13 @@ describe('walking the working tree', () => {
       'ok.yaml': '\ufeffkind: Fine\n',
     });
     const rule = seesObjects();
-    const result = await scanDirectory(dir, { rules: [rule], config: { maxFileSize: 1000 } });
+    const result = await scanDirectory(dir, { rules: [rule, parseError], config: { maxFileSize: 1000 } });
     expect(rule.seen).toEqual(['ok.yaml#0']);
-    expect(result.warnings).toEqual([
-      { file: 'big.yaml', message: 'larger than maxFileSize (2019 > 1000 bytes): skipped' },
-      { file: 'bin.yaml', message: 'binary file: skipped' },
-      { file: 'latin1.yaml', message: 'not valid UTF-8: skipped' },
+    expect(result.warnings).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.file, f.ruleId, f.severity, f.line, f.message])).toEqual([
+      ['big.yaml', 'parse-error', 'error', 1, 'not scanned: larger than maxFileSize (2019 > 1000 bytes), so a secret in it would go unseen; split the file or raise maxFileSize'],
+      ['bin.yaml', 'parse-error', 'error', 1, 'not scanned: the file holds a NUL byte (binary, or UTF-16/32 without a byte order mark); store manifests as UTF-8 text'],
+      ['latin1.yaml', 'parse-error', 'error', 1, 'not scanned: not valid UTF-8; store manifests as UTF-8 text'],
     ]);
     expect(result.stats).toMatchObject({ files: 1, skippedFiles: 3 });
   });

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../policies';
 import { runScanCommand } from '../../lib/cli/commands/scan-run';
 import type { Rule } from '../../lib/scan/types';
@@ -118,6 +119,10 @@ const OTHER_TRUE_FINDINGS: readonly ExpectedOf[] = [
   ),
   { rule: 'parse-error', file: `${K8S}/persistent-volume-provisioning/quobyte/quobyte-admin-secret.yaml`, lines: [9], why: 'type written twice (a duplicate key)' },
   { rule: 'parse-error', file: `${K8S}/volumes/scaleio/sc-pvc.yaml`, lines: [12], why: 'spec.storageClassName written twice (a duplicate key)' },
+  // Added with issue 15 (it was a warning and a passing scan): a manifest the scanner does not read
+  // cannot be vouched for, so a file over maxFileSize (1,053,739 > 1,048,576 bytes of Grafana
+  // dashboard ConfigMaps) fails the scan until the limit is raised or the file excluded.
+  { rule: 'parse-error', file: 'prometheus-operator__kube-prometheus/manifests/grafana-dashboardDefinitions.yaml', lines: [1], why: 'over maxFileSize: not scanned, so reported as an error' },
 ];
 
 /** The same rule without its raw-text prefilter: what `interest` skips must hold no finding. */
@@ -158,16 +163,25 @@ describe('every rule on the real-world corpus, through the CLI path', () => {
     ...TRUE_FINDINGS.flatMap((e) => e.lines.map((l) => `no-inline-secret ${e.file}:${l}`)),
     ...OTHER_TRUE_FINDINGS.flatMap((e) => e.lines.map((l) => `${e.rule} ${e.file}:${l}`)),
   ].sort();
+  // The corpus lies inside this repository, whose services.yaml a scan finds by looking upward:
+  // "without a catalog" scans a copy outside it.
+  let alone: string;
+  beforeAll(() => {
+    alone = join(mkdtempSync(join(tmpdir(), 'secretops-corpus-')), 'realworld');
+    cpSync(corpus, alone, { recursive: true });
+  });
+  afterAll(() => rmSync(dirname(alone), { recursive: true, force: true }));
   const run = (services?: string) =>
-    runScanCommand({ cwd: corpus, paths: ['.'], staged: false, format: 'json', colour: false, ...(services ? { services } : {}) });
+    runScanCommand({ cwd: services ? corpus : alone, paths: ['.'], staged: false, format: 'json', colour: false, ...(services ? { services } : {}) });
   const found = (result: Awaited<ReturnType<typeof run>>['result']) => result.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`).sort();
 
   it('without a catalog: exactly the reviewed true findings, every rule enabled', async () => {
     const { result, warnings } = await run();
     expect(result.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.meta.id));
     expect(found(result)).toEqual(expected);
-    // The one file not scanned is over the size limit, and says so.
-    expect(warnings).toEqual(['prometheus-operator__kube-prometheus/manifests/grafana-dashboardDefinitions.yaml: larger than maxFileSize (1053739 > 1048576 bytes): skipped']);
+    // The one file not scanned (over the size limit) is a finding above, not a warning.
+    expect(warnings).toEqual([]);
+    expect(result.findings.find((f) => f.file.startsWith('prometheus-operator__'))!.message).toMatch(/^not scanned: larger than maxFileSize \(1053739 > 1048576 bytes\)/);
   });
 
   it('with the example catalog loaded as --services does: the same findings', async () => {

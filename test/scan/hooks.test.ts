@@ -9,14 +9,27 @@ import { REPO_ROOT } from '../support/tmp';
 const read = (path: string) => parse(readFileSync(join(REPO_ROOT, path), 'utf8'));
 
 describe('pre-commit and CI wiring', () => {
-  it('.pre-commit-hooks.yaml offers secretops-scan on the staged index', () => {
+  it('.pre-commit-hooks.yaml scans the files pre-commit passes, with the whole repository as cross-file context', () => {
     const hooks = read('.pre-commit-hooks.yaml') as Record<string, unknown>[];
     expect(hooks).toEqual([
-      expect.objectContaining({ id: 'secretops-scan', entry: 'secretops scan --staged', language: 'node', pass_filenames: false }),
-      expect.objectContaining({ id: 'secretops-scan-installed', entry: 'npx --no-install secretops scan --staged', language: 'system', pass_filenames: false }),
+      expect.objectContaining({ id: 'secretops-scan', entry: 'secretops scan --context-dir .', language: 'node', pass_filenames: true, require_serial: true }),
+      expect.objectContaining({ id: 'secretops-scan-installed', language: 'system', pass_filenames: true, require_serial: true }),
     ]);
+    // The installed hook runs the repository's own copy and never asks a registry for it by name.
+    const installed = String(hooks[1]!.entry);
+    expect(installed).toContain('node_modules/.bin/secretops');
+    expect(installed).toContain('scan --context-dir .');
+    expect(installed).toContain('run npm ci');
+    expect(installed).not.toMatch(/\bnpx\b|npm exec/);
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
     expect(pkg.bin.secretops).toBe('bin/secretops.js');
+  });
+
+  it('package.json builds at install and runs nothing when packed (pre-commit reads the tarball name from npm pack)', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    for (const script of ['prepare', 'prepack', 'postpack']) expect(pkg.scripts[script], script).toBeUndefined();
+    expect(pkg.scripts.postinstall).toBe('node scripts/build-checkout.cjs');
+    expect(pkg.files).toEqual(expect.arrayContaining(['bin/', 'build/', 'policies/', 'scripts/build-checkout.cjs']));
   });
 
   it('the workflow installs, synthesizes, checks drift, scans to SARIF and uploads it', () => {

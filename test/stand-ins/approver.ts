@@ -15,6 +15,8 @@ export class ApproverStandIn extends LocalHttpServer {
   /** Raw text of every request body, to check that no value leaked into it. */
   readonly rawBodies: string[] = [];
   decisions: ('pending' | 'approved' | 'denied')[];
+  /** A decision for one request id that replaces the sequence (an approver approving apr-1 only). */
+  readonly decided = new Map<string, 'pending' | 'approved' | 'denied'>();
 
   constructor(decisions: ('pending' | 'approved' | 'denied')[] = ['approved']) {
     super();
@@ -27,6 +29,8 @@ export class ApproverStandIn extends LocalHttpServer {
   }
 
   private status(id: string): string {
+    const fixed = this.decided.get(id);
+    if (fixed) return fixed;
     const n = this.polls.get(id) ?? 0;
     this.polls.set(id, n + 1);
     return this.decisions[Math.min(n, this.decisions.length - 1)]!;

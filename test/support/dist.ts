@@ -40,7 +40,7 @@ export function distObjects(files: ReadonlyMap<string, string>): DistObject[] {
 }
 
 /**
- * The bypass Ingresses synth renders for the example catalog, on a cluster whose controller is
+ * The bypass routes (Ingresses, and Traefik IngressRoutes) synth renders for the example catalog, on a cluster whose controller is
  * `controller` (the example's `nonprod` is nginx; `traefik` switches it): the real output of
  * `renderProject`, not a construct rendered on its own.
  */
@@ -51,6 +51,7 @@ export function renderedBypassIngresses(controller: 'nginx' | 'traefik', edit: (
   if (controller === 'traefik') text = text.replace('- name: nonprod\n      ingress: nginx\n      ingressClassName: nginx', '- name: nonprod\n      ingress: traefik\n      ingressClassName: traefik');
   writeFileSync(file, edit(text));
   return distObjects(renderProject(loadProject({ servicesFile: file }), 'services.yaml').files).filter(
-    (o) => o.manifest.kind === 'Ingress' && o.manifest.metadata?.annotations?.['secretops.dev/route'] === 'bypass',
+    // On Traefik a wildcard bypass route is an IngressRoute (an Ingress path cannot carry an anchored regex).
+    (o) => (o.manifest.kind === 'Ingress' || o.manifest.kind === 'IngressRoute') && o.manifest.metadata?.annotations?.['secretops.dev/route'] === 'bypass',
   );
 }

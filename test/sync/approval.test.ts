@@ -42,8 +42,9 @@ describe('secretops sync approval', () => {
       policy: 'deterministic',
       requiredBy: ['catalog: environment production has requireApproval', expect.stringContaining('approval.yaml: environment production is listed'), expect.stringContaining('approval.yaml: tier production is listed')],
       writes: [
-        { target: 'github:ameide/ameide:environment:production:CODEXK8S_API_TOKEN', reason: 'absent on GitHub' },
-        { target: 'kubernetes:current-context:production/agents-runtime-credentials#CODEXK8S_API_TOKEN', reason: 'absent in the Secret' },
+        // Bound to the value: a keyed digest (the same value on both targets), never the value.
+        { target: 'github:ameide/ameide:environment:production:CODEXK8S_API_TOKEN', reason: 'absent on GitHub', valueDigest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { target: 'kubernetes:current-context:production/agents-runtime-credentials#CODEXK8S_API_TOKEN', reason: 'absent in the Secret', valueDigest: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ],
     });
     expect(h.github.secret('ameide/ameide', 'CODEXK8S_API_TOKEN', 'production')).toMatch(/^[A-Za-z0-9_-]{43}$/);

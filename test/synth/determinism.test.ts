@@ -39,7 +39,7 @@ describe('synth output', () => {
     const r = await runSecretops(['synth'], { cwd: project });
     expect(r.code).toBe(0);
     expect(existsSync(join(project, 'dist', 'old-cluster'))).toBe(false);
-    expect(existsSync(join(project, 'dist', 'prod', '_cluster', 'foundation', 'cluster-secret-store.yaml'))).toBe(true);
+    expect(existsSync(join(project, 'dist', 'prod', '_cluster', 'vault-bootstrap', 'cluster-secret-store.yaml'))).toBe(true);
   });
 
   it('is what `cdk8s synth` writes', () => {

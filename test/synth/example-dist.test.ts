@@ -208,7 +208,7 @@ describe('the example dist', () => {
     }
   });
 
-  it('puts a ClusterSecretStore per environment and singleton namespace in the earliest wave, each limited to its namespaces and role', () => {
+  it('puts a ClusterSecretStore per environment and singleton namespace after the Vault bootstrap run, each limited to its namespaces and role', () => {
     const stores = ofKind('ClusterSecretStore');
     expect(stores.map((o) => `${clusterOf(o)}/${o.manifest.metadata?.name}`).sort()).toEqual([
       'nonprod/ameide-vault-ai',
@@ -220,7 +220,11 @@ describe('the example dist', () => {
     const specOf = (cluster: string, name: string) =>
       (stores.find((o) => clusterOf(o) === cluster && o.manifest.metadata?.name === name)!.manifest as unknown as { spec: Record<string, unknown> }).spec;
     const auth = (role: string) => ({ kubernetes: { mountPath: 'kubernetes', role, serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } } });
-    for (const o of stores) expect(ann(o, Annotations.syncWave)).toBe(String(STAGE_WAVES.foundation));
+    for (const o of stores) {
+      // ESO validates a store by logging in, which works only once the bootstrap configured Vault.
+      expect(o.file).toBe(`${clusterOf(o)}/_cluster/vault-bootstrap/cluster-secret-store.yaml`);
+      expect(ann(o, Annotations.syncWave)).toBe('-18');
+    }
     expect(specOf('nonprod', 'ameide-vault-ai')).toEqual({
       conditions: [{ namespaces: ['ai-slot-1', 'ai-slot-2', 'ai-slot-3'] }],
       provider: { vault: { server: 'http://vault.vault.svc:8200', path: 'secret', version: 'v2', auth: auth('external-secrets-ai') } },

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -9,15 +10,17 @@ import type { CliIo } from '../io';
 import { inCwd, parseFormat } from '../options';
 import { renderTable } from '../../text-table';
 import { ExitCode, UserError } from '../../errors';
+import { diagnosticAt, type YamlSource } from '../../yaml-source';
 import { loadKubeConfig } from '../../kube/client';
-import { AccessKeys, IssuedAccessKey } from '../../access-keys/access-keys';
+import { AccessKeys, IssuedAccessKey, KeyHandOut } from '../../access-keys/access-keys';
 import { bypassAllowed } from '../../catalog/bypass-allowed';
 import { FileAccessKeyStore } from '../../access-keys/file-store';
 import { KubernetesAccessKeyStore } from '../../access-keys/kubernetes-store';
 import type { AccessKeyInfo } from '../../access-keys/record';
-import { runAccessKeyEnv, RUN_ACCESS_KEY_ENV, runKeySecretName, writeRunKeySecret } from '../../access-keys/run-key-secret';
+import { checkRunKeySecret, runAccessKeyEnv, RUN_ACCESS_KEY_ENV, runKeySecretName, writeRunKeySecret } from '../../access-keys/run-key-secret';
 import { AccessKeyScope, checkScope } from '../../access-keys/scope';
 import { ttlPolicy } from '../../catalog/access-key-ttl';
+import { quoteInput } from '../../quote-input';
 
 export interface AccessKeyCliOptions {
   readonly services?: string;
@@ -68,19 +71,25 @@ function context(io: CliIo, opts: AccessKeyCliOptions, namespace?: string) {
 }
 
 /** The scope from the flags; with a catalog, the environment is canonical and must allow bypass routes. */
-function scopeFromFlags(opts: AccessKeyCliOptions, catalogFile?: { catalog: ReturnType<typeof loadCatalog>['catalog']; file: string }): AccessKeyScope {
+function scopeFromFlags(opts: AccessKeyCliOptions, catalogFile?: { catalog: ReturnType<typeof loadCatalog>['catalog']; file: string; source?: YamlSource }): AccessKeyScope {
   let environment = opts.env;
   if (catalogFile && opts.env) {
     const { catalog, file } = catalogFile;
     const found = canonicalEnvironment(catalog, opts.env);
-    if (!found) throw new UserError({ file, message: `unknown environment "${opts.env}"`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
+    if (!found) throw new UserError({ file, message: `unknown environment ${quoteInput(opts.env)}`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
     if (!bypassAllowed(found.environment)) {
       throw new UserError({ file, message: `environment "${found.environment.name}" does not allow run-scoped bypass access`, hint: 'keys are for ephemeral environments; set allowBypass: true on the environment to allow them elsewhere' });
     }
     environment = found.environment.name;
+    // A key names its project; a catalog serves one. Keys for another project come from its catalog.
+    if (opts.project !== undefined && opts.project !== catalog.metadata.name) {
+      const message = `--project ${quoteInput(opts.project)} is not the project of this catalog ("${catalog.metadata.name}")`;
+      const hint = `pass --project ${catalog.metadata.name}, or --services with the other project's catalog`;
+      throw new UserError(catalogFile.source ? diagnosticAt(catalogFile.source, '/metadata/name', message, hint) : { file, pointer: '/metadata/name', message, hint }, ExitCode.usage);
+    }
     const namespaces = new Set(catalog.spec.services.filter((s) => s.scope === 'environment').flatMap((s) => environmentInstances(found.environment).map((i) => serviceNamespace(s, i))));
     if (opts.namespace && !namespaces.has(opts.namespace)) {
-      throw new UserError({ file, message: `namespace "${opts.namespace}" is not a namespace of environment "${environment}"`, hint: `use one of: ${[...namespaces].sort().join(', ')}` }, ExitCode.usage);
+      throw new UserError({ file, message: `namespace ${quoteInput(opts.namespace)} is not a namespace of environment "${environment}"`, hint: `use one of: ${[...namespaces].sort().join(', ')}` }, ExitCode.usage);
     }
   }
   return checkScope({ runId: opts.runId, projectId: opts.project, namespace: opts.namespace, environment, runtimeMode: opts.mode });
@@ -89,16 +98,16 @@ function scopeFromFlags(opts: AccessKeyCliOptions, catalogFile?: { catalog: Retu
 export async function issue(io: CliIo, opts: AccessKeyCliOptions): Promise<number> {
   const ctx = context(io, opts, opts.namespace);
   const { catalog, source } = ctx.catalog();
-  const scope = scopeFromFlags(opts, { catalog, file: source.file });
-  const issued = await ctx.keys(true).issue(scope, { ttl: opts.ttl });
-  await handOut(io, opts, ctx, issued);
+  const scope = scopeFromFlags(opts, { catalog, file: source.file, source });
+  const issued = await ctx.keys(true).issue(scope, { ttl: opts.ttl, handOut: keyHandOut(io, opts, ctx) });
+  report(io, opts, ctx, issued);
   return ExitCode.ok;
 }
 
 export async function regenerate(io: CliIo, opts: AccessKeyCliOptions): Promise<number> {
   const ctx = context(io, opts);
-  const issued = await ctx.keys(true).regenerate(opts.id!, { ttl: opts.ttl });
-  await handOut(io, opts, ctx, issued);
+  const issued = await ctx.keys(true).regenerate(opts.id!, { ttl: opts.ttl, handOut: keyHandOut(io, opts, ctx) });
+  report(io, opts, ctx, issued);
   return ExitCode.ok;
 }
 
@@ -146,20 +155,41 @@ async function readKey(io: CliIo, opts: AccessKeyCliOptions): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-/** The one place a plaintext key leaves the process: stdout, a 0600 file, or the run's Secret. */
-async function handOut(io: CliIo, opts: AccessKeyCliOptions, ctx: ReturnType<typeof context>, issued: IssuedAccessKey): Promise<void> {
+/** The run's Secret name for --output-secret (bare flag: `secretops-run-key-<run id>`). */
+function outputSecretName(opts: AccessKeyCliOptions, runId: string): string | undefined {
+  if (!opts.outputSecret) return undefined;
+  return typeof opts.outputSecret === 'string' ? opts.outputSecret : runKeySecretName(runId);
+}
+
+/**
+ * The one place a plaintext key leaves the process: stdout, a 0600 file, or the run's Secret.
+ * Checked before the key is stored (a file in a missing folder, a folder as the file, someone
+ * else's Secret: nothing is issued or revoked); delivered after, and a failed delivery revokes
+ * the new key (AccessKeys.issue), so storage and hand-out succeed together or not at all.
+ */
+function keyHandOut(io: CliIo, opts: AccessKeyCliOptions, ctx: ReturnType<typeof context>): KeyHandOut {
+  const file = opts.outputFile ? inCwd(io, opts.outputFile) : undefined;
+  return {
+    async check(scope) {
+      if (file) checkKeyFileTarget(file, opts.outputFile!);
+      const secretName = outputSecretName(opts, scope.runId);
+      if (secretName) await checkRunKeySecret(ctx.kube(), { name: secretName, namespace: scope.namespace, runId: scope.runId });
+    },
+    async deliver({ info, key }) {
+      if (file) writeKeyFile(file, key, opts.outputFile!);
+      const secretName = outputSecretName(opts, info.scope.runId);
+      if (secretName) await writeRunKeySecret(ctx.kube(), { name: secretName, scope: info.scope, keyId: info.id, key });
+    },
+  };
+}
+
+/** What was issued and where it went; the key itself on stdout only when no file or Secret took it. */
+function report(io: CliIo, opts: AccessKeyCliOptions, ctx: ReturnType<typeof context>, issued: IssuedAccessKey): void {
   const { info, key } = issued;
   const notes: string[] = [];
-  let secretName: string | undefined;
-  if (opts.outputFile) {
-    writeKeyFile(inCwd(io, opts.outputFile), key);
-    notes.push(`wrote the key to ${opts.outputFile} (mode 0600)`);
-  }
-  if (opts.outputSecret) {
-    secretName = typeof opts.outputSecret === 'string' ? opts.outputSecret : runKeySecretName(info.scope.runId);
-    await writeRunKeySecret(ctx.kube(), { name: secretName, scope: info.scope, keyId: info.id, key });
-    notes.push(`wrote the key to Secret ${info.scope.namespace}/${secretName} (key ${RUN_ACCESS_KEY_ENV})`);
-  }
+  const secretName = outputSecretName(opts, info.scope.runId);
+  if (opts.outputFile) notes.push(`wrote the key to ${opts.outputFile} (mode 0600)`);
+  if (secretName) notes.push(`wrote the key to Secret ${info.scope.namespace}/${secretName} (key ${RUN_ACCESS_KEY_ENV})`);
   const toStdout = !opts.outputFile && !opts.outputSecret;
   if (ctx.format === 'json') {
     io.stdout.write(JSON.stringify({ ...(toStdout ? { key } : {}), accessKey: info, ...(secretName ? { env: [runAccessKeyEnv(secretName)] } : {}) }, null, 2) + '\n');
@@ -176,21 +206,37 @@ async function handOut(io: CliIo, opts: AccessKeyCliOptions, ctx: ReturnType<typ
   if (secretName) io.stdout.write(`reference it from the run's Job:\nenv:\n${stringify([runAccessKeyEnv(secretName)]).replace(/^/gm, '  ')}`);
 }
 
-/** Temp file (0600, exclusive) in the target's folder, then rename: never half a key on disk. */
-function writeKeyFile(file: string, key: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  let fd: number;
+/** The key file's folder must exist and the path must not be a folder: checked before issuing. */
+function checkKeyFileTarget(file: string, given: string): void {
+  const folder = dirname(file);
+  let dir: ReturnType<typeof statSync> | undefined;
+  try {
+    dir = statSync(folder);
+  } catch {
+    dir = undefined;
+  }
+  if (!dir?.isDirectory()) throw new UserError({ file: given, message: 'cannot write the key file: its folder does not exist; no key was issued', hint: `create ${folder} first, or choose another --output-file` }, ExitCode.usage);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UserError({ file: given, message: 'cannot write the key file: the path is a folder; no key was issued', hint: 'name a file, e.g. --output-file ' + join(given, 'run.key') }, ExitCode.usage);
+}
+
+/**
+ * Temp file (0600, exclusive) in the target's folder, then rename: never half a key on disk, and
+ * the temp file (which holds the plaintext) is removed whatever fails.
+ */
+function writeKeyFile(file: string, key: string, given: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o600);
-  } catch (err) {
-    throw new UserError({ file, message: `cannot write the key file (${(err as NodeJS.ErrnoException).code})`, hint: 'check the folder exists and is writable' }, ExitCode.usage);
-  }
-  try {
     writeSync(fd, key + '\n');
-  } finally {
     closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw new UserError({ file: given, message: `cannot write the key file (${(err as NodeJS.ErrnoException).code ?? 'error'}); the new key was revoked`, hint: 'check the folder exists and is writable, then issue again' }, ExitCode.usage);
   }
-  renameSync(tmp, file);
 }
 
 function writeInfos(io: CliIo, format: 'text' | 'json', infos: readonly AccessKeyInfo[], trailer: string): void {

@@ -11,7 +11,7 @@ export const fixturesCommand: CommandModule = {
       .action(async (opts: CatalogOptions & { dryRun?: boolean }) => {
         const { openProject } = await import('../../project/load.js');
         const { planScaffold, applyScaffold } = await import('../../project/scaffold.js');
-        const { catalog, fixtures, resolver } = openProject(catalogPaths(io, opts));
+        const { catalog, fixtures, resolver } = openProject(catalogPaths(io, opts, { createsFixtures: true }));
         const plan = planScaffold(catalog, fixtures.dir, fixtures.files, resolver);
         if (!opts.dryRun) applyScaffold(plan, fixtures.dir);
         const verb = opts.dryRun ? 'would add' : 'added';

@@ -6,6 +6,7 @@ import { mcpCommand } from './mcp';
 import { scanCommand } from './scan';
 import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
+import { rolloutCommand } from './rollout';
 import { smokeCommand } from './smoke';
 import { synthCommand } from './synth';
 import { syncCommand } from './sync';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandModule[] = [
   syncCommand,
   accessKeyCommand,
   smokeCommand,
+  rolloutCommand,
   scanCommand,
   reportCommand,
   mcpCommand,

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { findServicesFile } from '../../catalog/find-services';
+import { checkFixturesDir } from '../options';
 import { RULES } from '../../../policies';
 import type { Project } from '../../project/load';
 import { ExitCode, isUserError, UserError } from '../../errors';
@@ -14,8 +16,13 @@ export interface ScanCommandInput {
   readonly cwd: string;
   readonly paths: readonly string[];
   readonly staged: boolean;
+  /** `--context-dir DIR`: the cross-file context of a working-tree scan (`ScanOptions.context`). */
+  readonly context?: string;
   readonly config?: string;
-  /** Explicit `--services`: it must exist. Without it `./services.yaml` is used when present. */
+  /**
+   * Explicit `--services`: it must exist. Without it `services.yaml` of the working directory or
+   * the nearest folder above it in the git repository is used when present.
+   */
   readonly services?: string;
   readonly fixtures?: string;
   readonly format: ScanFormat;
@@ -32,18 +39,32 @@ export interface ScanCommandOutput {
   readonly result: ScanResult;
 }
 
+function checkContextDir(cwd: string, dir: string): void {
+  if (!existsSync(resolve(cwd, dir))) {
+    throw new UserError({ file: dir, message: 'does not exist', hint: 'pass the repository folder with --context-dir DIR (a pre-commit hook: --context-dir .)' }, ExitCode.usage);
+  }
+}
+
 /** What `secretops scan` does between parsing its flags and printing. */
 export async function runScanCommand(input: ScanCommandInput): Promise<ScanCommandOutput> {
   const config = await loadScanConfig(input.cwd, input.config);
   const notes: string[] = [];
-  const servicesFile = input.services ?? resolve(input.cwd, 'services.yaml');
+  const found = input.services === undefined ? findServicesFile(input.cwd) : undefined;
+  const servicesFile = input.services ?? found ?? resolve(input.cwd, 'services.yaml');
   if (input.services !== undefined && !existsSync(servicesFile)) {
     throw new UserError({ file: input.services, message: 'services file does not exist', hint: 'pass the catalog with --services FILE, or leave the flag out' }, ExitCode.usage);
   }
+  if (input.fixtures !== undefined) checkFixturesDir({ cwd: input.cwd }, input.fixtures);
+  if (input.context !== undefined && input.staged) {
+    throw new UserError({ message: '--context-dir and --staged cannot be combined: --staged already reads the whole index as context', hint: 'drop --context-dir' }, ExitCode.usage);
+  }
+  if (input.context !== undefined) checkContextDir(input.cwd, input.context);
+  const shownServices = input.services ?? (found ? relative(input.cwd, found).split(sep).join('/') : 'services.yaml');
+  const catalogInputs = existsSync(servicesFile) ? [shownServices, relative(input.cwd, resolve(input.cwd, input.fixtures ?? join(dirname(servicesFile), 'fixtures'))).split(sep).join('/')] : undefined;
   const project = async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
     const { validateProject } = await import('../../project/load.js');
-    const shown = input.services ?? 'services.yaml';
+    const shown = shownServices;
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {
       // validateProject, not loadProject: a catalog whose fixtures have problems (a production
@@ -61,7 +82,17 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
       return undefined;
     }
   };
-  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, ...(input.today !== undefined ? { today: input.today } : {}) });
+  const result = await scan({
+    cwd: input.cwd,
+    paths: input.paths,
+    staged: input.staged,
+    ...(input.context !== undefined ? { context: input.context } : {}),
+    ...(catalogInputs ? { catalogInputs } : {}),
+    rules: RULES,
+    config,
+    project,
+    ...(input.today !== undefined ? { today: input.today } : {}),
+  });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);
     return text ? [[r.id, text]] : [];

@@ -4,6 +4,7 @@ import { useColour } from '../io';
 
 interface ScanCliOptions {
   readonly staged?: boolean;
+  readonly contextDir?: string;
   readonly format: string;
   readonly config?: string;
   readonly services?: string;
@@ -23,10 +24,11 @@ export const scanCommand: CommandModule = {
       .command('scan')
       .argument('[paths...]', 'files and directories to scan (default: .)')
       .description('scan manifests for inline secrets, SealedSecrets, drift and wiring mistakes (exit 1 on an error finding, 2 on bad usage)')
-      .option('--staged', 'scan what is staged in the git index, not the working tree')
+      .option('--staged', 'scan what is staged in the git index, not the working tree (cross-file rules read the whole index)')
+      .option('--context-dir <dir>', 'cross-file rules (stores, Secret keys, fixtures, dist/ drift) also read the manifests under DIR; findings are reported for the scanned paths only')
       .option('--format <format>', 'text, json, sarif or markdown', 'text')
       .option('--config <file>', 'scanner configuration (default: ./secretops.config.yaml when present, else the built-in policy)')
-      .option('--services <file>', 'the service catalog for catalog-aware rules (default: ./services.yaml when present)')
+      .option('--services <file>', 'the service catalog for catalog-aware rules (default: services.yaml here or in the nearest folder above, up to the git root, when present)')
       .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)')
       .option('--today <date>', 'YYYY-MM-DD used for allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
       .action(async (paths: string[], opts: ScanCliOptions) => {
@@ -37,6 +39,7 @@ export const scanCommand: CommandModule = {
           cwd: io.cwd,
           paths,
           staged: opts.staged ?? false,
+          ...(opts.contextDir !== undefined ? { context: opts.contextDir } : {}),
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           ...(opts.services !== undefined ? { services: inCwd(io, opts.services) } : {}),
           ...(opts.fixtures !== undefined ? { fixtures: inCwd(io, opts.fixtures) } : {}),

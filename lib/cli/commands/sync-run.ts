@@ -28,7 +28,7 @@ export async function runSyncCli(io: CliIo, opts: SyncCliOptions): Promise<numbe
   const project = loadProject({ servicesFile: opts.servicesFile, ...(opts.fixturesDir ? { fixturesDir: opts.fixturesDir } : {}) });
   const { environment } = environmentTarget(project.catalog, opts.environment);
   const approval = approvalFor(project, io, environment.name);
-  const plan = planSync(project.catalog, project.resolver, opts, approval);
+  const plan = planSync(project.catalog, project.resolver, opts, approval, project.source);
   const { state, audit, ledger } = openState(io);
 
   if (opts.dryRun) {

@@ -13,9 +13,15 @@ export const validateCommand: CommandModule = {
         const { formatDiagnostic } = await import('../../errors.js');
         const paths = catalogPaths(io, opts);
         const { project, diagnostics } = validateProject(paths);
+        const { catalogWarnings } = await import('../../catalog/warnings.js');
+        const warnings = project ? catalogWarnings(project) : [];
         if (format === 'json') {
-          io.stdout.write(JSON.stringify({ valid: diagnostics.length === 0, errors: diagnostics }, null, 2) + '\n');
-        } else if (diagnostics.length > 0) {
+          io.stdout.write(JSON.stringify({ valid: diagnostics.length === 0, errors: diagnostics, warnings }, null, 2) + '\n');
+          setExit(diagnostics.length > 0 ? 1 : 0);
+          return;
+        }
+        for (const w of warnings) io.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
+        if (diagnostics.length > 0) {
           for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
           io.stderr.write(`${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}\n`);
         } else if (project) {
