@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { ArgoCdHealthChecks } from '../lib/constructs/argocd-health-checks';
 import { ComponentApplicationSet } from '../lib/constructs/argocd-application-set';
+import { ArgoCdAppProject } from '../lib/constructs/argocd-app-project';
 import { Labels, STAGES } from '../lib/constructs/metadata';
 import type { ArgoCdPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
@@ -38,5 +39,27 @@ export class ArgoCdHealthChart extends SecretopsChart {
     super(scope, props);
     // argocd-cm must keep part-of=argocd: Argo CD only reads ConfigMaps with that label.
     new ArgoCdHealthChecks(this, 'health', { namespace: props.namespace, metadata: { labels: { [Labels.partOf]: 'argocd' } } });
+  }
+}
+
+export interface AppProjectChartProps extends SecretopsChartProps {
+  readonly argocd: ArgoCdPlan;
+  readonly clusters: readonly string[];
+  readonly clusterResources: readonly { readonly group: string; readonly kind: string }[];
+}
+
+/** The dedicated AppProject of the generated Applications (when the catalog names no project). */
+export class AppProjectChart extends SecretopsChart {
+  constructor(scope: Construct, props: AppProjectChartProps) {
+    super(scope, props);
+    new ArgoCdAppProject(this, 'project', {
+      name: props.argocd.project,
+      namespace: props.argocd.namespace,
+      repoURL: props.argocd.repoURL,
+      clusters: props.clusters,
+      clusterResources: props.clusterResources,
+      description: `secretops: the components synthesized from ${props.provenance.partOf}'s catalog`,
+      metadata: { labels: { [Labels.managedBy]: 'secretops', [Labels.partOf]: props.provenance.partOf } },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { ClusterModel } from '../lib/catalog/layout';
-import type { EnvironmentSpec, SecretSpec, ServiceIngressSpec, ServiceSpec } from '../lib/catalog/types';
+import type { EnvironmentSpec, SecretSpec, ServiceIngressSpec, ServiceSpec, SignInSpec } from '../lib/catalog/types';
 import type { ExternalSecretPolicy } from '../lib/catalog/external-secret-policy';
 import type { Stage } from '../lib/constructs/metadata';
 import type { IngressPathType } from '../lib/constructs/service-ingress';
@@ -70,6 +70,8 @@ export interface OAuthClientPlan {
   /** `oauth2.<domain>` per domain. */
   readonly hosts: readonly string[];
   readonly cookieName: string;
+  /** Who may sign in (validate refuses an OAuth client without one). */
+  readonly signIn: SignInSpec;
 }
 
 /**
@@ -83,6 +85,8 @@ export interface SingletonPlan {
   /** `oauth2-proxy-ai`: the service name and the first environment the instance serves. */
   readonly name: string;
   readonly namespace: string;
+  /** The ClusterSecretStore its ExternalSecrets read through. */
+  readonly storeName: string;
   readonly environments: readonly EnvironmentSpec[];
   readonly secrets: readonly SecretPlan[];
   readonly component: DistComponent;
@@ -104,6 +108,8 @@ export interface ArgoCdPlan {
   readonly targetRevision: string;
   readonly path: string;
   readonly project: string;
+  /** True when synth renders the project (the catalog named none). */
+  readonly dedicatedProject: boolean;
   readonly namespace: string;
 }
 

@@ -10,6 +10,8 @@ export interface OAuth2ProxyChartProps extends SecretopsChartProps {
   readonly storeName: string;
   readonly ingressClassName?: string;
   readonly sourceName: string;
+  /** @default - the construct's default (lib/images.ts) */
+  readonly image?: string;
 }
 
 /** One oauth2-proxy per cluster and OAuth client. */
@@ -40,6 +42,8 @@ export class OAuth2ProxyChart extends SecretopsChart {
       hosts: oauth.hosts,
       cookieDomains: oauth.domains.map((d) => `.${d}`),
       cookieName: oauth.cookieName,
+      signIn: oauth.signIn,
+      ...(props.image ? { image: props.image } : {}),
       ...(props.ingressClassName ? { ingressClassName: props.ingressClassName } : {}),
       externalSecret: secret.policy,
       metadata: { annotations: { [Annotations.oauthClient]: oauth.clientSourceKey } },

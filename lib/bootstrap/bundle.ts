@@ -1,5 +1,6 @@
 import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
+import { vaultServerFor } from '../catalog/vault-tls';
 import { devBootstrapScript } from './dev-script';
 import { bootstrapPlan, BootstrapPlanOptions, bootstrapTokenPolicy, fixturePlan } from './plan';
 import { DEFAULT_TOKEN_SECRET_KEY, DEFAULT_TOKEN_SECRET_NAME, productionBootstrapScript } from './production-script';
@@ -22,7 +23,7 @@ const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export function devBootstrapFiles(project: Project, cluster: ClusterModel, opts: BootstrapPlanOptions = {}): DevBootstrapFiles {
   const { vault } = project.catalog.spec;
   return {
-    script: devBootstrapScript({ vaultAddr: vault.server, namespace: vault.namespace }),
+    script: devBootstrapScript({ vaultAddr: vaultServerFor(project.catalog, cluster.name), namespace: vault.namespace }),
     plan: jsonText(bootstrapPlan(project, cluster, opts)),
     fixtures: jsonText(fixturePlan(project, cluster)),
   };
@@ -54,7 +55,7 @@ export function productionBootstrapFiles(
   const plan = bootstrapPlan(project, cluster, opts);
   return {
     script: productionBootstrapScript({
-      vaultAddr: vault.server,
+      vaultAddr: vaultServerFor(project.catalog, cluster.name),
       tokenSecretNamespace: vault.namespace,
       tokenSecretName: token.name,
       tokenSecretKey: token.key,

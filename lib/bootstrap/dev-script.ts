@@ -5,6 +5,9 @@ export const DEV_CREDENTIALS_SECRET = 'vault-auto-credentials';
 /** Keys of that Secret. */
 export const DevCredentialKeys = { rootToken: 'root-token', unsealKey: 'unseal-key', seed: 'seed' } as const;
 
+/** What the dev script runs besides sh builtins: no openssl, so a curl+jq image on busybox suffices. */
+export const DEV_SCRIPT_TOOLS: readonly string[] = ['curl', 'jq', 'od', 'tr', 'awk', 'sha256sum', 'wc'];
+
 export interface DevScriptOptions {
   /** Vault's address as the bootstrap pod reaches it (`spec.vault.server`). */
   readonly vaultAddr: string;
@@ -28,6 +31,7 @@ export function devBootstrapScript(opts: DevScriptOptions): string {
         'Idempotent: never overwrites a value; a second run writes nothing.',
       ],
       vaultAddr: opts.vaultAddr,
+      tools: DEV_SCRIPT_TOOLS,
     }),
     shellDefault('BOOTSTRAP_FIXTURES', `${FIXTURES_MOUNT_DIR}/${FIXTURES_FILE}`),
     shellDefault('CREDENTIALS_SECRET', DEV_CREDENTIALS_SECRET),
@@ -44,6 +48,7 @@ TAB=$(printf '\\t')
     VAULT_FUNCTIONS,
     CONFIGURE_FUNCTIONS,
     DEV_FUNCTIONS,
+    HMAC_FUNCTIONS,
     SEED_FUNCTIONS,
     DEV_MAIN,
   ].join('\n');
@@ -118,10 +123,67 @@ store_credentials() {
 }
 
 # --- Fixture values ------------------------------------------------------------------------------------
+# od reads the kernel's random source; the value only ever travels through pipes and variables.
+random_hex() { # BYTES: prints 2*BYTES hex characters
+  od -An -vtx1 -N"$1" /dev/urandom | tr -d ' \\n'
+}
 random_value() { # LENGTH; sets VALUE to at least LENGTH hex characters (jq cuts it)
-  VALUE=$(openssl rand -hex $((($1 + 1) / 2)))
+  VALUE=$(random_hex $((($1 + 1) / 2)))
+}
+`;
+
+const HMAC_FUNCTIONS = sh`
+# HMAC-SHA256 (RFC 2104) with the key never on a command line (it would be readable in
+# /proc/<pid>/cmdline): od reads the key file on stdin, awk computes the inner and outer key pads
+# (key XOR 0x36 and XOR 0x5c, zero-padded to the 64-byte block) as octal escapes, and the printf
+# builtin, which does not exec, turns them into bytes. The result equals
+# "openssl dgst -sha256 -hmac <key>" (lib/bootstrap/deterministic.ts is the reference).
+# shellcheck disable=SC2016 # awk programs, not shell
+PAD_AWK='function x(a, b,  r, p, i) { r = 0; p = 1; for (i = 0; i < 8; i++) { if (a % 2 != b % 2) r += p; a = int(a / 2); b = int(b / 2); p *= 2 } return r }
+{ for (i = 1; i <= NF; i++) k[n++] = $i }
+END { for (i = 0; i < 64; i++) printf "\\%03o", x(i < n ? k[i] : 0, mask) }'
+# shellcheck disable=SC2016
+HEX_AWK='{ for (i = 1; i < length($0); i += 2) printf "\\%03o", (index("0123456789abcdef", substr($0, i, 1)) - 1) * 16 + index("0123456789abcdef", substr($0, i + 1, 1)) - 1 }'
+
+# hex_bytes HEX: prints the bytes HEX spells (printf builtin; awk reads HEX on stdin).
+hex_bytes() {
+  hb_escapes=$(printf '%s\n' "$1" | awk "$HEX_AWK")
+  # shellcheck disable=SC2059 # the format is the octal escapes awk wrote
+  printf "$hb_escapes"
+  hb_escapes=''
 }
 
+# hmac_setup KEY_FILE: writes the key pads to $WORK/ipad and $WORK/opad. A key longer than the
+# block is hashed first, as RFC 2104 says.
+hmac_setup() {
+  hs_key=$1
+  if [ "$(wc -c < "$1")" -gt 64 ]; then
+    IFS=' ' read -r hs_hex _ <<HMAC_EOF
+$(sha256sum < "$1")
+HMAC_EOF
+    hex_bytes "$hs_hex" > "$WORK/hmac-key"
+    hs_hex=''
+    hs_key="$WORK/hmac-key"
+  fi
+  for hs_pad in ipad:54 opad:92; do
+    hs_escapes=$(od -An -vtu1 < "$hs_key" | awk -v mask="\${hs_pad#*:}" "$PAD_AWK")
+    # shellcheck disable=SC2059
+    printf "$hs_escapes" > "$WORK/\${hs_pad%:*}"
+  done
+  hs_escapes=''
+  rm -f "$WORK/hmac-key"
+}
+
+# hmac_hex FILE: sets HEX to HMAC-SHA256(key, FILE's bytes) in hex, from the pads of hmac_setup.
+hmac_hex() {
+  IFS=' ' read -r hh_inner _ <<HMAC_EOF
+$(cat "$WORK/ipad" "$1" | sha256sum)
+HMAC_EOF
+  IFS=' ' read -r HEX _ <<HMAC_EOF
+$({ cat "$WORK/opad"; hex_bytes "$hh_inner"; } | sha256sum)
+HMAC_EOF
+  hh_inner=''
+}
 `;
 
 const SEED_FUNCTIONS = sh`
@@ -187,16 +249,23 @@ seed_fixtures() {
     esac
   done 3< "$WORK/fixture-todo"
   if [ -n "$fx_path" ]; then printf '%s:%s\n' "$fx_path" "$fx_added" >> "$WORK/fixture-log"; fi
-  # Deterministic values: HMAC-SHA256(seed, message) in hex for every message, in one openssl run
-  # (one output line per message file, in order); a value is its blocks joined, cut to its length
-  # by jq below. Same seed, same values, on any cluster.
+  # Deterministic values: HMAC-SHA256(seed, message) in hex for every message (one line per
+  # message file, in order); a value is its blocks joined, cut to its length by jq below. Same seed,
+  # same values, on any cluster.
   if [ "$fx_msgs" -gt 0 ]; then
-    openssl dgst -sha256 -hmac "$SEED" -r "$WORK"/msg/* > "$WORK/hmacs"
+    hmac_setup "$WORK/cred/seed"
+    : > "$WORK/hmacs"
+    for fx_msg_file in "$WORK"/msg/*; do
+      hmac_hex "$fx_msg_file"
+      printf '%s\n' "$HEX" >> "$WORK/hmacs"
+    done
+    HEX=''
+    rm -f "$WORK/ipad" "$WORK/opad"
     while IFS="$TAB" read -r fx_i fx_key fx_length fx_blocks <&3; do
       VALUE=''
       fx_block=0
       while [ "$fx_block" -lt "$fx_blocks" ]; do
-        IFS=' ' read -r fx_hex _ <&4 || die "openssl computed fewer HMACs than fixtures need"
+        IFS=' ' read -r fx_hex _ <&4 || die "computed fewer HMACs than fixtures need"
         VALUE="$VALUE$fx_hex"
         fx_block=$((fx_block + 1))
       done
@@ -250,7 +319,7 @@ load_credentials
 # The seed is stored (creating the Secret) before Vault is initialized, so a missing permission or
 # an unreachable API stops the run before a root token could be lost.
 if [ ! -s "$WORK/cred/seed" ]; then
-  openssl rand -hex 32 | tr -d '\\n' > "$WORK/cred/seed"
+  random_hex 32 > "$WORK/cred/seed"
   store_credentials seed
 fi
 if [ "$HEALTH" = 501 ]; then
@@ -275,10 +344,8 @@ fi
 
 [ -s "$WORK/cred/root-token" ] || die "Vault is initialized but Secret $NAMESPACE/$CREDENTIALS_SECRET holds no root-token: this Vault was not initialized by the bootstrap"
 vault_use_token "$WORK/cred/root-token"
-SEED=$(cat "$WORK/cred/seed")
 
 configure_vault
 seed_fixtures
-SEED=''
 finish
 `;

@@ -3,6 +3,7 @@ import type { ClusterModel } from '../catalog/layout';
 import { DEFAULT_ESO_ROLE, DEFAULT_ESO_SERVICE_ACCOUNT } from '../catalog/layout';
 import type { FixtureKeySpec } from '../catalog/fixtures';
 import { isProductionTier } from '../catalog/types';
+import { clusterStores } from '../catalog/stores';
 import { Diagnostic, UserError } from '../errors';
 
 /**
@@ -112,8 +113,10 @@ function vaultServices(project: Project) {
 /**
  * Policies and roles for every environment on the cluster: per environment and service, a policy
  * that may read exactly the KV v2 paths the resolver tries for that service (environment and
- * shared paths) and a role binding the External Secrets service account to it; plus the store role
- * (`spec.vault.role`) that the ClusterSecretStore logs in with, holding every policy of the cluster.
+ * shared paths); and per ClusterSecretStore (lib/catalog/stores.ts) the role it logs in with,
+ * holding only the policies of what that store serves: an environment's store reads that
+ * environment's paths (and the shared paths of its services), a singleton namespace's store what its
+ * singletons read. With `spec.vault.isolation: shared`, one role holds every policy of the cluster.
  */
 export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: BootstrapPlanOptions = {}): BootstrapPlan {
   const { vault } = project.catalog.spec;
@@ -132,7 +135,6 @@ export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: Boo
     token_ttl: DEFAULT_ROLE_TOKEN_TTL_SECONDS,
   });
   const policies: PolicyPlan[] = [];
-  const roles: RolePlan[] = [];
   for (const env of cluster.environments) {
     for (const service of vaultServices(project)) {
       const paths = new Set<string>();
@@ -142,10 +144,13 @@ export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: Boo
       if (paths.size === 0) continue;
       const name = policyName(env.name, service.name);
       policies.push({ name, body: { policy: readPolicy(vault.kvMount, env.name, service.name, [...paths].sort()) } });
-      roles.push({ name, body: roleBody([name]) });
     }
   }
-  const storeRole: RolePlan = { name: vault.role ?? DEFAULT_ESO_ROLE, body: roleBody(policies.map((p) => p.name)) };
+  const written = new Set(policies.map((p) => p.name));
+  const roles: RolePlan[] = clusterStores(project.catalog, cluster).map((store) => ({
+    name: store.role,
+    body: roleBody(store.grants.map((g) => policyName(g.environment, g.service)).filter((p) => written.has(p))),
+  }));
   const auth = vault.authMount;
   const capabilities: CapabilityRequirement[] = [
     { path: `sys/mounts/${vault.kvMount}`, capabilities: ['read', 'create', 'update'] },
@@ -153,7 +158,7 @@ export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: Boo
     { path: `sys/auth/${auth}`, capabilities: ['read', 'create', 'update', 'sudo'] },
     { path: `auth/${auth}/config`, capabilities: ['read', 'create', 'update'] },
     ...policies.map((p) => ({ path: `sys/policies/acl/${p.name}`, capabilities: ['read', 'create', 'update'] })),
-    ...[storeRole, ...roles].map((r) => ({ path: `auth/${auth}/role/${r.name}`, capabilities: ['read', 'create', 'update'] })),
+    ...roles.map((r) => ({ path: `auth/${auth}/role/${r.name}`, capabilities: ['read', 'create', 'update'] })),
   ];
   return {
     cluster: cluster.name,
@@ -161,7 +166,7 @@ export function bootstrapPlan(project: Project, cluster: ClusterModel, opts: Boo
     authMount: auth,
     kubernetesHost: opts.kubernetesHost ?? DEFAULT_KUBERNETES_HOST,
     policies,
-    roles: [storeRole, ...roles],
+    roles,
     capabilities,
   };
 }

@@ -33,6 +33,7 @@ export function productionBootstrapScript(opts: ProductionScriptOptions): string
         'Runbook: docs/vault-production-bootstrap.md.',
       ],
       vaultAddr: opts.vaultAddr,
+      tools: ['curl', 'jq'],
     }),
     shellDefault('BOOTSTRAP_TOKEN_FILE', `${BOOTSTRAP_TOKEN_MOUNT_DIR}/${opts.tokenSecretKey}`),
     shellDefault('TOKEN_SECRET', `${opts.tokenSecretNamespace}/${opts.tokenSecretName} (key ${opts.tokenSecretKey})`),

@@ -7,7 +7,7 @@ import { clusters } from '../catalog/layout';
 import { devBootstrapFiles, productionBootstrapFiles } from './bundle';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE } from './script-common';
 import { BOOTSTRAP_TOKEN_POLICY_FILE } from './production-script';
-import { sealStanza, vaultHelmSealValues } from './seal';
+import { listenerTlsFor, sealStanza, vaultHelmSealValues } from './seal';
 
 export interface RenderedBootstrap {
   readonly cluster: string;
@@ -40,7 +40,7 @@ export function renderBootstrap(project: Project, clusterName: string): Rendered
       [BOOTSTRAP_SCRIPT_FILE]: f.script,
       [BOOTSTRAP_PLAN_FILE]: f.plan,
       [BOOTSTRAP_TOKEN_POLICY_FILE]: f.tokenPolicy,
-      ...(seal ? { 'seal.hcl': sealStanza(seal), 'vault-values.yaml': stringify(vaultHelmSealValues(seal)) } : {}),
+      ...(seal ? { 'seal.hcl': sealStanza(seal), 'vault-values.yaml': stringify(vaultHelmSealValues(seal, listenerTlsFor(project.catalog, cluster.name))) } : {}),
     },
   };
 }

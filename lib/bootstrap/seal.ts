@@ -1,6 +1,7 @@
 import { UserError } from '../errors';
 import { credentialKeyMatcher } from '../credential-like';
-import type { VaultSealSpec } from '../catalog/types';
+import type { ServiceCatalog, VaultSealSpec } from '../catalog/types';
+import { isHttps, vaultCertSecret, vaultServerFor } from '../catalog/vault-tls';
 
 /**
  * The production Vault server's seal configuration for KMS auto-unseal, rendered for the Vault Helm
@@ -60,18 +61,40 @@ export function sealStanza(seal: VaultSealSpec): string {
   return `seal ${hclString(seal.type)} {\n${lines.join('\n')}\n}\n`;
 }
 
-/**
- * The Vault server configuration of the chart's HA Raft mode (the chart's own default listener,
- * storage and service registration) with the seal stanza appended.
- */
-export function vaultServerConfig(seal: VaultSealSpec): string {
-  return `ui = true
+/** Where the Vault Helm chart mounts `server.extraVolumes` of type secret. */
+export const VAULT_USERCONFIG_DIR = '/vault/userconfig';
 
-listener "tcp" {
+/** TLS of the production listener: the Secret (in the Vault namespace) with tls.crt, tls.key and ca.crt. */
+export interface VaultListenerTls {
+  readonly certSecret: string;
+}
+
+/**
+ * The Vault server configuration of the chart's HA Raft mode (storage and service registration as
+ * the chart has them) with the seal stanza appended. The listener serves TLS from the certificate
+ * Secret; only a catalog that opted out (`allowPlaintextProduction` with an `http://` server) gets
+ * the chart's `tls_disable = 1` listener.
+ * @see https://developer.hashicorp.com/vault/docs/configuration/listener/tcp
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/helm/examples/standalone-tls
+ */
+export function vaultServerConfig(seal: VaultSealSpec, tls?: VaultListenerTls): string {
+  const dir = tls ? `${VAULT_USERCONFIG_DIR}/${tls.certSecret}` : '';
+  const listener = tls
+    ? `listener "tcp" {
+  address = "[::]:8200"
+  cluster_address = "[::]:8201"
+  tls_cert_file = "${dir}/tls.crt"
+  tls_key_file = "${dir}/tls.key"
+  tls_min_version = "tls12"
+}`
+    : `listener "tcp" {
   tls_disable = 1
   address = "[::]:8200"
   cluster_address = "[::]:8201"
-}
+}`;
+  return `ui = true
+
+${listener}
 
 storage "raft" {
   path = "/vault/data"
@@ -82,14 +105,30 @@ service_registration "kubernetes" {}
 ${sealStanza(seal)}`;
 }
 
-/** Helm values for hashicorp/vault: HA with integrated storage, auto-unsealed by the catalog's seal. */
-export function vaultHelmSealValues(seal: VaultSealSpec): Record<string, unknown> {
+/**
+ * Helm values for hashicorp/vault: HA with integrated storage, auto-unsealed by the catalog's seal,
+ * serving TLS from `tls.certSecret` (mounted by `server.extraVolumes`; `global.tlsDisable: false`
+ * makes the chart's probes and `VAULT_ADDR` use https, `VAULT_CACERT` lets the pods' own CLI trust it).
+ */
+export function vaultHelmSealValues(seal: VaultSealSpec, tls?: VaultListenerTls): Record<string, unknown> {
   return {
+    ...(tls ? { global: { tlsDisable: false } } : {}),
     server: {
+      ...(tls
+        ? {
+            extraEnvironmentVars: { VAULT_CACERT: `${VAULT_USERCONFIG_DIR}/${tls.certSecret}/ca.crt` },
+            extraVolumes: [{ type: 'secret', name: tls.certSecret }],
+          }
+        : {}),
       ha: {
         enabled: true,
-        raft: { enabled: true, config: vaultServerConfig(seal) },
+        raft: { enabled: true, config: vaultServerConfig(seal, tls) },
       },
     },
   };
+}
+
+/** The listener TLS of a cluster: set unless the cluster reaches Vault over `http://` (an explicit opt-out). */
+export function listenerTlsFor(catalog: ServiceCatalog, cluster: string): VaultListenerTls | undefined {
+  return isHttps(vaultServerFor(catalog, cluster)) ? { certSecret: vaultCertSecret(catalog) } : undefined;
 }

@@ -36,7 +36,44 @@ export interface CatalogSpec {
   readonly accessKeys?: AccessKeySpec;
   readonly github?: GithubSpec;
   readonly argocd?: ArgoCdSpec;
+  /**
+   * Container images, each pinned `tag@sha256:digest`. One place for every image synth renders.
+   * @default - lib/catalog/images.ts (DEFAULT_IMAGES); `spec.vault.bootstrap.image` still wins for the bootstrap
+   */
+  readonly images?: ImagesSpec;
+  /**
+   * Pod Security Admission level enforced on every namespace synth renders
+   * (`pod-security.kubernetes.io/enforce`); `warn` and `audit` are always `restricted`, so a looser
+   * level still reports what would break under the strict one.
+   * @default "restricted"
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+   */
+  readonly podSecurity?: 'restricted' | 'baseline' | 'privileged';
   readonly services: readonly ServiceSpec[];
+}
+
+/** Image overrides. Pin each as `registry/name:tag@sha256:<digest>` (docs/images.md says how to update). */
+export interface ImagesSpec {
+  /** Runs the Vault bootstrap scripts: needs sh, curl, jq and openssl. */
+  readonly bootstrap?: string;
+  /** Runs the readiness gate: needs sh, curl and jq. */
+  readonly readinessGate?: string;
+  readonly oauth2Proxy?: string;
+}
+
+/**
+ * Who may sign in through an OAuth client (oauth2-proxy's GitHub provider). At least one field.
+ * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/github/
+ */
+export interface SignInSpec {
+  /** Members of this GitHub organization (`--github-org`). */
+  readonly githubOrg?: string;
+  /** Members of any of these teams: slugs of `githubOrg`, or `org:team` (`--github-team`). */
+  readonly githubTeams?: readonly string[];
+  /** Collaborators with push access to this `owner/name` repository (`--github-repo`). */
+  readonly githubRepository?: string;
+  /** These GitHub users, whatever org, team or repository says (`--github-user`). */
+  readonly githubUsers?: readonly string[];
 }
 
 /** Where Argo CD reads `dist/` from and where the generated ApplicationSets and Applications live. */
@@ -47,7 +84,12 @@ export interface ArgoCdSpec {
   readonly targetRevision?: string;
   /** Folder of the synthesized output inside the repository. @default "dist" */
   readonly path?: string;
-  /** @default "default" */
+  /**
+   * Argo CD project of the generated Applications. Unset, synth renders a dedicated AppProject
+   * (named after `metadata.name`) limited to this repository and the catalog's clusters; set, the
+   * named project is used as is and no AppProject is rendered.
+   * @default - a dedicated AppProject named `metadata.name`
+   */
   readonly project?: string;
   /** Namespace Argo CD runs in. @default "argocd" */
   readonly namespace?: string;
@@ -76,6 +118,37 @@ export interface VaultSpec {
   readonly seal?: VaultSealSpec;
   /** Bootstrap Job/CronJob settings. */
   readonly bootstrap?: VaultBootstrapSpec;
+  /**
+   * Which namespaces may read which Vault paths. `environment`: one ClusterSecretStore per
+   * environment (`<store>-<environment>`), usable only from that environment's namespaces, logging in
+   * with a role whose policies cover only that environment's paths; and one per namespace of
+   * infrastructure singletons (`<store>-<namespace>`). `shared`: the single store `<store>` whose role
+   * reads every path (any namespace that can create an ExternalSecret reads everything).
+   * @default "environment"
+   */
+  readonly isolation?: 'environment' | 'shared';
+  /** TLS towards Vault: the CA the stores and bootstrap trust, and the listener's certificate. */
+  readonly tls?: VaultTlsSpec;
+  /**
+   * Let a production-tier cluster talk to Vault over `http://`. Tokens and every secret then cross
+   * the network in clear text: only for a Vault reached over a sidecar or mesh that encrypts.
+   * @default false
+   */
+  readonly allowPlaintextProduction?: boolean;
+}
+
+export interface VaultTlsSpec {
+  /**
+   * The CA bundle that signs Vault's certificate (ESO `caProvider`); also mounted into the bootstrap.
+   * @default { type: "Secret", name: "vault-tls", key: "ca.crt", namespace: spec.vault.namespace }
+   */
+  readonly caProvider?: { readonly type: 'Secret' | 'ConfigMap'; readonly name: string; readonly key: string; readonly namespace?: string };
+  /**
+   * Secret in the Vault namespace with `tls.crt` and `tls.key` of the production listener (the Vault
+   * Helm chart mounts it at /vault/userconfig/<name>/).
+   * @default "vault-tls"
+   */
+  readonly certSecret?: string;
 }
 
 /**
@@ -108,6 +181,12 @@ export interface ClusterSpec {
   /** Which ingress controller's external-auth adapter to render. @default "nginx" */
   readonly ingress?: 'nginx' | 'traefik';
   readonly ingressClassName?: string;
+  /**
+   * Vault's address as this cluster reaches it; production-tier clusters need `https://` (see
+   * `spec.vault.allowPlaintextProduction`).
+   * @default - `spec.vault.server`
+   */
+  readonly vaultServer?: string;
 }
 
 export interface EnvironmentSpec {
@@ -123,10 +202,15 @@ export interface EnvironmentSpec {
   readonly requireApproval?: boolean;
   /**
    * How this environment's ingresses authenticate: behind the cluster's oauth2-proxy instance for
-   * this environment's OAuth client, or their own flow.
-   * @default "oauth2-proxy" for non-production tiers, "none" for production
+   * this environment's OAuth client, or their own flow. A single service opts out with `ingress.public`.
+   * @default "oauth2-proxy"
    */
   readonly ingressAuth?: 'oauth2-proxy' | 'none';
+  /**
+   * Who may sign in through the OAuth client serving this environment.
+   * @default - the oauth2-proxy service's `signIn`, else collaborators of `spec.github.repository`
+   */
+  readonly signIn?: SignInSpec;
 }
 
 export interface SecretResolutionSpec {
@@ -177,6 +261,12 @@ export interface ServiceSpec {
   readonly readiness?: { readonly gate?: 'hook' | 'init-container' | 'none'; readonly timeout?: string };
   readonly externalSecrets?: ExternalSecretDefaults;
   readonly description?: string;
+  /**
+   * For the oauth2-proxy singleton: who may sign in through each of its OAuth clients, unless the
+   * environment says otherwise.
+   * @default - collaborators of `spec.github.repository` when the catalog sets it; otherwise refused
+   */
+  readonly signIn?: SignInSpec;
 }
 
 export interface ServiceIngressSpec {
@@ -185,6 +275,12 @@ export interface ServiceIngressSpec {
   readonly port: number;
   /** Paths that bypass oauth2-proxy in AI slots, guarded by run-scoped access keys. */
   readonly bypassPaths?: readonly string[];
+  /**
+   * Serve this ingress without oauth2-proxy in front, in every environment (for a service with its
+   * own login, such as an identity provider).
+   * @default false
+   */
+  readonly public?: boolean;
 }
 
 export interface SecretSpec {

@@ -6,6 +6,7 @@ import { isProductionTier } from './types';
 import { environmentInstances, serviceNamespace } from './layout';
 import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from './overrides';
 import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from './access-key-ttl';
+import { checkSecurityDefaults } from './validate-security';
 
 /**
  * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and
@@ -27,6 +28,8 @@ interface SemanticContext {
 /** The checks, in the order their diagnostics are collected (they are sorted by position afterwards). */
 const SEMANTIC_CHECKS: readonly ((c: SemanticContext) => void)[] = [
   checkDuplicateNames, checkDeclaredClusters, checkNamespaceTemplates, checkSecretCollisions, checkSharedNamespaces, checkAliases, checkOverrides, checkCredentialDefaults, checkSingletons, checkAccessKeys,
+  // Locked by default (validate-security.ts): sign-in restrictions, store names, TLS in production.
+  ({ catalog, at }) => checkSecurityDefaults(catalog, (segments, message, hint) => at(segments, message, hint)),
 ];
 
 /**

@@ -35,6 +35,14 @@ export interface ComponentApplicationSetProps {
   readonly project?: string;
   /** Delivery stages in order; one progressive-sync step each. */
   readonly stages: readonly string[];
+  /**
+   * Keep the deployed objects when the ApplicationSet is deleted (Argo CD then deletes the
+   * Applications without their resources-finalizer cascade): deleting one object must not take every
+   * namespace, Secret and workload of a cluster with it.
+   * @default true
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Application-Deletion/
+   */
+  readonly preserveResourcesOnDeletion?: boolean;
   /** Labels and annotations of the ApplicationSet and every generated Application. @default - none */
   readonly metadata?: Pick<ApiObjectMetadata, 'labels' | 'annotations'>;
 }
@@ -59,6 +67,7 @@ export class ComponentApplicationSet extends Construct {
       kind: 'ApplicationSet',
       metadata: { ...meta, name: props.name, namespace: props.namespace ?? 'argocd' },
       spec: {
+        syncPolicy: { preserveResourcesOnDeletion: props.preserveResourcesOnDeletion ?? true },
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
         generators: [{ git: { repoURL: props.repoURL, revision, files: [{ path: `${props.clusterPath}/**/${COMPONENT_DESCRIPTOR}` }] } }],

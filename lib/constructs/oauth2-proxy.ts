@@ -4,10 +4,19 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ExternalAuthTarget } from './external-auth';
 import { VaultExternalSecret, VaultExternalSecretProps, VaultSecretRef } from './vault-external-secret';
+import type { SignInSpec } from '../catalog/types';
+import { signInArgs } from '../catalog/sign-in';
+import { DEFAULT_IMAGES } from '../catalog/images';
 
 /** The port oauth2-proxy listens on inside the pod and on its Service. */
 export const OAUTH2_PROXY_PORT = 4180;
 const SECRETS_DIR = '/etc/oauth2-proxy/secrets';
+/**
+ * The config file ESO renders into the credentials Secret: oauth2-proxy has files for the client
+ * secret and the cookie secret but none for the client id, so the id travels in `--config`.
+ * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview/ (config file: flags with underscores)
+ */
+export const OAUTH2_PROXY_CONFIG_KEY = 'oauth2-proxy.cfg';
 
 export interface OAuth2ProxyCredentials {
   /** Name of the Secret (and its ExternalSecret) holding the three credentials. */
@@ -33,12 +42,17 @@ export interface OAuth2ProxyProps {
   /** Distinct per instance so two clients on one cluster never read each other's session. */
   readonly cookieName: string;
   /**
+   * Who may sign in: rendered as `--github-org`, `--github-team`, `--github-repo`, `--github-user`.
+   * Required: without one, the GitHub provider admits every GitHub account.
+   */
+  readonly signIn: SignInSpec;
+  /**
    * OAuth provider.
    * @default "github"
    * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/
    */
   readonly provider?: string;
-  /** @default "quay.io/oauth2-proxy/oauth2-proxy:v7.12.0" */
+  /** @default - DEFAULT_IMAGES.oauth2Proxy (lib/catalog/images.ts), the current 7.x release pinned by digest */
   readonly image?: string;
   /** @default 2 */
   readonly replicas?: number;
@@ -57,13 +71,15 @@ export function oauth2ProxyAuthTarget(name: string, namespace: string, signInHos
 
 /**
  * One oauth2-proxy for one OAuth client: an ExternalSecret for its credentials, a hardened
- * Deployment (non-root, read-only root filesystem, resources, `/ping` and `/ready` probes), a
- * Service and an Ingress on the sign-in host. It runs with `--upstream=static://202` so it serves
- * both ingress-nginx `auth-url` checks and Traefik forwardAuth.
+ * Deployment (non-root, read-only root filesystem, every capability dropped, seccomp
+ * RuntimeDefault, resources, `/ping` and `/ready` probes), a Service and an Ingress on the sign-in
+ * host. It runs with `--upstream=static://202` so it serves both ingress-nginx `auth-url` checks and
+ * Traefik forwardAuth, and admits only who `signIn` names.
  *
- * Credentials: the client secret is read from a mounted file (`--client-secret-file`); oauth2-proxy
- * has no file option for the client id (not a secret) or, in the versions we target, the cookie
- * secret, so those two come from `secretKeyRef` environment variables, never from literals.
+ * Credentials come from files of the mounted Secret, never environment variables (which a rotation
+ * by ESO never reaches and which `kubectl describe`-adjacent tooling tends to dump):
+ * `--client-secret-file`, `--cookie-secret-file`, and `--config` for the client id, which ESO
+ * renders into the Secret as `oauth2-proxy.cfg` with a template (`client_id = "..."`).
  */
 export class OAuth2Proxy extends Construct {
   public readonly provider: string;
@@ -81,7 +97,9 @@ export class OAuth2Proxy extends Construct {
     if (props.hosts.length === 0) throw new Error(`OAuth2Proxy "${props.name}": 'hosts' is empty; give at least the sign-in host`);
     if (props.cookieDomains.length === 0) throw new Error(`OAuth2Proxy "${props.name}": 'cookieDomains' is empty`);
     this.provider = props.provider ?? 'github';
-    this.image = props.image ?? 'quay.io/oauth2-proxy/oauth2-proxy:v7.12.0';
+    this.image = props.image ?? DEFAULT_IMAGES.oauth2Proxy;
+    const restriction = signInArgs(props.signIn);
+    if (restriction.length === 0) throw new Error(`OAuth2Proxy "${props.name}": 'signIn' restricts nothing; name a githubOrg, githubTeams, githubRepository or githubUsers`);
     this.replicas = props.replicas ?? 2;
     const meta = props.metadata ?? {};
     const { credentials: c } = props;
@@ -92,21 +110,30 @@ export class OAuth2Proxy extends Construct {
       namespace: props.namespace,
       storeName: props.storeName,
       data: [c.clientId, c.clientSecret, c.cookieSecret],
+      // toJson quotes the id as a TOML basic string (a JSON string is one).
+      templateData: { [OAUTH2_PROXY_CONFIG_KEY]: `client_id = {{ index . ${JSON.stringify(c.clientId.secretKey)} | toJson }}\n` },
       metadata: meta,
     });
     const secret = kplus.Secret.fromSecretName(this, 'secret', c.secretName);
     const secretFiles = kplus.Volume.fromSecret(this, 'secret-files', secret, {
       name: 'credentials',
-      items: { [c.clientSecret.secretKey]: { path: 'client-secret' } },
+      items: {
+        [c.clientSecret.secretKey]: { path: 'client-secret' },
+        [c.cookieSecret.secretKey]: { path: 'cookie-secret' },
+        [OAUTH2_PROXY_CONFIG_KEY]: { path: OAUTH2_PROXY_CONFIG_KEY },
+      },
     });
 
     const args = [
       `--provider=${this.provider}`,
+      `--config=${SECRETS_DIR}/${OAUTH2_PROXY_CONFIG_KEY}`,
       `--http-address=0.0.0.0:${OAUTH2_PROXY_PORT}`,
       '--upstream=static://202',
       '--reverse-proxy=true',
       '--set-xauthrequest=true',
+      // Every email domain, because the GitHub restriction below decides who signs in.
       '--email-domain=*',
+      ...restriction,
       '--skip-provider-button=true',
       '--silence-ping-logging=true',
       `--redirect-url=https://${props.hosts[0]}/oauth2/callback`,
@@ -115,6 +142,7 @@ export class OAuth2Proxy extends Construct {
       ...props.cookieDomains.map((d) => `--cookie-domain=${d}`),
       ...props.cookieDomains.map((d) => `--whitelist-domain=${d}`),
       `--client-secret-file=${SECRETS_DIR}/client-secret`,
+      `--cookie-secret-file=${SECRETS_DIR}/cookie-secret`,
     ];
 
     // Select pods by a readable label instead of cdk8s-plus's construct-path label.
@@ -133,10 +161,6 @@ export class OAuth2Proxy extends Construct {
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
           args,
           ports: [{ number: OAUTH2_PROXY_PORT, name: 'http' }],
-          envVariables: {
-            OAUTH2_PROXY_CLIENT_ID: kplus.EnvValue.fromSecretValue({ secret, key: c.clientId.secretKey }),
-            OAUTH2_PROXY_COOKIE_SECRET: kplus.EnvValue.fromSecretValue({ secret, key: c.cookieSecret.secretKey }),
-          },
           securityContext: {
             ensureNonRoot: true,
             user: 65532,
@@ -144,6 +168,8 @@ export class OAuth2Proxy extends Construct {
             readOnlyRootFilesystem: true,
             allowPrivilegeEscalation: false,
             privileged: false,
+            capabilities: { drop: [kplus.Capability.ALL] },
+            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
           resources: {
             cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(200) },

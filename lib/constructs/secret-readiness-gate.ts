@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import type { Resolver } from '../resolver/resolver';
 import type { ServiceSpec } from '../catalog/types';
 import { GateSecret, renderGateScript } from '../readiness/gate-script';
+import { DEFAULT_IMAGES } from '../catalog/images';
 
 /** The image the gate runs in: it needs sh, curl and jq. */
-export const DEFAULT_GATE_IMAGE = 'docker.io/alpine/k8s:1.30.4';
+export const DEFAULT_GATE_IMAGE = DEFAULT_IMAGES.readinessGate;
 /** Five minutes, as the readiness issue asks. */
 export const DEFAULT_GATE_TIMEOUT_SECONDS = 300;
 
@@ -28,7 +29,7 @@ export interface SecretReadinessGateProps {
   readonly intervalSeconds?: number;
   /**
    * Image with sh, curl and jq.
-   * @default "docker.io/alpine/k8s:1.30.4"
+   * @default - DEFAULT_IMAGES.readinessGate (lib/catalog/images.ts)
    */
   readonly image?: string;
   /**

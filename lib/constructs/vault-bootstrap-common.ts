@@ -4,14 +4,16 @@ import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { BOOTSTRAP_MOUNT_DIR, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { Annotations, Labels, MANAGED_BY } from './metadata';
+import { DEFAULT_IMAGES } from '../catalog/images';
+import { isHttps, vaultCaProvider, vaultServerFor } from '../catalog/vault-tls';
 
 /**
  * What the dev and production bootstrap constructs share: names, metadata, the container's
  * security settings and the default image.
  */
 
-/** Any image with `sh`, `curl`, `jq` and `openssl` works; the script checks for them first. */
-export const DEFAULT_BOOTSTRAP_IMAGE = 'docker.io/nicolaka/netshoot:v0.14';
+/** Any image with `sh`, `curl`, `jq` and busybox's od, tr, awk, sha256sum, wc works; the script checks first. */
+export const DEFAULT_BOOTSTRAP_IMAGE = DEFAULT_IMAGES.bootstrap;
 export const BOOTSTRAP_NAME = 'vault-bootstrap';
 export const BOOTSTRAP_COMPONENT = 'vault-bootstrap';
 /** The ConfigMap with the script (`bootstrap.sh`) and its plan (`bootstrap.json`). */
@@ -38,8 +40,8 @@ export interface VaultBootstrapProps {
   /** The validated catalog, fixtures and resolver. */
   readonly project: Project;
   /**
-   * An image with `sh`, `curl`, `jq` and `openssl`.
-   * @default - `spec.vault.bootstrap.image`, else "docker.io/nicolaka/netshoot:v0.14"
+   * An image with `sh`, `curl`, `jq` (and, for dev, od, tr, awk, sha256sum, wc).
+   * @default - `spec.vault.bootstrap.image`, else `spec.images.bootstrap`, else DEFAULT_IMAGES.bootstrap (lib/catalog/images.ts)
    */
   readonly image?: string;
   /**
@@ -99,8 +101,35 @@ export interface BootstrapPodOptions {
   readonly env?: readonly Record<string, unknown>[];
 }
 
+/** Where the bootstrap mounts the CA of an `https://` Vault; the scripts read VAULT_CACERT. */
+export const VAULT_CA_MOUNT_DIR = '/etc/secretops/vault-ca';
+
+/**
+ * For an `https://` Vault: the catalog's CA (`spec.vault.tls.caProvider`) mounted into the pod and
+ * `VAULT_CACERT` pointing curl at it. A pod mounts objects of its own namespace only, so the CA
+ * Secret or ConfigMap must exist in the Vault namespace under that name (the default does).
+ */
+export function vaultCaPodOptions(ctx: BootstrapContext): Pick<BootstrapPodOptions, 'volumes' | 'volumeMounts' | 'env'> {
+  const { catalog } = ctx.project;
+  if (!isHttps(vaultServerFor(catalog, ctx.cluster.name))) return { volumes: [], volumeMounts: [], env: [] };
+  const ca = vaultCaProvider(catalog);
+  const items = [{ key: ca.key, path: 'ca.crt' }];
+  return {
+    volumes: [{ name: 'vault-ca', ...(ca.type === 'Secret' ? { secret: { secretName: ca.name, items } } : { configMap: { name: ca.name, items } }) }],
+    volumeMounts: [{ name: 'vault-ca', mountPath: VAULT_CA_MOUNT_DIR }],
+    env: [{ name: 'VAULT_CACERT', value: `${VAULT_CA_MOUNT_DIR}/ca.crt` }],
+  };
+}
+
 /** The Job both bootstraps run (the dev CronJob's template and the production Job): bounded retries and run time. */
-export function bootstrapJobSpec(ctx: BootstrapContext, backoffLimit: number, pod: BootstrapPodOptions): Record<string, unknown> {
+export function bootstrapJobSpec(ctx: BootstrapContext, backoffLimit: number, given: BootstrapPodOptions): Record<string, unknown> {
+  const ca = vaultCaPodOptions(ctx);
+  const pod: BootstrapPodOptions = {
+    ...given,
+    volumes: [...given.volumes, ...ca.volumes],
+    volumeMounts: [...given.volumeMounts, ...ca.volumeMounts],
+    env: [...(given.env ?? []), ...(ca.env ?? [])],
+  };
   return {
     backoffLimit,
     activeDeadlineSeconds: 900,

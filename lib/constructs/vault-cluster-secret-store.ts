@@ -11,9 +11,12 @@ import { DEFAULT_ESO_ROLE, DEFAULT_ESO_SERVICE_ACCOUNT } from '../catalog/layout
  * @see https://external-secrets.io/latest/provider/hashicorp-vault/
  */
 export interface VaultClusterSecretStoreSpec {
+  /** Namespaces allowed to use the store; ESO ignores ExternalSecrets elsewhere. */
+  readonly conditions?: readonly { readonly namespaces: readonly string[] }[];
   readonly provider: {
     readonly vault: {
       readonly server: string;
+      readonly caProvider?: VaultCaProvider;
       readonly path: string;
       readonly version: 'v2';
       readonly auth: {
@@ -25,6 +28,14 @@ export interface VaultClusterSecretStoreSpec {
       };
     };
   };
+}
+
+/** Where ESO finds the CA bundle that signs Vault's certificate. */
+export interface VaultCaProvider {
+  readonly type: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  readonly key: string;
+  readonly namespace: string;
 }
 
 export interface VaultClusterSecretStoreProps {
@@ -52,6 +63,28 @@ export interface VaultClusterSecretStoreProps {
    * @default - true unless `serviceAccount` is ESO's default account
    */
   readonly createServiceAccount?: boolean;
+  /**
+   * Namespaces that may use the store (ESO `spec.conditions[].namespaces`).
+   * @default - every namespace
+   * @see https://external-secrets.io/latest/api/clustersecretstore/
+   */
+  readonly namespaces?: readonly string[];
+  /**
+   * The CA bundle Vault's certificate is checked against; for an `https://` server.
+   * @default - the system roots of the ESO image
+   */
+  readonly caProvider?: VaultCaProvider;
+  /**
+   * Render the ServiceAccount (as `createServiceAccount` says) and the `system:auth-delegator`
+   * binding. Several stores on one cluster share one login account: only one renders them.
+   * @default true
+   */
+  readonly renderLoginAccount?: boolean;
+  /**
+   * Name of the `system:auth-delegator` ClusterRoleBinding.
+   * @default "<name>-token-review"
+   */
+  readonly tokenReviewBindingName?: string;
   /** Labels and annotations for every object. @default - none */
   readonly metadata?: Pick<ApiObjectMetadata, 'labels' | 'annotations'>;
 }
@@ -78,10 +111,13 @@ export class VaultClusterSecretStore extends Construct {
       !(this.serviceAccount.name === DEFAULT_ESO_SERVICE_ACCOUNT.name && this.serviceAccount.namespace === DEFAULT_ESO_SERVICE_ACCOUNT.namespace);
     const meta = props.metadata ?? {};
 
+    if (props.namespaces && props.namespaces.length === 0) throw new Error(`VaultClusterSecretStore "${props.name}": 'namespaces' is empty; leave it unset for every namespace`);
     const spec: VaultClusterSecretStoreSpec = {
+      ...(props.namespaces ? { conditions: [{ namespaces: [...props.namespaces] }] } : {}),
       provider: {
         vault: {
           server: props.server,
+          ...(props.caProvider ? { caProvider: { ...props.caProvider } } : {}),
           path: props.kvMount,
           version: 'v2',
           auth: { kubernetes: { mountPath: props.authMount, role: this.role, serviceAccountRef: { ...this.serviceAccount } } },
@@ -94,11 +130,12 @@ export class VaultClusterSecretStore extends Construct {
       metadata: { ...meta, name: props.name },
       spec,
     });
+    if (props.renderLoginAccount === false) return;
     if (this.createServiceAccount) {
       new KubeServiceAccount(this, 'service-account', { metadata: { ...meta, name: this.serviceAccount.name, namespace: this.serviceAccount.namespace } });
     }
     new KubeClusterRoleBinding(this, 'token-review', {
-      metadata: { ...meta, name: `${props.name}-token-review` },
+      metadata: { ...meta, name: props.tokenReviewBindingName ?? `${props.name}-token-review` },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.serviceAccount.namespace }],
     });

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { devBootstrapFiles } from '../bootstrap/bundle';
 import { DEV_CREDENTIALS_SECRET } from '../bootstrap/dev-script';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE, FIXTURES_MOUNT_DIR } from '../bootstrap/script-common';
-import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
+import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, VaultBootstrapProps } from './vault-bootstrap-common';
+import { imagesOf } from '../catalog/images';
 
 export interface VaultDevBootstrapProps extends VaultBootstrapProps {
   /**
@@ -65,7 +66,7 @@ export class VaultDevBootstrap extends Construct {
     }
     const settings = project.catalog.spec.vault.bootstrap;
     this.schedule = props.schedule ?? settings?.schedule ?? DEFAULT_DEV_SCHEDULE;
-    this.image = props.image ?? settings?.image ?? DEFAULT_BOOTSTRAP_IMAGE;
+    this.image = props.image ?? imagesOf(project.catalog).bootstrap;
     this.backoffLimit = checkSmallCount('VaultDevBootstrap', 'backoffLimit', props.backoffLimit ?? 3);
     this.historyLimit = checkSmallCount('VaultDevBootstrap', 'historyLimit', props.historyLimit ?? 3);
 

@@ -6,6 +6,8 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../imports/external-secrets.io';
 
 /** One Secret key and where it lives in Vault. A reference, never a value. */
@@ -44,6 +46,13 @@ export interface VaultExternalSecretProps {
    * @default "Retain"
    */
   readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * Extra Secret keys rendered by ESO's template engine (v2) from the fetched keys, merged with
+   * them (`mergePolicy: Merge`), e.g. a config file that embeds a non-secret id.
+   * @default - none: the Secret holds exactly `data`
+   * @see https://external-secrets.io/latest/guides/templating/
+   */
+  readonly templateData?: Readonly<Record<string, string>>;
   /** Labels and annotations. @default - none */
   readonly metadata?: Pick<ApiObjectMetadata, 'labels' | 'annotations'>;
 }
@@ -87,6 +96,15 @@ export class VaultExternalSecret extends Construct {
           name: props.name,
           creationPolicy: this.creationPolicy as ExternalSecretSpecTargetCreationPolicy,
           deletionPolicy: this.deletionPolicy as ExternalSecretSpecTargetDeletionPolicy,
+          ...(props.templateData
+            ? {
+                template: {
+                  engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+                  mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE,
+                  data: { ...props.templateData },
+                },
+              }
+            : {}),
         },
         data: props.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey, property: d.property } })),
       },

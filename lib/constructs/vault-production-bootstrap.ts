@@ -4,8 +4,9 @@ import { stringify } from 'yaml';
 import { productionBootstrapFiles, productionTokenSecret } from '../bootstrap/bundle';
 import { BOOTSTRAP_TOKEN_MOUNT_DIR, BOOTSTRAP_TOKEN_POLICY_FILE } from '../bootstrap/production-script';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
-import { sealStanza, vaultHelmSealValues } from '../bootstrap/seal';
-import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, DEFAULT_BOOTSTRAP_IMAGE, VaultBootstrapProps } from './vault-bootstrap-common';
+import { listenerTlsFor, sealStanza, vaultHelmSealValues } from '../bootstrap/seal';
+import { BOOTSTRAP_NAME, BOOTSTRAP_RUN_SYNC_WAVE, SYNC_WAVE_ANNOTATION, BOOTSTRAP_SCRIPT_CONFIG_MAP, bootstrapMetadata, bootstrapJobSpec, checkSmallCount, VaultBootstrapProps } from './vault-bootstrap-common';
+import { imagesOf } from '../catalog/images';
 
 /** How Argo CD runs the Job. */
 export type ProductionBootstrapTrigger =
@@ -63,11 +64,10 @@ export class VaultProductionBootstrap extends Construct {
   constructor(scope: Construct, id: string, props: VaultProductionBootstrapProps) {
     super(scope, id);
     const { project, cluster } = props;
-    const settings = project.catalog.spec.vault.bootstrap;
     const token = productionTokenSecret(project);
     this.tokenSecretName = props.tokenSecretName ?? token.name;
     this.tokenSecretKey = props.tokenSecretKey ?? token.key;
-    this.image = props.image ?? settings?.image ?? DEFAULT_BOOTSTRAP_IMAGE;
+    this.image = props.image ?? imagesOf(project.catalog).bootstrap;
     this.trigger = props.trigger ?? 'sync-hook';
     this.backoffLimit = checkSmallCount('VaultProductionBootstrap', 'backoffLimit', props.backoffLimit ?? 2);
 
@@ -120,7 +120,7 @@ export class VaultProductionBootstrap extends Construct {
         metadata: bootstrapMetadata(ctx, SEAL_CONFIG_MAP),
         data: {
           'seal.hcl': sealStanza(seal),
-          'values.yaml': `# Vault Helm chart values: HA with integrated storage, auto-unsealed by ${seal.type}.\n${stringify(vaultHelmSealValues(seal))}`,
+          'values.yaml': `# Vault Helm chart values: HA with integrated storage, auto-unsealed by ${seal.type}.\n${stringify(vaultHelmSealValues(seal, listenerTlsFor(project.catalog, cluster.name)))}`,
         },
       });
     }

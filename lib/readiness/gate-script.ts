@@ -1,7 +1,7 @@
 /**
  * The readiness gate's script: waits until each Secret exists and holds every required key, then
  * exits 0; otherwise exits 1 naming the Secret and the missing keys. It talks to the Kubernetes API
- * with the pod's service-account token through curl, and lets jq reduce each response to key names
+ * with the pod's service-account token through curl (as a config line on stdin, never an argument), and lets jq reduce each response to key names
  * inside the pipe, so no value is ever held in a shell variable or printed.
  */
 export interface GateSecret {
@@ -42,8 +42,10 @@ check_secret() {
   name=$1
   shift
   # The first output line is the HTTP status; the rest are key names (jq drops the values).
-  result=$(curl -sS --max-time 10 --cacert "$CA_FILE" \\
-    -H "Authorization: Bearer $(cat "$TOKEN_FILE")" \\
+  # The token reaches curl as a config line on stdin (printf is a builtin): never in an argument
+  # list, where /proc/<pid>/cmdline would show it.
+  result=$(printf 'header = "Authorization: Bearer %s"\\n' "$(cat "$TOKEN_FILE")" \\
+    | curl -sS -K - --max-time 10 --cacert "$CA_FILE" \\
     -w '\\n%{http_code}' "$API/api/v1/namespaces/$NAMESPACE/secrets/$name" 2>/dev/null \\
     | jq -Rrs 'rindex("\\n") as $i | .[$i+1:], ((.[:$i] | fromjson? // {}) | ((.data // {}) + (.stringData // {})) | keys[])') || result='000'
   status=$(printf '%s\\n' "$result" | head -n 1)

@@ -1,5 +1,7 @@
 import { Annotations } from '../constructs/metadata';
 import { isProductionTier } from '../catalog/types';
+import { environmentStoreName, singletonStoreName } from '../catalog/stores';
+import { environmentInstances, serviceNamespace } from '../catalog/layout';
 import type { Resolution, ResolutionTier } from '../resolver/resolver';
 import { RESOLUTION_TIERS } from '../resolver/resolver';
 import type { RenderedObject, Snapshot } from './snapshot';
@@ -244,7 +246,14 @@ export function objectChanges(base: readonly RenderedObject[], head: readonly Re
 
 /** Service x environment -> Secret, store, Vault path and property, tier. */
 export function ownership(head: Snapshot): OwnershipRow[] {
-  const store = head.project?.catalog.spec.vault.store ?? '-';
+  const catalog = head.project?.catalog;
+  // The ClusterSecretStore the key is read through: its environment's, or the singletons' namespace's.
+  const storeOf = (r: Resolution): string => {
+    const env = catalog?.spec.environments.find((e) => e.name === r.environment);
+    const svc = catalog?.spec.services.find((s) => s.name === r.service);
+    if (!catalog || !env || !svc) return catalog?.spec.vault.store ?? '-';
+    return svc.scope === 'infrastructure-singleton' ? singletonStoreName(catalog, serviceNamespace(svc, environmentInstances(env)[0]!)) : environmentStoreName(catalog, env);
+  };
   return head.resolutions.map((r) => {
     const w = r.winner;
     const [path, property] = w?.vault ? [w.vault.path, w.vault.property] : w ? [w.location, r.key] : ['-', '-'];
@@ -253,7 +262,7 @@ export function ownership(head: Snapshot): OwnershipRow[] {
       environment: r.environment,
       secret: r.secret,
       key: r.key,
-      store: w?.tier === 'base' ? 'ConfigMap' : store,
+      store: w?.tier === 'base' ? 'ConfigMap' : storeOf(r),
       path,
       property,
       tier: w ? w.tier : r.required ? 'unresolved' : 'absent',

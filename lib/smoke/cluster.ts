@@ -12,9 +12,18 @@ export interface ReadyCondition {
  * What smoke reads from a cluster. Key names only: the Secret reader drops values as soon as the
  * response is parsed, so nothing downstream can print one.
  */
+/** A ClusterSecretStore as found: its Ready condition and which namespaces its conditions admit. */
+export interface StoreObservation extends ReadyCondition {
+  /**
+   * The namespaces its `spec.conditions[].namespaces` list; undefined when it has no conditions (or
+   * a selector or regex condition this check does not evaluate), that is, it serves every namespace.
+   */
+  readonly namespaces?: readonly string[];
+}
+
 export interface ClusterReader {
   externalSecret(namespace: string, name: string): Promise<ReadyCondition | undefined>;
-  clusterSecretStore(name: string): Promise<ReadyCondition | undefined>;
+  clusterSecretStore(name: string): Promise<StoreObservation | undefined>;
   /** Key names of a Secret, or undefined when it does not exist. */
   secretKeys(namespace: string, name: string): Promise<string[] | undefined>;
 }
@@ -64,7 +73,9 @@ export async function kubernetesClusterReader(kc: KubeConfig): Promise<ClusterRe
     },
     async clusterSecretStore(name) {
       try {
-        return readyOf(await custom.getClusterCustomObject({ group: 'external-secrets.io', version: 'v1', plural: 'clustersecretstores', name }));
+        const store = await custom.getClusterCustomObject({ group: 'external-secrets.io', version: 'v1', plural: 'clustersecretstores', name });
+        const namespaces = conditionNamespaces(store);
+        return { ...readyOf(store), ...(namespaces ? { namespaces } : {}) };
       } catch (err) {
         if (notFound(err)) return undefined;
         throw clusterError(err, `ClusterSecretStore ${name}`);
@@ -80,6 +91,18 @@ export async function kubernetesClusterReader(kc: KubeConfig): Promise<ClusterRe
       }
     },
   };
+}
+
+/** The namespaces a store's conditions list, when every condition is a plain namespace list. */
+export function conditionNamespaces(store: unknown): string[] | undefined {
+  const conditions = (store as { spec?: { conditions?: unknown } }).spec?.conditions;
+  if (!Array.isArray(conditions) || conditions.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const c of conditions as { namespaces?: unknown; namespaceSelector?: unknown; namespaceRegexes?: unknown }[]) {
+    if (!Array.isArray(c.namespaces) || c.namespaceSelector !== undefined || c.namespaceRegexes !== undefined) return undefined;
+    for (const ns of c.namespaces) if (typeof ns === 'string') out.add(ns);
+  }
+  return [...out].sort();
 }
 
 /** A cluster error as a user error: status code and object, never the response body (it may hold data). */

@@ -10,7 +10,17 @@ export function smokeToJson(r: SmokeResult): string {
 export function smokeToText(r: SmokeResult): string {
   const rows: string[][] = [];
   for (const s of r.stores) {
-    rows.push([s.ok ? 'ready' : 'NOT READY', '-', `ClusterSecretStore/${s.name}`, '-', s.ok ? '' : !s.exists ? 'store does not exist' : `store not Ready${s.message ? `: ${s.message}` : ''}`]);
+    const problems: string[] = [];
+    if (!s.exists) problems.push('store does not exist');
+    else if (!s.ready) problems.push(`store not Ready${s.message ? `: ${s.message}` : ''}`);
+    if (s.unexpectedNamespaces?.length) {
+      problems.push(
+        s.unexpectedNamespaces.includes('*')
+          ? 'store has no namespace conditions: every namespace can read through it (synth limits it)'
+          : `store also serves namespaces ${s.unexpectedNamespaces.join(', ')}, which synth does not give it`,
+      );
+    }
+    rows.push([s.ok ? 'ready' : 'NOT READY', '-', `ClusterSecretStore/${s.name}`, '-', problems.join('; ')]);
   }
   for (const e of r.externalSecrets) {
     const problems: string[] = [];

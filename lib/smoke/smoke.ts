@@ -1,4 +1,4 @@
-import type { ClusterReader, ReadyCondition } from './cluster';
+import type { ClusterReader, StoreObservation } from './cluster';
 import type { ExternalSecretTarget, SmokeTargets } from './targets';
 
 export interface ExternalSecretStatus {
@@ -21,6 +21,12 @@ export interface StoreStatus {
   readonly exists: boolean;
   readonly ready: boolean;
   readonly message?: string;
+  /**
+   * Namespaces the live store serves beyond those synth limits it to (`["*"]`: it has no
+   * conditions, so every namespace); set only when there are some. Such a store breaks the
+   * per-environment isolation even when Ready.
+   */
+  readonly unexpectedNamespaces?: readonly string[];
   readonly ok: boolean;
 }
 
@@ -49,7 +55,7 @@ async function checkOnce(reader: ClusterReader, targets: SmokeTargets): Promise<
   const stores: StoreStatus[] = [];
   for (const name of targets.stores) {
     const c = await reader.clusterSecretStore(name);
-    stores.push(storeStatus(name, c));
+    stores.push(storeStatus(name, c, targets.storeNamespaces?.[name]));
   }
   const externalSecrets: ExternalSecretStatus[] = [];
   for (const t of targets.externalSecrets) externalSecrets.push(await externalSecretStatus(reader, t));
@@ -57,8 +63,16 @@ async function checkOnce(reader: ClusterReader, targets: SmokeTargets): Promise<
   return { environment: targets.environment, ...(targets.slot !== undefined ? { slot: targets.slot } : {}), ok, stores, externalSecrets };
 }
 
-function storeStatus(name: string, c: ReadyCondition | undefined): StoreStatus {
-  return { name, exists: Boolean(c), ready: Boolean(c?.ready), ...(c && !c.ready && c.message ? { message: c.message } : {}), ok: Boolean(c?.ready) };
+function storeStatus(name: string, c: StoreObservation | undefined, rendered: readonly string[] | undefined): StoreStatus {
+  const unexpected = !c || !rendered ? [] : c.namespaces === undefined ? ['*'] : c.namespaces.filter((ns) => !rendered.includes(ns));
+  return {
+    name,
+    exists: Boolean(c),
+    ready: Boolean(c?.ready),
+    ...(c && !c.ready && c.message ? { message: c.message } : {}),
+    ...(unexpected.length > 0 ? { unexpectedNamespaces: unexpected } : {}),
+    ok: Boolean(c?.ready) && unexpected.length === 0,
+  };
 }
 
 async function externalSecretStatus(reader: ClusterReader, t: ExternalSecretTarget): Promise<ExternalSecretStatus> {

@@ -2,6 +2,7 @@ import { Annotations } from '../constructs/metadata';
 import { ExitCode, UserError } from '../errors';
 import type { ServiceCatalog } from '../catalog/types';
 import { canonicalEnvironment } from '../catalog/layout';
+import { conditionNamespaces } from './cluster';
 
 /** One ExternalSecret synth renders, and what its target Secret must hold. */
 export interface ExternalSecretTarget {
@@ -19,6 +20,11 @@ export interface SmokeTargets {
   readonly slot?: number;
   /** ClusterSecretStores the ExternalSecrets use. */
   readonly stores: readonly string[];
+  /**
+   * Per store, the namespaces synth limits it to (its rendered `spec.conditions`); a store missing
+   * here was rendered without conditions (`spec.vault.isolation: shared`).
+   */
+  readonly storeNamespaces: Readonly<Record<string, readonly string[]>>;
   readonly externalSecrets: readonly ExternalSecretTarget[];
 }
 
@@ -68,5 +74,13 @@ export function smokeTargets(catalog: ServiceCatalog, objects: readonly K8sObjec
     });
   }
   externalSecrets.sort((x, y) => x.namespace.localeCompare(y.namespace) || x.name.localeCompare(y.name));
-  return { environment: name, ...(slot !== undefined ? { slot } : {}), stores: [...stores].sort(), externalSecrets };
+  // The stores as rendered for this environment's cluster: what the live ones must not exceed.
+  const storeNamespaces: Record<string, readonly string[]> = {};
+  for (const o of objects) {
+    if (o.kind !== 'ClusterSecretStore' || !o.metadata?.name || !stores.has(o.metadata.name)) continue;
+    if (o.metadata.annotations?.[Annotations.cluster] !== env.environment.cluster) continue;
+    const namespaces = conditionNamespaces(o);
+    if (namespaces) storeNamespaces[o.metadata.name] = namespaces;
+  }
+  return { environment: name, ...(slot !== undefined ? { slot } : {}), stores: [...stores].sort(), storeNamespaces, externalSecrets };
 }

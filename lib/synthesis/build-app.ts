@@ -1,5 +1,5 @@
 import { ApiObject, App } from 'cdk8s';
-import { ApplicationSetChart, ArgoCdHealthChart } from '../../charts/argocd-chart';
+import { ApplicationSetChart, AppProjectChart, ArgoCdHealthChart } from '../../charts/argocd-chart';
 import { FoundationChart } from '../../charts/foundation-chart';
 import { NamespacesChart } from '../../charts/namespaces-chart';
 import { OAuth2ProxyChart } from '../../charts/oauth2-proxy-chart';
@@ -12,8 +12,12 @@ import { STORE_SYNC_WAVE } from '../constructs/vault-bootstrap-common';
 import { oauth2ProxyAuthTarget } from '../constructs/oauth2-proxy';
 import type { Provenance } from '../constructs/provenance';
 import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
+import { imagesOf } from '../catalog/images';
 import { defaultIngressRoutes, SynthExtensions } from './extensions';
 import { ARGOCD_FOLDER, clusterComponent, ClusterPlan, DistComponent, ServiceInstancePlan, SingletonPlan, SynthPlan } from './plan';
+
+/** Kubernetes kinds without a namespace that secretops or its extensions may render. */
+const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterExternalSecret', 'IngressClass', 'CustomResourceDefinition']);
 
 export interface BuiltApp {
   readonly app: App;
@@ -71,6 +75,7 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
   };
 
   for (const cluster of plan.clusters) addCluster(c, cluster);
+  if (plan.argocd.dedicatedProject) addAppProject(c, charts);
   c.track(
     new ArgoCdHealthChart(app, {
       file: `${ARGOCD_FOLDER}/argocd-cm.yaml`,
@@ -79,6 +84,28 @@ export function buildApp(plan: SynthPlan, ext: SynthExtensions = BUILT_IN_EXTENS
     }),
   );
   return { app, charts, components };
+}
+
+/** The dedicated AppProject: admits the cluster-scoped kinds the components actually render, and no other. */
+function addAppProject(c: Composition, charts: readonly SecretopsChart[]): void {
+  const { plan } = c;
+  const kinds = new Map<string, { group: string; kind: string }>();
+  for (const chart of charts) {
+    for (const o of chart.node.findAll()) {
+      if (!(o instanceof ApiObject) || !CLUSTER_SCOPED_KINDS.has(o.kind)) continue;
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
+      kinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
+    }
+  }
+  c.track(
+    new AppProjectChart(c.app, {
+      file: `${ARGOCD_FOLDER}/appproject.yaml`,
+      provenance: { partOf: plan.catalog.metadata.name, distComponent: ARGOCD_FOLDER, stage: 'foundation', name: plan.argocd.project, component: 'appproject', source: `${plan.sourceName}#/spec` },
+      argocd: plan.argocd,
+      clusters: plan.clusters.map((x) => x.model.name),
+      clusterResources: [...kinds.keys()].sort().map((k) => kinds.get(k)!),
+    }),
+  );
 }
 
 /** One cluster: its secret store and namespaces, singletons, service instances, cluster hooks and ApplicationSet. */
@@ -94,7 +121,9 @@ function addCluster(c: Composition, cluster: ClusterPlan): void {
     new FoundationChart(app, {
       file: `${cluster.foundation.dir}/cluster-secret-store.yaml`,
       provenance: c.provenanceFor(cluster.foundation, { name: storeName, component: 'secret-store', source: `${sourceName}#/spec/vault` }),
-      vault: catalog.spec.vault,
+      catalog,
+      cluster: model.name,
+      stores: cluster.stores,
     }),
   );
   // Stores after the bootstrap run (their login RBAC before it, in the stage's wave): see STORE_SYNC_WAVE.
@@ -107,6 +136,7 @@ function addCluster(c: Composition, cluster: ClusterPlan): void {
       file: `${cluster.namespacesComponent.dir}/namespaces.yaml`,
       provenance: c.provenanceFor(cluster.namespacesComponent, { name: 'namespaces', component: 'namespace', source: clusterSource }),
       namespaces: cluster.namespaces,
+      ...(catalog.spec.podSecurity ? { podSecurity: catalog.spec.podSecurity } : {}),
     }),
   );
 
@@ -138,7 +168,7 @@ function addCluster(c: Composition, cluster: ClusterPlan): void {
 
 /** An infrastructure singleton: the oauth2-proxy Deployment, or the ExternalSecrets of any other singleton. */
 function addSingleton(c: Composition, model: ClusterPlan['model'], s: SingletonPlan): void {
-  const { app, storeName } = c;
+  const { app } = c;
   const { sourceName } = c.plan;
   c.register(s.component);
   const provenance = c.provenanceFor(s.component, {
@@ -155,8 +185,9 @@ function addSingleton(c: Composition, model: ClusterPlan['model'], s: SingletonP
         file: `${s.component.dir}/oauth2-proxy.yaml`,
         provenance,
         singleton: s,
-        storeName,
+        storeName: s.storeName,
         sourceName,
+        image: imagesOf(c.plan.catalog).oauth2Proxy,
         ...(model.ingressClassName ? { ingressClassName: model.ingressClassName } : {}),
       }),
     );
@@ -166,7 +197,7 @@ function addSingleton(c: Composition, model: ClusterPlan['model'], s: SingletonP
         file: `${s.component.dir}/external-secrets.yaml`,
         provenance: { ...provenance, stage: 'secrets' },
         namespace: s.namespace,
-        storeName,
+        storeName: s.storeName,
         secrets: s.secrets,
         sourceName,
       }),
@@ -176,7 +207,7 @@ function addSingleton(c: Composition, model: ClusterPlan['model'], s: SingletonP
 
 /** One service in one environment instance: its ExternalSecrets, its Ingresses, then the service-instance hooks. */
 function addServiceInstance(c: Composition, adapter: ReturnType<typeof externalAuthAdapter>, svc: ServiceInstancePlan): void {
-  const { app, plan, storeName } = c;
+  const { app, plan } = c;
   const { sourceName } = plan;
   const ingressRoutes = c.ext.ingressRoutes ?? defaultIngressRoutes;
   const base = {
@@ -193,7 +224,7 @@ function addServiceInstance(c: Composition, adapter: ReturnType<typeof externalA
         file: `${svc.component.dir}/external-secrets.yaml`,
         provenance: c.provenanceFor(svc.component, { ...base, component: 'secrets', stage: 'secrets' }),
         namespace: svc.namespace,
-        storeName,
+        storeName: svc.storeName,
         secrets: svc.secrets,
         sourceName,
       }),

@@ -1,5 +1,6 @@
 import { bypassIngressRoutes } from '../constructs/bypass-ingress';
 import { STAGE_WAVES } from '../constructs/metadata';
+import { imagesOf } from '../catalog/images';
 import { gateModeOf, gateSecretsFor, SecretReadinessGate } from '../constructs/secret-readiness-gate';
 import { addVaultBootstrap } from '../constructs/vault-bootstrap';
 import { BOOTSTRAP_COMPONENT } from '../constructs/vault-bootstrap-common';
@@ -36,6 +37,7 @@ export const readinessGateHook: ServiceInstanceHook = ({ plan, service, addChart
     secrets,
     syncWave: String(STAGE_WAVES.secrets + 5),
     mode,
+    image: imagesOf(plan.catalog).readinessGate,
     ...(ms !== undefined ? { timeoutSeconds: Math.max(1, Math.round(ms / 1000)) } : {}),
   });
 };

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { Diagnostic, sortDiagnostics, UserError } from '../errors';
 import type { Project } from '../project/load';
 import type { EnvironmentSpec, ExternalSecretDefaults, ServiceCatalog, ServiceIngressSpec, ServiceSpec } from '../catalog/types';
-import { isProductionTier } from '../catalog/types';
+import { OAUTH2_PROXY_SERVICE, sameSignIn, signInFor } from '../catalog/sign-in';
+import { clusterStores, environmentStoreName, singletonStoreName, StoreModel } from '../catalog/stores';
 import { ClusterModel, clusters as clusterModels, EnvironmentInstance, environmentInstances, serviceNamespace } from '../catalog/layout';
 import type { Resolution } from '../resolver/resolver';
 import { diagnosticAt, pointerOf } from '../yaml-source';
@@ -24,7 +25,7 @@ export { DEFAULT_EXTERNAL_SECRET_POLICY } from '../catalog/external-secret-polic
  */
 
 /** The infrastructure singleton rendered as an oauth2-proxy Deployment. */
-export const OAUTH2_PROXY_SERVICE = 'oauth2-proxy';
+export { OAUTH2_PROXY_SERVICE };
 
 /** Reserved folder under `dist/<cluster>/` for cluster-wide components (environment names cannot start with `_`). */
 export const CLUSTER_FOLDER = '_cluster';
@@ -39,6 +40,8 @@ export interface ServiceInstancePlan {
   readonly service: ServiceSpec;
   readonly pointer: string;
   readonly namespace: string;
+  /** The ClusterSecretStore its ExternalSecrets read through. */
+  readonly storeName: string;
   readonly secrets: readonly SecretPlan[];
   readonly ingress?: IngressPlan;
   readonly component: DistComponent;
@@ -61,6 +64,8 @@ export interface ClusterPlan {
   readonly namespacesComponent: DistComponent;
   /** Every namespace the cluster's components use, sorted. */
   readonly namespaces: readonly string[];
+  /** The cluster's ClusterSecretStores (spec.vault.isolation). */
+  readonly stores: readonly StoreModel[];
   readonly singletons: readonly SingletonPlan[];
   readonly instances: readonly InstancePlan[];
 }
@@ -123,7 +128,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
     const singletons: SingletonPlan[] = [];
     for (const service of spec.services) {
       if (service.scope !== 'infrastructure-singleton' || service.workload === false) continue;
-      singletons.push(...planSingletons(model, service, serviceIndex.get(service.name)!, resolutionsOf, policyFor(service), at));
+      singletons.push(...planSingletons(catalog, model, service, serviceIndex.get(service.name)!, resolutionsOf, policyFor(service), at));
     }
     const instances: InstancePlan[] = [];
     for (const env of model.environments) {
@@ -141,6 +146,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
             service,
             pointer: pointerOf(['spec', 'services', si]),
             namespace,
+            storeName: environmentStoreName(catalog, env),
             secrets: planSecrets(service, si, resolutionsOf(env, service), policyFor(service), (name) => name),
             ...(service.ingress
               ? {
@@ -149,7 +155,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
                     host: ingressHost(service.ingress, instance),
                     port: service.ingress.port,
                     ...(model.ingressClassName ? { className: model.ingressClassName } : {}),
-                    ...(auth ? { auth } : {}),
+                    ...(auth && !service.ingress.public ? { auth } : {}),
                   },
                 }
               : {}),
@@ -173,6 +179,7 @@ export function planSynthesis(project: Project, opts: PlanOptions = {}): SynthPl
       foundation: clusterComponent(model.name, BOOTSTRAP_COMPONENT, 'bootstrap', spec.vault.namespace),
       namespacesComponent: clusterComponent(model.name, 'namespaces', 'foundation'),
       namespaces: [...namespaces].sort(),
+      stores: clusterStores(catalog, model),
       singletons,
       instances,
     });
@@ -191,9 +198,12 @@ export function ingressHost(ingress: ServiceIngressSpec, instance: EnvironmentIn
   return `${label}.${instance.environment.domain}`;
 }
 
-/** Whether an environment's ingresses go through oauth2-proxy. */
+/**
+ * Whether an environment's ingresses go through oauth2-proxy: yes unless the environment says
+ * `ingressAuth: none` (a service opts out alone with `ingress.public`), production included.
+ */
 export function ingressAuthMode(env: EnvironmentSpec): 'oauth2-proxy' | 'none' {
-  return env.ingressAuth ?? (isProductionTier(env.tier) ? 'none' : 'oauth2-proxy');
+  return env.ingressAuth ?? 'oauth2-proxy';
 }
 
 export function clusterComponent(cluster: string, name: string, stage: Stage, namespace?: string): DistComponent {
@@ -249,6 +259,7 @@ function planSecrets(
 }
 
 function planSingletons(
+  catalog: ServiceCatalog,
   model: ClusterModel,
   service: ServiceSpec,
   si: number,
@@ -280,18 +291,19 @@ function planSingletons(
       pointer,
       name,
       namespace,
+      storeName: singletonStoreName(catalog, namespace),
       environments: envs,
       secrets,
       component: clusterComponent(model.name, name, 'workloads', namespace),
     };
-    out.push(service.name === OAUTH2_PROXY_SERVICE ? { ...plan, oauth: planOAuthClient(plan, resolutions, si, at) } : plan);
+    out.push(service.name === OAUTH2_PROXY_SERVICE ? { ...plan, oauth: planOAuthClient(catalog, plan, resolutions, si, at) } : plan);
   }
   return out;
 }
 
 const OAUTH_ROLES = { clientIdKey: /CLIENT_ID$/, clientSecretKey: /CLIENT_SECRET$/, cookieSecretKey: /COOKIE_SECRET$/ } as const;
 
-function planOAuthClient(plan: SingletonPlan, resolutions: readonly Resolution[], si: number, at: At): OAuthClientPlan | undefined {
+function planOAuthClient(catalog: ServiceCatalog, plan: SingletonPlan, resolutions: readonly Resolution[], si: number, at: At): OAuthClientPlan | undefined {
   const keys = plan.secrets.flatMap((s) => s.vaultKeys.map((k) => k.secretKey));
   const roles: Partial<Record<keyof typeof OAUTH_ROLES, string>> = {};
   for (const [role, pattern] of Object.entries(OAUTH_ROLES) as [keyof typeof OAUTH_ROLES, RegExp][]) {
@@ -307,6 +319,18 @@ function planOAuthClient(plan: SingletonPlan, resolutions: readonly Resolution[]
     return undefined;
   }
   const clientSourceKey = resolutions.find((r) => r.key === roles.clientIdKey)!.winner!.sourceKey;
+  // One OAuth client, one restriction: environments sharing a client must agree on who signs in.
+  const signIns = plan.environments.map((env) => ({ env, resolved: signInFor(catalog, plan.service, env) }));
+  const signIn = signIns[0]!.resolved;
+  if (!signIn) return undefined; // validate (checkSecurityDefaults) already refused it with a position
+  const differing = signIns.find((s) => !s.resolved || !sameSignIn(s.resolved.signIn, signIn.signIn));
+  if (differing) {
+    at(
+      pointerOf(['spec', 'environments', catalog.spec.environments.indexOf(differing.env), ...(differing.env.signIn ? ['signIn'] : [])]),
+      `environment "${differing.env.name}" shares the OAuth client ${clientSourceKey} of ${plan.name} with "${plan.environments[0]!.name}" but not its sign-in restriction`,
+      'give both environments the same signIn, or give this one its own OAuth client (keyOverrides) so each client has one restriction',
+    );
+  }
   const domains = [...new Set(plan.environments.map((e) => e.domain))];
   const first = plan.environments[0]!.name;
   return {
@@ -317,6 +341,7 @@ function planOAuthClient(plan: SingletonPlan, resolutions: readonly Resolution[]
     domains,
     hosts: domains.map((d) => `oauth2.${d}`),
     cookieName: `_oauth2_proxy_${first.replace(/-/g, '_')}`,
+    signIn: signIn.signIn,
   };
 }
 
@@ -404,7 +429,15 @@ function planArgoCd(catalog: ServiceCatalog, checkoutRepoURL: string | undefined
   if (!repoURL) {
     at('/spec', 'Argo CD needs the Git repository that holds dist/: the catalog names none and its folder is not a Git checkout with an origin remote', 'set spec.argocd.repoURL (or spec.github.repository), or run synth in a checkout with `git remote add origin URL`');
   }
-  return { repoURL: repoURL ?? '', targetRevision: a.targetRevision ?? 'HEAD', path: a.path ?? 'dist', project: a.project ?? 'default', namespace: a.namespace ?? 'argocd' };
+  return {
+    repoURL: repoURL ?? '',
+    targetRevision: a.targetRevision ?? 'HEAD',
+    path: a.path ?? 'dist',
+    // Not `default`: that project may deploy anything anywhere. A catalog that names one keeps it.
+    project: a.project ?? catalog.metadata.name,
+    dedicatedProject: a.project === undefined,
+    namespace: a.namespace ?? 'argocd',
+  };
 }
 
 function dedupe(list: readonly Diagnostic[]): Diagnostic[] {

@@ -109,7 +109,7 @@ function coversGeneratedOutput(ctx: RuleContext): boolean {
 function readsCatalogVault(idx: CatalogIndex, stores: readonly StoreView[], read: RemoteRead): boolean {
   const ref = read.store;
   if (!ref) return false;
-  if (ref.kind === 'ClusterSecretStore' && ref.name === idx.storeName) return true;
+  if (ref.kind === 'ClusterSecretStore' && idx.isCatalogStore(ref.name)) return true;
   return stores.some((s) => s.kind === ref.kind && s.name === ref.name && s.providers.includes('vault'));
 }
 

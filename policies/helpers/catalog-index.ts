@@ -4,6 +4,7 @@ import type { EnvironmentSpec, SecretSpec, ServiceSpec } from '../../lib/catalog
 import { isProductionTier } from '../../lib/catalog/types';
 import { Annotations } from '../../lib/constructs/metadata';
 import type { KubeObject } from './k8s/objects';
+import { clusterStores } from '../../lib/catalog/stores';
 
 /**
  * What the catalog says about a scanned object: which environment and cluster it belongs to, and
@@ -69,8 +70,32 @@ export class CatalogIndex {
     return this.project.catalog.spec.vault.kvMount;
   }
 
+  /** `spec.vault.store`: the base name of the catalog's stores (the only one with `isolation: shared`). */
   get storeName(): string {
     return this.project.catalog.spec.vault.store;
+  }
+
+  private storesCache?: Map<string, ReadonlySet<string> | undefined>;
+
+  /**
+   * The ClusterSecretStores synth renders (lib/catalog/stores.ts), by name, with the namespaces their
+   * `spec.conditions` admit (undefined: every namespace). A name on several clusters admits the union.
+   */
+  get stores(): ReadonlyMap<string, ReadonlySet<string> | undefined> {
+    if (this.storesCache) return this.storesCache;
+    const out = new Map<string, Set<string> | undefined>();
+    for (const cluster of this.clusters) {
+      for (const store of clusterStores(this.project.catalog, cluster)) {
+        const known = out.get(store.name);
+        if (!store.namespaces || (out.has(store.name) && !known)) out.set(store.name, undefined);
+        else out.set(store.name, new Set([...(known ?? []), ...store.namespaces]));
+      }
+    }
+    return (this.storesCache = out);
+  }
+
+  isCatalogStore(name: string): boolean {
+    return this.stores.has(name);
   }
 
   environment(name: string): EnvironmentSpec | undefined {

@@ -1,3 +1,4 @@
+import { vaultCaProvider } from '../../lib/catalog/vault-tls';
 import { minimatch } from 'minimatch';
 import { serviceNamespace, environmentInstances } from '../../lib/catalog/layout';
 import { catalogIndex } from '../helpers/catalog-index';
@@ -190,12 +191,15 @@ function scannedProviders(docs: readonly ManifestDocument[], objects: readonly K
   return out;
 }
 
-/** Secrets the catalog provides: platform secrets in their services' namespaces, and the bootstrap token. */
+/** Secrets the catalog provides: platform secrets in their services' namespaces, the bootstrap token and Vault's CA. */
 function catalogProviders(project: Project): Provider[] {
   const out: Provider[] = [];
   const { vault } = project.catalog.spec;
   const tokenSecret = vault.bootstrap?.tokenSecretName ?? DEFAULT_BOOTSTRAP_TOKEN_SECRET;
   out.push({ what: `bootstrap token Secret "${tokenSecret}" (provisioned out of band)`, name: tokenSecret, namespace: vault.namespace, anyNamespace: false });
+  // The CA of an https Vault (spec.vault.tls.caProvider), which the bootstrap mounts from the Vault namespace.
+  const ca = vaultCaProvider(project.catalog);
+  if (ca.type === 'Secret') out.push({ what: `Vault CA Secret "${ca.name}" (provisioned out of band)`, name: ca.name, namespace: vault.namespace, anyNamespace: false });
   const idx = catalogIndex(project);
   // Which keys synth puts in the Secret and which in the `<secret>-defaults` ConfigMap depends on
   // each environment's resolution (lib/synthesis/plan.ts planSecrets): a key whose winner is its

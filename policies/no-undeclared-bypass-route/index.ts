@@ -17,7 +17,7 @@ import type { Rule } from '../../lib/scan/types';
  * A route counts as a bypass when it is marked `secretops.dev/route: bypass`, or when it serves a
  * catalog service's host in an environment whose ingresses go through oauth2-proxy (ephemeral tier
  * or slotted) without the external-auth annotations (ingress-nginx `auth-url`, a Traefik
- * middleware).
+ * middleware), unless the catalog marks the service's ingress `public` (it has its own login).
  */
 export const noUndeclaredBypassRoute: Rule = {
   meta: {
@@ -48,7 +48,8 @@ export const noUndeclaredBypassRoute: Rule = {
         const match = route.host ? serviceForHost(idx, route.host) : undefined;
         const service = serviceByLabel(idx, o) ?? match?.service;
         const env = placed.length === 1 ? placed[0] : (match?.environment ?? (route.host ? environmentForHost(idx, route.host) : undefined));
-        const unguarded = service !== undefined && env !== undefined && behindOauth2Proxy(env) && !route.externalAuth;
+        // A service the catalog marks `ingress.public` runs its own login: no oauth2-proxy to go around.
+        const unguarded = service !== undefined && !service.ingress?.public && env !== undefined && behindOauth2Proxy(env) && !route.externalAuth;
         if (!marked && !unguarded) continue;
         const what = marked ? 'is a bypass route' : `routes ${route.host ?? 'its host'} around oauth2-proxy (no external-auth annotation)`;
         if (env && !bypassAllowed(env)) {

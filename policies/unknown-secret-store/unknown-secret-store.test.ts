@@ -16,11 +16,11 @@ describe('unknown-secret-store', () => {
   it('positions the finding on the store name and says which store the catalog declares', async () => {
     const f = await scanFiles(rule, { 'es.yaml': es('ameide-vualt', 'ClusterSecretStore') }, { project });
     expect(f).toMatchObject([{ ruleId: 'unknown-secret-store', line: 5, object: { kind: 'ExternalSecret', name: 'x', namespace: 'dev' } }]);
-    expect(f[0]!.message).toMatch(/ClusterSecretStore "ameide-vualt".*catalog store is ClusterSecretStore "ameide-vault"/);
+    expect(f[0]!.message).toMatch(/ClusterSecretStore "ameide-vualt".*catalog stores are ClusterSecretStores "ameide-vault-ai", "ameide-vault-dev", "ameide-vault-platform", "ameide-vault-production"/);
   });
 
   it('treats a missing kind as SecretStore, so the catalog ClusterSecretStore does not match it', async () => {
-    const f = await scanFiles(rule, { 'es.yaml': es('ameide-vault') }, { project });
+    const f = await scanFiles(rule, { 'es.yaml': es('ameide-vault-dev') }, { project });
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toMatch(/set kind: ClusterSecretStore/);
   });
@@ -35,6 +35,22 @@ describe('unknown-secret-store', () => {
   it('finds a store in another file of the same scan', async () => {
     const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: {name: other}\nspec: {provider: {fake: {data: []}}}\n';
     expect(await scanFiles(rule, { 'a.yaml': es('other', 'ClusterSecretStore'), 'b.yaml': store })).toEqual([]);
+  });
+
+  it('refuses a catalog store whose conditions do not admit the namespace, naming the store that does', async () => {
+    const f = await scanFiles(rule, { 'es.yaml': es('ameide-vault-platform', 'ClusterSecretStore', 'ai-slot-2') }, { project });
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toBe(
+      'ExternalSecret "ai-slot-2/x" references ClusterSecretStore "ameide-vault-platform", whose conditions do not admit namespace "ai-slot-2" (it serves platform): ESO will not sync it; the store for "ai-slot-2" is "ameide-vault-ai"',
+    );
+    expect(await scanFiles(rule, { 'es.yaml': es('ameide-vault-ai', 'ClusterSecretStore', 'ai-slot-2') }, { project })).toEqual([]);
+  });
+
+  it('reads the conditions of a scanned ClusterSecretStore too', async () => {
+    const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: {name: team}\nspec:\n  conditions: [{namespaces: [team-a]}]\n  provider: {fake: {data: []}}\n';
+    expect(await scanFiles(rule, { 'a.yaml': es('team', 'ClusterSecretStore', 'team-a'), 'b.yaml': store })).toEqual([]);
+    const f = await scanFiles(rule, { 'a.yaml': es('team', 'ClusterSecretStore', 'team-b'), 'b.yaml': store });
+    expect(f.map((x) => x.message)).toEqual(['ExternalSecret "team-b/x" references ClusterSecretStore "team", whose conditions do not admit namespace "team-b" (it serves team-a): ESO will not sync it']);
   });
 
   it('without a catalog only scanned stores count', async () => {

@@ -29,7 +29,9 @@ it('the generated bootstrap policy grants exactly the capabilities the script ch
   const granted = policyCapabilities(files.tokenPolicy);
   expect(Object.keys(granted)).toEqual(plan.capabilities.map((c) => c.path));
   expect(granted['sys/auth/kubernetes']).toEqual(['read', 'create', 'update', 'sudo']);
-  expect(Object.keys(granted)).toContain('auth/kubernetes/role/external-secrets');
+  expect(Object.keys(granted)).toContain('auth/kubernetes/role/external-secrets-production');
+  expect(Object.keys(granted)).toContain('auth/kubernetes/role/external-secrets-platform');
+  expect(Object.keys(granted)).not.toContain('auth/kubernetes/role/external-secrets');
   expect(files.tokenPolicy).not.toMatch(/"root"|"delete"|secret\/data/);
 });
 

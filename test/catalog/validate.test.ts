@@ -55,7 +55,7 @@ describe('validate rejects the schema cases', () => {
       needle: 'colour',
       pointer: '/spec/environments/2/colour',
       message: 'unknown field "colour"',
-      hint: 'allowed here: name, tier, cluster, domain, slots, allowBypass, requireApproval, ingressAuth',
+      hint: 'allowed here: name, tier, cluster, domain, slots, allowBypass, requireApproval, ingressAuth, signIn',
     }));
 
   it.each([
@@ -353,12 +353,79 @@ describe('validate rejects singletons whose per-environment settings cannot hold
       hint: 'move the bypass paths to the environment-scoped service that serves them',
     }));
 
-  it('one OAuth client for production and a non-production environment on one cluster', () =>
-    rejectsEdit(CATALOG, '      cluster: prod\n', '      cluster: nonprod\n', {
-      needle: 'oauth2-proxy\n      scope',
-      pointer: '/spec/services/11/name',
-      message: 'infrastructure singleton "oauth2-proxy" would serve production and "dev" on cluster "nonprod" with the same credentials (GITHUB_OAUTH_CLIENT_SECRET, OAUTH2_PROXY_COOKIE_SECRET)',
-      hint: 'add keyOverrides or a pattern for "dev" so it gets its own OAuth client',
+  it('one OAuth client for production and a non-production environment on one cluster', async () => {
+    const dir = exampleProject();
+    editFile(dir, CATALOG, '      cluster: prod\n', '      cluster: nonprod\n');
+    // The shared cluster reaches Vault over https, so only the credentials problem remains.
+    editFile(dir, CATALOG, '    - name: nonprod\n      ingress: nginx\n      ingressClassName: nginx\n', '    - name: nonprod\n      ingress: nginx\n      ingressClassName: nginx\n      vaultServer: https://vault.vault.svc:8200\n');
+    expectValidationErrors(await validate(dir), [
+      {
+        file: join(dir, CATALOG),
+        at: positionIn(dir, CATALOG, 'oauth2-proxy\n      scope'),
+        pointer: '/spec/services/11/name',
+        message: 'infrastructure singleton "oauth2-proxy" would serve production and "dev" on cluster "nonprod" with the same credentials (GITHUB_OAUTH_CLIENT_SECRET, OAUTH2_PROXY_COOKIE_SECRET)',
+        hint: 'add keyOverrides or a pattern for "dev" so it gets its own OAuth client',
+      },
+    ]);
+  });
+});
+
+describe('validate refuses open doors (locked by default)', () => {
+  const OAUTH_SIGN_IN = '      signIn:\n        githubOrg: ameide\n        githubTeams: [platform]\n      secrets:\n        - name: oauth2-proxy-credentials';
+  it('an OAuth client that would let any GitHub account sign in', async () => {
+    const dir = exampleProject();
+    editFile(dir, CATALOG, OAUTH_SIGN_IN, '      secrets:\n        - name: oauth2-proxy-credentials');
+    editFile(dir, CATALOG, '  github:\n    repository: ameide/ameide\n', '  argocd:\n    repoURL: https://git.example/ameide.git\n');
+    expectValidationErrors(await validate(dir), [
+      {
+        file: join(dir, CATALOG),
+        at: positionIn(dir, CATALOG, 'oauth2-proxy\n      scope'),
+        pointer: '/spec/services/11/name',
+        message: 'the OAuth client(s) of "oauth2-proxy" for "dev" would let any GitHub account sign in: no signIn restriction',
+        hint: 'set signIn (githubOrg, githubTeams, githubRepository or githubUsers) on service "oauth2-proxy" or on the environment, or set spec.github.repository to admit that repository\'s collaborators',
+      },
+    ]);
+  });
+
+  it('but admits the collaborators of spec.github.repository when the catalog states it', async () => {
+    const dir = exampleProject();
+    editFile(dir, CATALOG, OAUTH_SIGN_IN, '      secrets:\n        - name: oauth2-proxy-credentials');
+    const r = await validate(dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const synth = await runSecretops(['synth', '--out', join(dir, 'dist')], { cwd: dir });
+    expect(synth.stderr).toBe('');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(dir, 'dist', 'nonprod', '_cluster', 'oauth2-proxy-dev', 'oauth2-proxy.yaml'), 'utf8')).toContain('- --github-repo=ameide/ameide');
+  });
+
+  it('a team slug without an organization', () =>
+    rejectsEdit(CATALOG, '        githubOrg: ameide\n        githubTeams: [sre]\n', '        githubTeams: [sre]\n', {
+      needle: 'sre]',
+      pointer: '/spec/environments/0/signIn/githubTeams/0',
+      message: 'team "sre" names no organization and signIn has no githubOrg',
+      hint: 'write it as "<org>:sre" or set githubOrg',
+    }));
+
+  it('plain http:// towards Vault on a production-tier cluster, unless explicitly allowed', async () => {
+    await rejectsEdit(CATALOG, '      vaultServer: https://vault.vault.svc:8200\n', '      vaultServer: http://vault.vault.svc:8200\n', {
+      needle: 'http://vault.vault.svc:8200\n    - name: nonprod',
+      pointer: '/spec/clusters/0/vaultServer',
+      message: 'cluster "prod" runs production-tier environment "production" but reaches Vault over plain HTTP (http://vault.vault.svc:8200): tokens and secrets would cross the network unencrypted',
+      hint: 'use an https:// address (the store trusts spec.vault.tls.caProvider), or set spec.vault.allowPlaintextProduction: true behind a mesh that encrypts',
+    });
+    const dir = exampleProject();
+    editFile(dir, CATALOG, '      vaultServer: https://vault.vault.svc:8200\n', '      vaultServer: http://vault.vault.svc:8200\n');
+    editFile(dir, CATALOG, '    isolation: environment\n', '    isolation: environment\n    allowPlaintextProduction: true\n');
+    expect((await validate(dir)).code).toBe(0);
+  });
+
+  it('an environment named like the namespace of the singletons, whose stores would collide', () =>
+    rejectsEdit(CATALOG, '    - name: dev\n      tier: dev', '    - name: platform\n      tier: dev', {
+      needle: 'platform\n      tier: dev',
+      pointer: '/spec/environments/2/name',
+      message: 'ClusterSecretStore "ameide-vault-platform" on cluster "nonprod" would serve both environment "platform" and the infrastructure singletons in namespace "platform"',
+      hint: 'rename the environment or give the singletons another namespace',
     }));
 });
 

@@ -15,6 +15,7 @@ const props: OAuth2ProxyProps = {
   hosts: ['oauth2.ai.example.dev'],
   cookieDomains: ['.ai.example.dev'],
   cookieName: '_oauth2_proxy_ai',
+  signIn: { githubOrg: 'example', githubTeams: ['platform'] },
   ingressClassName: 'nginx',
 };
 
@@ -34,30 +35,69 @@ describe('OAuth2Proxy', () => {
       { secretKey: 'COOKIE_SECRET', remoteRef: { key: 'shared/oauth2-proxy', property: 'COOKIE_SECRET_AI' } },
     ]);
     expect(byKind('ExternalSecret').spec.target.name).toBe('oauth2-proxy-credentials-ai');
+    // The client id reaches oauth2-proxy in a config file ESO renders next to the fetched keys.
+    expect(byKind('ExternalSecret').spec.target.template).toEqual({
+      engineVersion: 'v2',
+      mergePolicy: 'Merge',
+      data: { 'oauth2-proxy.cfg': 'client_id = {{ index . "CLIENT_ID" | toJson }}\n' },
+    });
   });
 
-  it('runs hardened: non-root, read-only root filesystem, resources, /ping and /ready probes', () => {
+  it('runs hardened: non-root, read-only root filesystem, no capabilities, seccomp RuntimeDefault, resources, probes', () => {
     const { byKind } = synth();
     const pod = byKind('Deployment').spec.template.spec;
     const c = pod.containers[0];
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.image).toMatch(/^quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
     expect(c.resources).toEqual({ limits: { cpu: '200m', memory: '128Mi' }, requests: { cpu: '10m', memory: '32Mi' } });
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/ping', port: 4180 });
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/ready', port: 4180 });
   });
 
-  it('consumes the client secret as a file and the rest through secretKeyRef, never as literals', () => {
+  it('reads client id, client secret and cookie secret from mounted files, never environment variables', () => {
     const { byKind } = synth();
     const pod = byKind('Deployment').spec.template.spec;
     const c = pod.containers[0];
-    expect(c.args).toContain('--client-secret-file=/etc/oauth2-proxy/secrets/client-secret');
-    expect(pod.volumes).toEqual([{ name: 'credentials', secret: { secretName: 'oauth2-proxy-credentials-ai', items: [{ key: 'CLIENT_SECRET', path: 'client-secret' }] } }]);
-    expect(c.env).toEqual([
-      { name: 'OAUTH2_PROXY_CLIENT_ID', valueFrom: { secretKeyRef: { name: 'oauth2-proxy-credentials-ai', key: 'CLIENT_ID' } } },
-      { name: 'OAUTH2_PROXY_COOKIE_SECRET', valueFrom: { secretKeyRef: { name: 'oauth2-proxy-credentials-ai', key: 'COOKIE_SECRET' } } },
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        '--config=/etc/oauth2-proxy/secrets/oauth2-proxy.cfg',
+        '--client-secret-file=/etc/oauth2-proxy/secrets/client-secret',
+        '--cookie-secret-file=/etc/oauth2-proxy/secrets/cookie-secret',
+      ]),
+    );
+    expect(pod.volumes).toEqual([
+      {
+        name: 'credentials',
+        secret: {
+          secretName: 'oauth2-proxy-credentials-ai',
+          items: [
+            { key: 'CLIENT_SECRET', path: 'client-secret' },
+            { key: 'COOKIE_SECRET', path: 'cookie-secret' },
+            { key: 'oauth2-proxy.cfg', path: 'oauth2-proxy.cfg' },
+          ],
+        },
+      },
     ]);
+    expect(c.env).toBeUndefined();
+  });
+
+  it('admits only who signIn names', () => {
+    const args = (signIn: OAuth2ProxyProps['signIn']) => synth({ ...props, signIn }).byKind('Deployment').spec.template.spec.containers[0].args as string[];
+    expect(args(props.signIn).filter((a) => a.startsWith('--github-'))).toEqual(['--github-org=example', '--github-team=platform']);
+    expect(args({ githubRepository: 'example/app', githubUsers: ['zed', 'ann'] }).filter((a) => a.startsWith('--github-'))).toEqual([
+      '--github-repo=example/app',
+      '--github-user=ann,zed',
+    ]);
+    expect(() => synth({ ...props, signIn: {} })).toThrow(/'signIn' restricts nothing/);
   });
 
   it('sets its own cookie and covers every domain it serves', () => {

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DEV_CREDENTIALS_SECRET } from '../../lib/bootstrap/dev-script';
 import type { BootstrapPlan, FixturePlan } from '../../lib/bootstrap/plan';
-import { checkSealSpec } from '../../lib/bootstrap/seal';
+import { checkSealSpec, listenerTlsFor, vaultHelmSealValues } from '../../lib/bootstrap/seal';
 import { Annotations, Labels } from '../../lib/constructs/metadata';
 import { addVaultBootstrap } from '../../lib/constructs/vault-bootstrap';
 import { VaultDevBootstrap } from '../../lib/constructs/vault-dev-bootstrap';
@@ -139,16 +139,37 @@ describe('VaultDevBootstrap', () => {
     expect(() => new VaultDevBootstrap(Testing.chart(), 'x', { cluster: clusterNamed(project, 'prod'), project })).toThrow(/production-tier.*VaultProductionBootstrap/);
   });
 
-  it('renders a plan with a read-only policy per environment and service and the store role holding them all', () => {
+  it('renders a read-only policy per environment and service and a role per store holding only its own policies', () => {
     const plan = JSON.parse((find(nonprod, 'ConfigMap', 'vault-bootstrap-script')!.data as Record<string, string>)['bootstrap.json']!) as BootstrapPlan;
     const agents = plan.policies.find((p) => p.name === 'secretops-ai-agents')!;
     expect(agents.body.policy).toContain('path "secret/data/ai/agents" {\n  capabilities = ["read"]\n}');
     expect(agents.body.policy).toContain('path "secret/data/shared/agents"');
     expect(agents.body.policy).not.toMatch(/create|update|delete/);
-    const store = plan.roles.find((r) => r.name === 'external-secrets')!;
-    expect(store.body.token_policies).toEqual(plan.policies.map((p) => p.name));
-    expect(store.body.bound_service_account_names).toEqual(['external-secrets']);
+    // One role per ClusterSecretStore, nothing else: the per-service roles nobody logged in with are gone.
+    expect(plan.roles.map((r) => r.name)).toEqual(['external-secrets-ai', 'external-secrets-dev', 'external-secrets-platform']);
+    const role = (name: string) => plan.roles.find((r) => r.name === name)!.body;
+    expect(role('external-secrets-dev').token_policies.every((p) => p.startsWith('secretops-dev-') && p !== 'secretops-dev-oauth2-proxy')).toBe(true);
+    expect(role('external-secrets-ai').token_policies.every((p) => p.startsWith('secretops-ai-') && p !== 'secretops-ai-oauth2-proxy')).toBe(true);
+    expect(role('external-secrets-ai').token_policies).toContain('secretops-ai-agents');
+    // The OAuth client and cookie secrets (shared/oauth2-proxy) are readable through the singletons' store only.
+    expect(role('external-secrets-platform').token_policies).toEqual(['secretops-ai-oauth2-proxy', 'secretops-dev-oauth2-proxy']);
+    const policyOf = (name: string) => plan.policies.find((p) => p.name === name)!.body.policy;
+    for (const r of ['external-secrets-ai', 'external-secrets-dev']) {
+      for (const p of role(r).token_policies) expect(policyOf(p)).not.toContain('shared/oauth2-proxy');
+    }
+    expect(role('external-secrets-dev').bound_service_account_names).toEqual(['external-secrets']);
     expect(plan.policies.every((p) => !p.name.includes('production'))).toBe(true);
+  });
+});
+
+describe('the bootstrap against an https Vault', () => {
+  it('mounts the catalog CA and points VAULT_CACERT at it; the dev Vault over http gets none', () => {
+    const pod = (find(synthCluster('prod'), 'Job', 'vault-bootstrap')!.spec as any).template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'vault-ca', secret: { secretName: 'vault-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(pod.containers[0].env).toContainEqual({ name: 'VAULT_CACERT', value: '/etc/secretops/vault-ca/ca.crt' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'vault-ca', mountPath: '/etc/secretops/vault-ca', readOnly: true });
+    const dev = (find(synthCluster('nonprod'), 'CronJob', 'vault-bootstrap')!.spec as any).jobTemplate.spec.template.spec;
+    expect(dev.volumes.map((v: { name: string }) => v.name)).not.toContain('vault-ca');
   });
 });
 
@@ -192,6 +213,36 @@ describe('VaultProductionBootstrap', () => {
     expect(values.server.ha).toMatchObject({ enabled: true, raft: { enabled: true } });
     expect(values.server.ha.raft.config).toContain('storage "raft"');
     expect(values.server.ha.raft.config).toContain(data['seal.hcl']);
+  });
+
+  it('serves TLS from the certificate Secret in production: no tls_disable, the chart told to use https', () => {
+    const values = parse((find(prod, 'ConfigMap', 'vault-seal-config')!.data as Record<string, string>)['values.yaml']!);
+    const config: string = values.server.ha.raft.config;
+    expect(config).not.toMatch(/tls_disable/);
+    expect(config).toContain('tls_cert_file = "/vault/userconfig/vault-tls/tls.crt"');
+    expect(config).toContain('tls_key_file = "/vault/userconfig/vault-tls/tls.key"');
+    expect(config).toContain('tls_min_version = "tls12"');
+    expect(values.global).toEqual({ tlsDisable: false });
+    expect(values.server.extraVolumes).toEqual([{ type: 'secret', name: 'vault-tls' }]);
+    expect(values.server.extraEnvironmentVars).toEqual({ VAULT_CACERT: '/vault/userconfig/vault-tls/ca.crt' });
+  });
+
+  it('keeps the plain listener only for a catalog that opted out of TLS in production', () => {
+    const plain = {
+      ...project,
+      catalog: {
+        ...project.catalog,
+        spec: {
+          ...project.catalog.spec,
+          vault: { ...project.catalog.spec.vault, allowPlaintextProduction: true },
+          clusters: project.catalog.spec.clusters!.map((c) => ({ ...c, vaultServer: 'http://vault.vault.svc:8200' })),
+        },
+      },
+    };
+    const values = vaultHelmSealValues(plain.catalog.spec.vault.seal!, listenerTlsFor(plain.catalog, "prod")) as { server: { ha: { raft: { config: string } } } };
+    const config = values.server.ha.raft.config;
+    expect(config).toContain('tls_disable = 1');
+    expect(listenerTlsFor(project.catalog, 'prod')).toEqual({ certSecret: 'vault-tls' });
   });
 
   it.each([

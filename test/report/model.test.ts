@@ -95,7 +95,7 @@ describe('the policy report over a two-commit repository', async () => {
 
   it('has an ownership row for every platform key in every environment', () => {
     const row = model.ownership.find((o) => o.environment === 'production' && o.key === 'STRIPE_API_KEY')!;
-    expect(row).toEqual({ service: 'billing', environment: 'production', secret: 'billing-credentials', key: 'STRIPE_API_KEY', store: 'ameide-vault', path: 'production/billing', property: 'STRIPE_API_KEY', tier: 'environment' });
+    expect(row).toEqual({ service: 'billing', environment: 'production', secret: 'billing-credentials', key: 'STRIPE_API_KEY', store: 'ameide-vault-production', path: 'production/billing', property: 'STRIPE_API_KEY', tier: 'environment' });
     expect(model.ownership.find((o) => o.key === 'DATABASE_POOL_SIZE' && o.environment === 'ai')).toMatchObject({ store: 'ConfigMap', tier: 'base' });
   });
 

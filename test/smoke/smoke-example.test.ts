@@ -21,8 +21,13 @@ describe('secretops smoke on the example catalog', () => {
     const targets = smokeTargets(project.catalog, renderedObjects({ servicesFile: join(REPO_ROOT, 'services.yaml') }), 'dev');
     // Every dev service with platform secrets, plus dev's own oauth2-proxy instance.
     expect(targets.externalSecrets.length).toBeGreaterThanOrEqual(12);
-    expect(targets.stores).toEqual(['ameide-vault']);
-    api.seed({ apiVersion: ES, kind: 'ClusterSecretStore', metadata: { name: 'ameide-vault' }, status: ready });
+    // dev's own store and the store of the singletons' namespace (dev's oauth2-proxy instance), each limited.
+    expect(targets.stores).toEqual(['ameide-vault-dev', 'ameide-vault-platform']);
+    expect(targets.storeNamespaces).toEqual({ 'ameide-vault-dev': ['dev'], 'ameide-vault-platform': ['platform'] });
+    const store = (name: string, namespaces?: string[]) =>
+      api.seed({ apiVersion: ES, kind: 'ClusterSecretStore', metadata: { name }, spec: namespaces ? { conditions: [{ namespaces }] } : {}, status: ready });
+    store('ameide-vault-dev', ['dev']);
+    store('ameide-vault-platform', ['platform']);
     for (const t of targets.externalSecrets) {
       api.seed({ apiVersion: ES, kind: 'ExternalSecret', metadata: { name: t.name, namespace: t.namespace }, status: ready });
       api.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: t.secretName, namespace: t.namespace }, data: Object.fromEntries(t.keys.map((k) => [k, 'eA=='])) });
@@ -39,5 +44,15 @@ describe('secretops smoke on the example catalog', () => {
     const bad = await runSecretops(['smoke', '--env', 'dev', '--timeout', '100ms'], { cwd: REPO_ROOT, env });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/Secret\/db-migrations-credentials\s+missing keys: DATABASE_URL/);
+    api.seed({ ...s });
+    // A live store opened up (no conditions, or more namespaces than synth gives it) fails, Ready or not.
+    store('ameide-vault-dev');
+    const open = await runSecretops(['smoke', '--env', 'dev', '--timeout', '100ms', '--format', 'json'], { cwd: REPO_ROOT, env });
+    expect(open.code).toBe(1);
+    expect(JSON.parse(open.stdout).stores).toContainEqual({ name: 'ameide-vault-dev', exists: true, ready: true, unexpectedNamespaces: ['*'], ok: false });
+    store('ameide-vault-dev', ['dev', 'ai-slot-1']);
+    const wider = await runSecretops(['smoke', '--env', 'dev', '--timeout', '100ms'], { cwd: REPO_ROOT, env });
+    expect(wider.code).toBe(1);
+    expect(wider.stdout).toMatch(/ClusterSecretStore\/ameide-vault-dev\s+-\s+store also serves namespaces ai-slot-1, which synth does not give it/);
   });
 });

@@ -26,6 +26,7 @@ const SCHEMA_FILES: Record<string, string> = {
   'external-secrets.io/v1/SecretStore': 'external-secrets.io/secretstore_v1.json',
   'argoproj.io/v1alpha1/ApplicationSet': 'argoproj.io/applicationset_v1alpha1.json',
   'argoproj.io/v1alpha1/Application': 'argoproj.io/application_v1alpha1.json',
+  'argoproj.io/v1alpha1/AppProject': 'argoproj.io/appproject_v1alpha1.json',
 };
 
 const ajv = new Ajv({ strict: false, allErrors: true });

@@ -96,7 +96,10 @@ describe('secretops synth', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\/spec\/environments\/1: environment "ai" puts its ingresses behind oauth2-proxy, but cluster "nonprod" has no oauth2-proxy singleton/);
     expect(r.stderr).toMatch(/\/spec\/environments\/2: environment "dev"/);
+    // Production too: its ingresses are protected by default.
+    expect(r.stderr).toMatch(/\/spec\/environments\/0: environment "production" puts its ingresses behind oauth2-proxy/);
     edit(dir, 'slots: 3\n', 'slots: 3\n      ingressAuth: none\n');
+    edit(dir, 'requireApproval: true\n', 'requireApproval: true\n      ingressAuth: none\n');
     edit(dir, 'domain: dev.ameide.dev\n', 'domain: dev.ameide.dev\n      ingressAuth: none\n');
     const ok = await runSecretops(['synth'], { cwd: dir });
     expect(ok.stderr).toBe('');

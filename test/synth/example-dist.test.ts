@@ -158,11 +158,12 @@ describe('the example dist', () => {
     expect(args).toContain('--redirect-url=https://oauth2.ai.ameide.dev/oauth2/callback');
   });
 
-  it('sends AI-slot ingresses through the AI instance and leaves production ingresses alone', () => {
+  it('sends AI-slot ingresses through the AI instance and production ingresses through the production instance', () => {
     const ingresses = ofKind('Ingress').filter((o) => o.manifest.metadata?.labels?.[Labels.name] !== 'oauth2-proxy');
     const inSlots = ingresses.filter((o) => o.manifest.metadata?.namespace?.startsWith('ai-slot-'));
-    const ai = inSlots.filter((o) => ann(o, Annotations.route) !== 'bypass');
-    expect(ai.length).toBe(4 * 3);
+    const publicByChoice = (o: DistObject) => o.manifest.metadata?.name === 'keycloak';
+    const ai = inSlots.filter((o) => ann(o, Annotations.route) !== 'bypass' && !publicByChoice(o));
+    expect(ai.length).toBe(3 * 3);
     // The bypass routes (issue 8) are the only other slot ingresses: exactly the declared paths, no external auth.
     const bypass = inSlots.filter((o) => ann(o, Annotations.route) === 'bypass');
     expect(bypass.map((o) => o.manifest.metadata?.name)).toEqual(['agents-bypass', 'agents-bypass', 'agents-bypass']);
@@ -179,8 +180,15 @@ describe('the example dist', () => {
     const production = ingresses.filter((o) => o.manifest.metadata?.namespace === 'production');
     expect(production.length).toBe(4);
     expect(production.filter((o) => ann(o, Annotations.route) === 'bypass')).toEqual([]);
-    for (const o of production) {
-      expect(Object.keys(o.manifest.metadata!.annotations!).filter((k) => k.includes('auth'))).toEqual([]);
+    // Production is protected by default; the one public ingress is the one the catalog marks public.
+    for (const o of production.filter((x) => !publicByChoice(x))) {
+      const a = o.manifest.metadata!.annotations!;
+      expect(a['nginx.ingress.kubernetes.io/auth-url']).toBe('http://oauth2-proxy-production.platform.svc.cluster.local:4180/oauth2/auth');
+      expect(a['nginx.ingress.kubernetes.io/auth-signin']).toBe('https://oauth2.ameide.io/oauth2/start?rd=$scheme://$host$escaped_request_uri');
+      expect(ann(o, Annotations.route)).toBe('protected');
+    }
+    for (const o of ingresses.filter(publicByChoice)) {
+      expect(Object.keys(o.manifest.metadata!.annotations!).filter((k) => k.includes('auth-'))).toEqual([]);
       expect(ann(o, Annotations.route)).toBe('public');
     }
     for (const o of ofKind('Ingress')) expect(Object.keys(o.manifest.metadata?.annotations ?? {}).filter((k) => k.endsWith('snippet'))).toEqual([]);
@@ -200,23 +208,46 @@ describe('the example dist', () => {
     }
   });
 
-  it('puts one ClusterSecretStore per cluster after the Vault bootstrap run, for Vault KV v2 with Kubernetes auth', () => {
+  it('puts a ClusterSecretStore per environment and singleton namespace after the Vault bootstrap run, each limited to its namespaces and role', () => {
     const stores = ofKind('ClusterSecretStore');
-    expect(stores.map((o) => clusterOf(o)).sort()).toEqual(['nonprod', 'prod']);
+    expect(stores.map((o) => `${clusterOf(o)}/${o.manifest.metadata?.name}`).sort()).toEqual([
+      'nonprod/ameide-vault-ai',
+      'nonprod/ameide-vault-dev',
+      'nonprod/ameide-vault-platform',
+      'prod/ameide-vault-platform',
+      'prod/ameide-vault-production',
+    ]);
+    const specOf = (cluster: string, name: string) =>
+      (stores.find((o) => clusterOf(o) === cluster && o.manifest.metadata?.name === name)!.manifest as unknown as { spec: Record<string, unknown> }).spec;
+    const auth = (role: string) => ({ kubernetes: { mountPath: 'kubernetes', role, serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } } });
     for (const o of stores) {
       // ESO validates a store by logging in, which works only once the bootstrap configured Vault.
       expect(o.file).toBe(`${clusterOf(o)}/_cluster/vault-bootstrap/cluster-secret-store.yaml`);
       expect(ann(o, Annotations.syncWave)).toBe('-18');
-      expect((o.manifest as unknown as { spec: unknown }).spec).toEqual({
-        provider: {
-          vault: {
-            server: 'http://vault.vault.svc:8200',
-            path: 'secret',
-            version: 'v2',
-            auth: { kubernetes: { mountPath: 'kubernetes', role: 'external-secrets', serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } } },
-          },
+    }
+    expect(specOf('nonprod', 'ameide-vault-ai')).toEqual({
+      conditions: [{ namespaces: ['ai-slot-1', 'ai-slot-2', 'ai-slot-3'] }],
+      provider: { vault: { server: 'http://vault.vault.svc:8200', path: 'secret', version: 'v2', auth: auth('external-secrets-ai') } },
+    });
+    expect(specOf('nonprod', 'ameide-vault-platform').conditions).toEqual([{ namespaces: ['platform'] }]);
+    // Production: https with the catalog's CA.
+    expect(specOf('prod', 'ameide-vault-production')).toEqual({
+      conditions: [{ namespaces: ['production'] }],
+      provider: {
+        vault: {
+          server: 'https://vault.vault.svc:8200',
+          caProvider: { type: 'Secret', name: 'vault-tls', key: 'ca.crt', namespace: 'vault' },
+          path: 'secret',
+          version: 'v2',
+          auth: auth('external-secrets-production'),
         },
-      });
+      },
+    });
+    // Every ExternalSecret reads through the store of its own environment (or singleton namespace), from a namespace that store admits.
+    for (const o of ofKind('ExternalSecret')) {
+      const ref = (o.manifest as unknown as { spec: { secretStoreRef: { name: string } } }).spec.secretStoreRef;
+      const store = specOf(clusterOf(o), ref.name) as { conditions: { namespaces: string[] }[] };
+      expect(store.conditions[0]!.namespaces, o.file).toContain(o.manifest.metadata?.namespace);
     }
   });
 

@@ -20,7 +20,11 @@ describe('planSynthesis', () => {
     const file = join(dir, 'services.yaml');
     const text = readFileSync(file, 'utf8');
     // Without the ai overrides, ai and dev read the same shared keys: one OAuth client, one instance.
-    writeFileSync(file, text.replace(/ {4}keyOverrides:\n(?: {6}.*\n| {8}.*\n)+/, ''));
+    const shared = text.replace(/ {4}keyOverrides:\n(?: {6}.*\n| {8}.*\n)+/, '');
+    // One OAuth client has one sign-in restriction: with ai's own, the shared client is refused.
+    writeFileSync(file, shared);
+    expect(() => planSynthesis(loadProject({ servicesFile: file }))).toThrow(/environment "dev" shares the OAuth client GITHUB_OAUTH_CLIENT_ID of oauth2-proxy-ai with "ai" but not its sign-in restriction/);
+    writeFileSync(file, shared.replace(/ {6}# AI slots have their own OAuth client.*\n {6}signIn:\n(?: {8}.*\n)+/, ''));
     const plan = planSynthesis(loadProject({ servicesFile: file }));
     const nonprod = plan.clusters.find((c) => c.model.name === 'nonprod')!;
     expect(nonprod.singletons.map((s) => s.name)).toEqual(['oauth2-proxy-ai']);
