@@ -95,7 +95,7 @@ function reconcileExternalSecret(state: ClusterState, obj: LiveObject): boolean 
   const ns = m.metadata.namespace!;
   const spec = (m.spec ?? {}) as {
     secretStoreRef?: { name: string; kind?: string };
-    target?: { name?: string };
+    target?: { name?: string; template?: { data?: Record<string, string>; mergePolicy?: string } };
     data?: { secretKey: string; remoteRef: { key: string; property?: string } }[];
   };
   const ref = spec.secretStoreRef;
@@ -110,7 +110,7 @@ function reconcileExternalSecret(state: ClusterState, obj: LiveObject): boolean 
     if (err) return fail(`error processing spec.data[${d.secretKey}]: ${err}`);
   }
   const target = `${ns}/${spec.target?.name ?? m.metadata.name}`;
-  const keys = new Set((spec.data ?? []).map((d) => d.secretKey));
+  const keys = targetKeys(spec.data ?? [], spec.target?.template);
   const had = state.secrets.get(target);
   const changedSecret = !had || had.size !== keys.size || [...keys].some((k) => !had.has(k));
   if (changedSecret) state.secrets.set(target, keys);
@@ -118,6 +118,20 @@ function reconcileExternalSecret(state: ClusterState, obj: LiveObject): boolean 
   const changedVersion = obj.status.syncedResourceVersion !== version;
   obj.status.syncedResourceVersion = version;
   return setReady(obj, true, 'SecretSynced', 'secret synced') || changedSecret || changedVersion;
+}
+
+/**
+ * The keys ESO writes into the target Secret. With `target.template.data`, the template's keys are
+ * written; `mergePolicy: Merge` keeps the fetched `data` keys beside them, `Replace` (the default)
+ * writes the template's keys only.
+ * @see https://external-secrets.io/latest/guides/templating/ (mergePolicy)
+ * @see https://github.com/external-secrets/external-secrets/blob/main/pkg/controllers/externalsecret/externalsecret_controller_template.go
+ */
+function targetKeys(data: readonly { secretKey: string }[], template: { data?: Record<string, string>; mergePolicy?: string } | undefined): Set<string> {
+  const fetched = data.map((d) => d.secretKey);
+  if (!template?.data) return new Set(fetched);
+  const templated = Object.keys(template.data);
+  return new Set(template.mergePolicy === 'Merge' ? [...fetched, ...templated] : templated);
 }
 
 export interface PodSpec {

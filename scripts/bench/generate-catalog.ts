@@ -52,7 +52,8 @@ export function writeGeneratedProject(dir: string, opts: GeneratedCatalogOptions
     metadata: { name: 'bench' },
     spec: {
       vault: { server: 'http://vault.vault.svc:8200', namespace: 'vault', kvMount: 'secret', authMount: 'kubernetes', store: 'bench-vault' },
-      clusters: [{ name: 'prod', ingress: 'nginx' }, { name: 'nonprod', ingress: 'traefik' }],
+      // Production reaches Vault over TLS: validate refuses plain HTTP for a production-tier cluster.
+      clusters: [{ name: 'prod', ingress: 'nginx', vaultServer: 'https://vault.vault.svc:8200' }, { name: 'nonprod', ingress: 'traefik' }],
       environments: [
         { name: 'production', tier: 'production', cluster: 'prod', domain: 'bench.io' },
         { name: 'ai', tier: 'ephemeral', cluster: 'nonprod', slots, domain: 'ai.bench.dev' },

@@ -38,7 +38,7 @@ describe('services.yaml is found upward to the git root', () => {
   it('scan in a subfolder uses the catalog: its ClusterSecretStore is known', async () => {
     const dir = gitRepo();
     const es =
-      'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: web\n  namespace: web\nspec:\n  secretStoreRef:\n    kind: ClusterSecretStore\n    name: ameide-vault\n  target:\n    name: web\n  data:\n    - secretKey: k\n      remoteRef:\n        key: x/y\n        property: k\n';
+      'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: web\n  namespace: dev\nspec:\n  secretStoreRef:\n    kind: ClusterSecretStore\n    name: ameide-vault-dev\n  target:\n    name: web\n  data:\n    - secretKey: k\n      remoteRef:\n        key: x/y\n        property: k\n';
     writeFileSync(join(dir, 'apps', 'web', 'es.yaml'), es);
     const r = await runSecretops(['scan', '--format', 'json', '.'], { cwd: join(dir, 'apps', 'web') });
     expect(JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'unknown-secret-store')).toEqual([]);

@@ -114,7 +114,7 @@ describe('the documented opt-outs', () => {
     editFile(dir, 'services.yaml', '    isolation: environment\n', '    isolation: shared\n');
     const r = await runSecretops(['synth'], { cwd: dir });
     expect(r.stderr).toBe('');
-    const store = readFileSync(join(dir, 'dist', 'nonprod', '_cluster', 'foundation', 'cluster-secret-store.yaml'), 'utf8');
+    const store = readFileSync(join(dir, 'dist', 'nonprod', '_cluster', 'vault-bootstrap', 'cluster-secret-store.yaml'), 'utf8');
     expect(store.match(/kind: ClusterSecretStore/g)).toHaveLength(1);
     expect(store).toContain('name: ameide-vault\n');
     expect(store).not.toContain('conditions');
