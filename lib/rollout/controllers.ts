@@ -41,6 +41,7 @@ function setReady(obj: LiveObject, ok: boolean, reason: string, message: string)
 interface VaultProvider {
   readonly server?: string;
   readonly path?: string;
+  readonly caProvider?: { readonly type?: string; readonly name: string; readonly key?: string; readonly namespace?: string };
   readonly auth?: { readonly kubernetes?: { readonly mountPath?: string; readonly role?: string; readonly serviceAccountRef?: { readonly name: string; readonly namespace?: string } } };
 }
 
@@ -62,6 +63,8 @@ function storeLogin(state: ClusterState, store: LiveObject, storeNamespace: stri
   const v = vaultProvider(store.manifest);
   const k = v?.auth?.kubernetes;
   if (!v || !k?.serviceAccountRef) return { error: 'only Vault stores with kubernetes auth and a serviceAccountRef are modelled' };
+  const caError = caProblem(state, v, storeNamespace);
+  if (caError) return { error: caError };
   const sa = { name: k.serviceAccountRef.name, namespace: k.serviceAccountRef.namespace ?? storeNamespace ?? '' };
   const r = kubernetesLogin(state.vault, {
     authMount: k.mountPath ?? 'kubernetes',
@@ -71,6 +74,22 @@ function storeLogin(state: ClusterState, store: LiveObject, storeNamespace: stri
     mayReviewTokens: mayReviewTokens(state, sa.namespace, sa.name),
   });
   return 'error' in r ? r : { policies: r.policies, kvMount: v.path ?? 'secret' };
+}
+
+/**
+ * A store with `caProvider` reads the CA bundle from that Secret (or ConfigMap) before it can talk
+ * TLS to Vault; a missing object or key fails the store's client.
+ * @see https://external-secrets.io/latest/provider/hashicorp-vault/ (caProvider)
+ * @see https://github.com/external-secrets/external-secrets/blob/main/providers/v1/vault/client_tls.go
+ */
+function caProblem(state: ClusterState, v: VaultProvider, storeNamespace: string | undefined): string | undefined {
+  const ca = v.caProvider;
+  if (!ca || (ca.type ?? 'Secret') !== 'Secret') return undefined;
+  const at = `${ca.namespace ?? storeNamespace ?? ''}/${ca.name}`;
+  const keys = state.secrets.get(at);
+  if (!keys) return `failed to get caProvider secret ${at}: not found`;
+  if (ca.key && !keys.has(ca.key)) return `failed to get caProvider secret ${at}: no key ${ca.key}`;
+  return undefined;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface RolloutInputs {
   readonly initCeremony?: boolean;
   /** Runbook step 3: the scoped bootstrap token Secret the production Job mounts exists. @default false */
   readonly bootstrapToken?: boolean;
+  /** Runbook TLS section: the Secret with Vault's CA and listener certificate (stores' `caProvider`) exists. @default false */
+  readonly tlsProvisioned?: boolean;
   /** Production values: every key the cluster's ExternalSecrets read was written to Vault by people. @default false */
   readonly valuesProvisioned?: boolean;
   /** An ingress controller serves the cluster's IngressClass and publishes addresses. @default true */
@@ -158,12 +160,27 @@ class Simulation {
 
   /** The runbook's manual steps that leave something in the cluster or in Vault. */
   private applyManualSteps(all: readonly Manifest[]): void {
+    // The Secrets the stores read their CA from are the TLS section's, not the bootstrap token's.
+    const tls = new Set<string>();
+    for (const store of all.filter((m) => /SecretStore$/.test(m.kind))) {
+      const ca = (store.spec as { provider?: { vault?: { caProvider?: { type?: string; name: string; key?: string; namespace?: string } } } }).provider?.vault?.caProvider;
+      if (!ca || (ca.type ?? 'Secret') !== 'Secret') continue;
+      const at = `${ca.namespace ?? store.metadata.namespace ?? ''}/${ca.name}`;
+      tls.add(at);
+    }
     if (this.inputs.bootstrapToken) {
       for (const job of all.filter((m) => m.kind === 'Job')) {
         const pod = (job.spec as { template?: { spec?: PodSpec } }).template?.spec ?? {};
         if (!isProductionBootstrap(pod)) continue;
-        for (const v of pod.volumes ?? []) if (v.secret) this.state.secrets.set(`${job.metadata.namespace}/${v.secret.secretName}`, new Set((v.secret.items ?? []).map((i) => i.key)));
+        for (const v of pod.volumes ?? []) {
+          const at = `${job.metadata.namespace}/${v.secret?.secretName}`;
+          if (v.secret && !tls.has(at)) this.state.secrets.set(at, new Set((v.secret.items ?? []).map((i) => i.key)));
+        }
       }
+    }
+    if (this.inputs.tlsProvisioned) {
+      // The runbook's TLS Secret holds the CA and the listener's certificate and key (docs/vault-production-bootstrap.md).
+      for (const at of tls) this.state.secrets.set(at, new Set(['ca.crt', 'tls.crt', 'tls.key']));
     }
     if (this.inputs.valuesProvisioned) {
       const mountOf = new Map(all.filter((m) => /SecretStore$/.test(m.kind)).map((m) => [m.metadata.name, (m.spec as { provider?: { vault?: { path?: string } } }).provider?.vault?.path ?? 'secret']));

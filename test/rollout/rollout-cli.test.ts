@@ -29,7 +29,7 @@ describe('secretops rollout', () => {
     expect(stopped.stdout).toContain('step 3  Waiting');
     expect(stopped.stdout.trimEnd().split('\n').pop()).toBe('stopped at step 2: prod-vault-bootstrap, Job vault/vault-bootstrap: Progressing: pod cannot start: secret "vault-bootstrap-token" not found');
 
-    const partial = await runSecretops(['rollout', '--cluster', 'prod', '--bootstrap-token', '--init-ceremony', '--format', 'json'], { cwd });
+    const partial = await runSecretops(['rollout', '--cluster', 'prod', '--bootstrap-token', '--tls-provisioned', '--init-ceremony', '--format', 'json'], { cwd });
     expect(partial.code).toBe(1);
     const json = JSON.parse(partial.stdout);
     expect(json).toMatchObject({ version: 1, cluster: 'prod', converged: false, stoppedAt: { step: 2, reason: 'Progressing: vault-bootstrap: Vault is sealed: KMS auto-unseal has not unsealed it (runbook step 1)' } });

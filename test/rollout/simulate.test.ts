@@ -92,11 +92,32 @@ describe('where the rollout stops, and why', () => {
     const dist = readClusterDist(exampleDist('nginx'), 'prod');
     const stop = (inputs: Parameters<typeof simulateRollout>[1]) => simulateRollout(dist, inputs).stoppedAt;
     expect(stop({})).toEqual({ step: 2, application: 'prod-vault-bootstrap', resource: 'Job vault/vault-bootstrap', reason: 'Progressing: pod cannot start: secret "vault-bootstrap-token" not found' });
-    expect(stop({ bootstrapToken: true })?.reason).toBe('Progressing: vault-bootstrap: Vault is not initialized: run the init ceremony (runbook step 2)');
-    expect(stop({ bootstrapToken: true, initCeremony: true })?.reason).toBe('Progressing: vault-bootstrap: Vault is sealed: KMS auto-unseal has not unsealed it (runbook step 1)');
-    const values = stop({ bootstrapToken: true, initCeremony: true, autoUnseal: true });
+    // Production Vault speaks TLS (issue 17): the Job and the stores need the runbook's TLS Secret.
+    expect(stop({ bootstrapToken: true })?.reason).toBe('Progressing: pod cannot start: secret "vault-tls" not found');
+    const tls = { bootstrapToken: true, tlsProvisioned: true } as const;
+    expect(stop(tls)?.reason).toBe('Progressing: vault-bootstrap: Vault is not initialized: run the init ceremony (runbook step 2)');
+    expect(stop({ ...tls, initCeremony: true })?.reason).toBe('Progressing: vault-bootstrap: Vault is sealed: KMS auto-unseal has not unsealed it (runbook step 1)');
+    const values = stop({ ...tls, initCeremony: true, autoUnseal: true });
     expect(values).toMatchObject({ step: 3, resource: expect.stringMatching(/^ExternalSecret production\//) });
     expect(values?.reason).toMatch(/^Degraded: error processing spec\.data\[\w+\]: Secret does not exist: secret\/(production|shared)\//);
+  });
+
+  it("a store whose caProvider Secret lacks the CA key cannot talk TLS to Vault, so its step stops there", () => {
+    const dist = readClusterDist(exampleDist('nginx'), 'prod');
+    const broken = withApps(dist, (apps) =>
+      apps.map((a) => ({
+        ...a,
+        objects: a.objects.map((o) => {
+          if (o.kind !== 'ClusterSecretStore') return o;
+          const spec = o.spec as { provider: { vault: { caProvider?: Record<string, unknown> } } };
+          expect(spec.provider.vault.caProvider).toMatchObject({ type: 'Secret', name: 'vault-tls', key: 'ca.crt' });
+          return { ...o, spec: { ...spec, provider: { vault: { ...spec.provider.vault, caProvider: { ...spec.provider.vault.caProvider, key: 'bundle.pem' } } } } };
+        }),
+      })),
+    );
+    const result = simulateRollout(broken, RUNBOOK_DONE);
+    expect(result.stoppedAt?.resource).toMatch(/^ClusterSecretStore ameide-vault-/);
+    expect(result.stoppedAt?.reason).toBe('Degraded: unable to validate store: failed to get caProvider secret vault/vault-tls: no key bundle.pem');
   });
 
   it('a key an ExternalSecret reads that no fixture seeds stops the secrets step at that ExternalSecret', () => {

@@ -33,4 +33,4 @@ export function generatedDist(adapter: Adapter, services = 16): ReadonlyMap<stri
 }
 
 /** What the production runbook has people do before the rollout can pass (docs/vault-production-bootstrap.md). */
-export const RUNBOOK_DONE = { autoUnseal: true, initCeremony: true, bootstrapToken: true, valuesProvisioned: true } as const;
+export const RUNBOOK_DONE = { autoUnseal: true, initCeremony: true, bootstrapToken: true, tlsProvisioned: true, valuesProvisioned: true } as const;

@@ -8,6 +8,7 @@ interface RolloutCliOptions extends CatalogOptions {
   autoUnseal?: boolean;
   initCeremony?: boolean;
   bootstrapToken?: boolean;
+  tlsProvisioned?: boolean;
   valuesProvisioned?: boolean;
   runbookDone?: boolean;
 }
@@ -23,8 +24,9 @@ export const rolloutCommand: CommandModule = {
       .option('--auto-unseal', 'production runbook step 1 done: Vault unseals itself through KMS')
       .option('--init-ceremony', 'production runbook step 2 done: Vault is initialized')
       .option('--bootstrap-token', 'production runbook step 3 done: the scoped bootstrap token Secret exists')
+      .option('--tls-provisioned', "production runbook TLS section done: the Secret with Vault's CA and certificate exists")
       .option('--values-provisioned', 'production values written: every key the ExternalSecrets read exists in Vault')
-      .option('--runbook-done', 'all four of the above')
+      .option('--runbook-done', 'all of the above')
       .action(async (opts: RolloutCliOptions) => {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
         const { loadProject } = await import('../../project/load.js');
@@ -40,6 +42,7 @@ export const rolloutCommand: CommandModule = {
           autoUnseal: all || opts.autoUnseal === true,
           initCeremony: all || opts.initCeremony === true,
           bootstrapToken: all || opts.bootstrapToken === true,
+          tlsProvisioned: all || opts.tlsProvisioned === true,
           valuesProvisioned: all || opts.valuesProvisioned === true,
         });
         const { rolloutToJson, rolloutToText } = await import('../../rollout/format.js');
