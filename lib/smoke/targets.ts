@@ -61,7 +61,8 @@ export function smokeTargets(catalog: ServiceCatalog, objects: readonly K8sObjec
   for (const o of objects) {
     if (o.kind !== 'ExternalSecret' || !o.apiVersion?.startsWith('external-secrets.io/')) continue;
     const a = o.metadata?.annotations ?? {};
-    if (a[Annotations.environment] !== name) continue;
+    // Synth writes a comma-separated list on singletons shared by several environments (build-app.ts).
+    if (!(a[Annotations.environment] ?? '').split(',').map((e) => e.trim()).includes(name)) continue;
     if (instance && a[Annotations.instance] !== instance) continue;
     const spec = (o.spec ?? {}) as { target?: { name?: string }; data?: { secretKey?: string }[]; secretStoreRef?: { name?: string; kind?: string } };
     if (spec.secretStoreRef?.kind === 'ClusterSecretStore' && spec.secretStoreRef.name) stores.add(spec.secretStoreRef.name);

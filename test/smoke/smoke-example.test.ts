@@ -56,3 +56,19 @@ describe('secretops smoke on the example catalog', () => {
     expect(wider.stdout).toMatch(/ClusterSecretStore\/ameide-vault-dev\s+-\s+store also serves namespaces ai-slot-1, which synth does not give it/);
   });
 });
+
+describe('smoke targets', () => {
+  it('include a singleton annotated for several environments (synth writes `dev,preview`) in each of them', () => {
+    const project = loadProject({ servicesFile: join(REPO_ROOT, 'services.yaml') });
+    const shared = {
+      apiVersion: ES,
+      kind: 'ExternalSecret',
+      metadata: { name: 'oauth2-proxy-credentials-shared', namespace: 'platform', annotations: { 'secretops.dev/environment': 'dev,ai' } },
+      spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'ameide-vault-platform' }, target: { name: 'oauth2-proxy-credentials-shared' }, data: [{ secretKey: 'K' }] },
+    };
+    for (const env of ['dev', 'ai']) {
+      expect(smokeTargets(project.catalog, [shared], env).externalSecrets.map((t) => t.name)).toEqual(['oauth2-proxy-credentials-shared']);
+    }
+    expect(smokeTargets(project.catalog, [shared], 'production').externalSecrets).toEqual([]);
+  });
+});
