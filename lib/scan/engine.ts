@@ -7,10 +7,12 @@ import { minimatch } from 'minimatch';
 import type { Project } from '../catalog/load';
 import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
-import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
+import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { CollectedSources, SourceFile, stagedFiles, walkPaths } from './sources';
+import { detached, DocumentReader, documentReader, summaryDocument } from './summary';
 import type {
+  FileKind,
   Finding,
   ManifestDocument,
   ParseProblem,
@@ -98,12 +100,18 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   };
   const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
   const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
-  const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
+  const perProject = enabled.filter((r) => r.checkProject);
+  // Project rules with `summarize` keep small per-document summaries; the others (older contract)
+  // get every document some rule read, kept whole.
+  const summarizing = perProject.filter((r) => r.summarize);
+  const summaries = new Map<string, ManifestDocument[]>(summarizing.map((r) => [r.meta.id, []]));
+  const keepWhole = perProject.some((r) => !r.summarize);
 
   const findings: Finding[] = [];
-  const inline = new Map<ManifestDocument, number>();
+  /** Findings each inline suppression kept out, by document (file and index: summaries are other objects). */
+  const inline = new Map<string, number>();
   const kept: ManifestDocument[] = [];
-  const suppressingDocs: ManifestDocument[] = [];
+  const suppressing: { key: string; suppression: Suppression }[] = [];
   let documents = 0;
   let parsedDocuments = 0;
   let bytes = 0;
@@ -121,7 +129,7 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
     bytes += src.size;
     const docs: ManifestDocument[] = [];
     if (file.kind === 'yaml' || file.kind === 'json') {
-      const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
+      const slices = slicesOf(file);
       documents += slices.length;
       for (const slice of slices) {
         const wanted = plan.wants(slice.text);
@@ -132,17 +140,35 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
         else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
         if (!isParseProblem(parsed) && wanted) {
           docs.push(parsed);
-          if (parsed.suppressed.size > 0) suppressingDocs.push(parsed);
+          if (parsed.suppressed.size > 0) suppressing.push({ key: docKey(parsed), suppression: inlineSuppression(parsed) });
         }
       }
     }
-    if (plan.keepDocuments) kept.push(...docs);
+    if (keepWhole) kept.push(...docs);
+    for (const rule of summarizing) {
+      const list = summaries.get(rule.meta.id)!;
+      for (const d of docs) {
+        if (!interested(rule, d.text)) continue;
+        const summary = rule.summarize!(d);
+        if (summary !== undefined) list.push(summaryDocument(d, detached(summary), sourceReader(src, d.index)));
+      }
+    }
     const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
     findings.push(...run.findings);
-    for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
+    for (const s of run.suppressed) inline.set(docKey(s.doc), (inline.get(docKey(s.doc)) ?? 0) + 1);
   }
   if (perProject.length > 0) {
-    const runProject = () => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities });
+    // One rule at a time: each gets its own summaries (or the documents kept whole).
+    const runProject = async () => {
+      const out: Awaited<ReturnType<typeof runRulesDetailed>> = { findings: [], suppressed: [] };
+      for (const rule of perProject) {
+        const docs = rule.summarize ? summaries.get(rule.meta.id)! : kept;
+        const run = await runRulesDetailed({ rules: [rule], files: [], docs, context: contextFor, severities });
+        out.findings.push(...run.findings);
+        out.suppressed.push(...run.suppressed);
+      }
+      return out;
+    };
     let run: Awaited<ReturnType<typeof runProject>>;
     try {
       run = await runProject();
@@ -155,12 +181,12 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
       run = await runProject();
     }
     findings.push(...run.findings);
-    for (const s of run.suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
+    for (const s of run.suppressed) inline.set(docKey(s.doc), (inline.get(docKey(s.doc)) ?? 0) + 1);
   }
 
   const { reported, allowlisted } = applyAllowlist(findings, config, today);
   const suppressions: Suppression[] = [
-    ...suppressingDocs.map((d) => inlineSuppression(d, inline.get(d) ?? 0)),
+    ...suppressing.map(({ key, suppression }) => ({ ...suppression, suppressed: inline.get(key) ?? 0 })),
     ...config.allowlist
       .filter((e) => e.expires >= today)
       .map((e, i): Suppression => ({
@@ -270,14 +296,32 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
     warnings.push({ file: src.path, message: 'not valid UTF-8: skipped' });
     return undefined;
   }
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const read = readFileAs(src.path, text) ?? { kind: kind0, text };
+  const read = decodeText(src.path, buf, kind0);
   const kind = read.kind;
   const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
   const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
   const problems: ParseProblem[] = [];
   return { path: src.path, text: read.text, kind, ...(helmValues ? { helmValues } : {}), problems };
+}
+
+/** The text rules see of a file's (valid UTF-8) bytes, and its kind: BOM removed, templates told from YAML. */
+function decodeText(path: string, buf: Buffer, kind: FileKind): { kind: FileKind; text: string } {
+  let text = buf.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return readFileAs(path, text) ?? { kind, text };
+}
+
+/**
+ * Reads one document of a source again, decoded and split as the scan read it: summary documents
+ * keep no text, and the few that a finding needs a position in (or a rule the text of) read it
+ * here.
+ */
+function sourceReader(src: SourceFile, index: number): DocumentReader {
+  return documentReader(() => decodeText(src.path, src.read(), classifyFile(src.path) ?? 'text'), index);
+}
+
+function docKey(doc: ManifestDocument): string {
+  return `${doc.file.path}\u0000${doc.index}`;
 }
 
 /** Moves findings an unexpired allowlist entry covers out of the result, counting per entry. */
@@ -295,7 +339,8 @@ function applyAllowlist(findings: readonly Finding[], config: ScanConfig, today:
 
 const IGNORE_POINTER = '/metadata/annotations/secretops.dev~1ignore';
 
-function inlineSuppression(doc: ManifestDocument, count: number): Suppression {
+/** The suppression an annotated document puts in force; `suppressed` is counted at the end. */
+function inlineSuppression(doc: ManifestDocument): Suppression {
   const raw = (doc.value as { metadata: { annotations: Record<string, string> } }).metadata.annotations['secretops.dev/ignore'];
   const parsed = parseIgnoreAnnotation(raw)!;
   const pos = doc.positionOf(IGNORE_POINTER);
@@ -307,6 +352,6 @@ function inlineSuppression(doc: ManifestDocument, count: number): Suppression {
     line: pos.line,
     column: pos.column,
     ...(doc.object ? { object: doc.object } : {}),
-    suppressed: count,
+    suppressed: 0,
   };
 }

@@ -1,8 +1,13 @@
+import { ESO_SPEC, objectShape } from '../../lib/scan/k8s/shapes';
+import { prune } from '../../lib/scan/summary';
 import { catalogIndex } from '../../lib/scan/catalog-index';
 import { externalSecretViews, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
 import { allObjects, displayName, interestOutsideCrds, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
 import { shownName } from '../../lib/scan/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
+
+/** What checkProject reads of a document: object identity, store references and store providers. */
+const SUMMARY = objectShape(ESO_SPEC);
 
 /**
  * An ExternalSecret whose store reference resolves to nothing never syncs: the workload waits for
@@ -20,6 +25,7 @@ export const unknownSecretStore: Rule = {
     scope: 'project',
     interest: interestOutsideCrds(/ExternalSecret|SecretStore/),
   },
+  summarize: (doc) => prune(doc.value, SUMMARY),
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
     const stores = new Map<string, StoreView[]>();
