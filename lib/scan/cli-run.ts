@@ -36,11 +36,30 @@ export interface ScanCommandOutput {
 export async function runScanCommand(input: ScanCommandInput): Promise<ScanCommandOutput> {
   const config = await loadScanConfig(input.cwd, input.config);
   const notes: string[] = [];
-  const servicesFile = input.services ?? resolve(input.cwd, 'services.yaml');
-  if (input.services !== undefined && !existsSync(servicesFile)) {
+  if (input.services !== undefined && !existsSync(input.services)) {
     throw new UserError({ file: input.services, message: 'services file does not exist', hint: 'pass the catalog with --services FILE, or leave the flag out' }, ExitCode.usage);
   }
-  const project = async (): Promise<Project | undefined> => {
+  const project = catalogLoader(input, notes);
+  // Workers rebuild this very scan from the CLI input (configuration, rules, catalog loader).
+  const parallel = { ...threadsFromEnv(), spec: { ...(input.config !== undefined ? { config: input.config } : {}), ...(input.services !== undefined ? { services: input.services } : {}), ...(input.fixtures !== undefined ? { fixtures: input.fixtures } : {}) } };
+  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, parallel, ...(input.today !== undefined ? { today: input.today } : {}) });
+  const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
+    const text = packageText(r.docs);
+    return text ? [[r.id, text]] : [];
+  })) : undefined;
+  const output = formatResult(input.format, result, { colour: input.colour, toolVersion: VERSION, ...(help ? { help } : {}) });
+  const warnings = [...result.warnings.map((w) => `${w.file}: ${w.message}`), ...notes];
+  const exitCode = result.findings.some((f) => f.severity === 'error') ? ExitCode.failed : ExitCode.ok;
+  return { output, warnings, exitCode, result };
+}
+
+/**
+ * The catalog loader of a scan: `--services` (or ./services.yaml when present), loaded on first use;
+ * what is wrong with it goes to `notes`. Workers build the same loader from the same input.
+ */
+export function catalogLoader(input: Pick<ScanCommandInput, 'cwd' | 'services' | 'fixtures'>, notes: string[]): () => Promise<Project | undefined> {
+  const servicesFile = input.services ?? resolve(input.cwd, 'services.yaml');
+  return async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
     const { validateProject } = await import('../catalog/load.js');
     const shown = input.services ?? 'services.yaml';
@@ -61,13 +80,14 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
       return undefined;
     }
   };
-  const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, ...(input.today !== undefined ? { today: input.today } : {}) });
-  const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
-    const text = packageText(r.docs);
-    return text ? [[r.id, text]] : [];
-  })) : undefined;
-  const output = formatResult(input.format, result, { colour: input.colour, toolVersion: VERSION, ...(help ? { help } : {}) });
-  const warnings = [...result.warnings.map((w) => `${w.file}: ${w.message}`), ...notes];
-  const exitCode = result.findings.some((f) => f.severity === 'error') ? ExitCode.failed : ExitCode.ok;
-  return { output, warnings, exitCode, result };
+}
+
+/**
+ * `SECRETOPS_SCAN_THREADS=N`: read the files in N threads whatever the size of the tree (1: one
+ * thread). Unset: as many threads as cores, for trees large enough to gain from them.
+ */
+function threadsFromEnv(): { threads?: number; minFiles?: number; minBytes?: number } {
+  const raw = process.env.SECRETOPS_SCAN_THREADS;
+  const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1 ? { threads: n, minFiles: 0, minBytes: 0 } : {};
 }

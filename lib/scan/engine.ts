@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -10,11 +11,12 @@ import type { ScanConfig } from './config';
 import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { CollectedSources, SourceFile, stagedFiles, walkPaths } from './sources';
-import { detached, DocumentReader, documentReader, summaryDocument } from './summary';
+import { detached, FileReader, SummaryDocument, summaryFile } from './summary';
 import type {
   FileKind,
   Finding,
   ManifestDocument,
+  ObjectRef,
   ParseProblem,
   Rule,
   RuleContext,
@@ -50,62 +52,49 @@ export interface ScanOptions {
   readonly today?: string;
   /** Scan these instead of reading the file system (tests, benchmarks). */
   readonly sources?: CollectedSources;
+  /**
+   * Read the files in worker threads when the tree is large (not with `staged` or `sources`).
+   * Workers rebuild configuration, rules (`policies/index.ts`) and catalog loader from `spec`, so
+   * only a caller scanning with exactly those may pass it (the CLI does). @default one thread
+   */
+  readonly parallel?: ParallelOptions;
+}
+
+export interface ParallelOptions {
+  /** What a worker needs to rebuild the scan's configuration and catalog loader. */
+  readonly spec: WorkerSpec;
+  /** @default os.availableParallelism() */
+  readonly threads?: number;
+  /** Use workers from this many files... @default 400 */
+  readonly minFiles?: number;
+  /** ...or this many bytes. @default 2 MiB */
+  readonly minBytes?: number;
+}
+
+/** The CLI input a worker rebuilds the scan from (see `lib/scan/scan-worker.ts`). */
+export interface WorkerSpec {
+  /** `--config`, when given. */
+  readonly config?: string;
+  readonly services?: string;
+  readonly fixtures?: string;
 }
 
 /** Thrown by `ctx.project` before the catalog is loaded: the scan loads it and starts over. */
-class CatalogWanted extends Error {}
+export class CatalogWanted extends Error {}
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  try {
-    return await scanWith(options, { loaded: false });
-  } catch (err) {
-    if (!(err instanceof CatalogWanted)) throw err;
-    // A document or file rule asked for the catalog. Rules are pure functions of their input, so
-    // starting over with it is safe; the first access happens early (usually on the first
-    // document), so little work is repeated.
-    return scanWith(options, { loaded: true, project: await options.project?.() });
-  }
-}
-
-async function scanWith(options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<ScanResult> {
   const { cwd, config } = options;
+  const catalog: CatalogState = { loaded: false };
   const today = options.today ?? todayUtc();
   const enabled = options.rules.filter((r) => severityOf(r, config) !== 'off');
   const sources = options.sources ?? collect(options);
   const warnings: ScanWarning[] = [...sources.warnings];
   // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
-  const plan = fastPath(enabled, config);
-
-  // One context per rule for the whole scan (not one per rule and file).
-  const contexts = new Map<string, RuleContext>();
-  const contextFor = (rule: Rule): RuleContext => {
-    let ctx = contexts.get(rule.meta.id);
-    if (!ctx) {
-      ctx = {
-        isCredentialKey: config.isCredentialKey,
-        cwd,
-        options: config.options[rule.meta.id] ?? {},
-        today,
-        roots: options.sources ? undefined : (options.paths && options.paths.length > 0 ? options.paths : ['.']),
-        staged: options.staged ?? false,
-        get project() {
-          if (!catalog.loaded && options.project) throw new CatalogWanted();
-          return catalog.project;
-        },
-      };
-      contexts.set(rule.meta.id, ctx);
-    }
-    return ctx;
-  };
-  const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
-  const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
+  const pass = filePass({ ...options, today, rules: enabled }, catalog, new Set(inputs.map((f) => f.path)));
+  const { contextFor, severities } = pass;
   const perProject = enabled.filter((r) => r.checkProject);
-  // Project rules with `summarize` keep small per-document summaries; the others (older contract)
-  // get every document some rule read, kept whole.
-  const summarizing = perProject.filter((r) => r.summarize);
-  const summaries = new Map<string, ManifestDocument[]>(summarizing.map((r) => [r.meta.id, []]));
-  const keepWhole = perProject.some((r) => !r.summarize);
+  const summaries = new Map<string, ManifestDocument[]>(pass.summarizing.map((r) => [r.meta.id, []]));
 
   const findings: Finding[] = [];
   /** Findings each inline suppression kept out, by document (file and index: summaries are other objects). */
@@ -116,46 +105,56 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   let parsedDocuments = 0;
   let bytes = 0;
   let skippedFiles = 0;
-
-  const scannedPaths = new Set(inputs.map((f) => f.path));
-  const collectGarbage = memoryBudget();
-  for (const src of inputs) {
-    collectGarbage(src.size);
-    const file = readScanFile(src, config, cwd, scannedPaths, warnings);
-    if (!file) {
+  const absorb = (src: SourceFile, o: FileOutcome) => {
+    warnings.push(...o.warnings);
+    if (!o.read) {
       skippedFiles++;
-      continue;
+      return;
     }
     bytes += src.size;
-    const docs: ManifestDocument[] = [];
-    if (file.kind === 'yaml' || file.kind === 'json') {
-      const slices = slicesOf(file);
-      documents += slices.length;
-      for (const slice of slices) {
-        const wanted = plan.wants(slice.text);
-        if (!wanted && !plan.syntax) continue;
-        parsedDocuments++;
-        const parsed = parseSlice(file, slice);
-        if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
-        else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
-        if (!isParseProblem(parsed) && wanted) {
-          docs.push(parsed);
-          if (parsed.suppressed.size > 0) suppressing.push({ key: docKey(parsed), suppression: inlineSuppression(parsed) });
-        }
-      }
+    documents += o.documents;
+    parsedDocuments += o.parsedDocuments;
+    findings.push(...o.findings);
+    suppressing.push(...o.suppressing);
+    for (const [key, n] of o.inline) inline.set(key, (inline.get(key) ?? 0) + n);
+    if (o.kept) kept.push(...o.kept);
+    if (o.summaries.length === 0) return;
+    // One reader and one file object per file, shared by its summary documents.
+    const reader = sourceReader(src);
+    const file = summaryFile({ path: src.path, kind: o.kind!, ...(o.helmValues ? { helmValues: true } : {}) }, reader);
+    for (const s of o.summaries) summaries.get(s.rule)!.push(new SummaryDocument(file, s.index, s.value, s.object, s.suppressed, reader, s.problem));
+  };
+  // A document or file rule asked for the catalog: load it and read the file again. Rules are pure
+  // functions of their input and the file's outcome is taken only when complete, so nothing is
+  // counted twice; files before it did not ask, so they stand.
+  const loadCatalog = async () => {
+    catalog.project = await options.project?.();
+    catalog.loaded = true;
+  };
+  const passWithCatalog = async (src: SourceFile): Promise<FileOutcome> => {
+    try {
+      return await passFile(src, pass);
+    } catch (err) {
+      if (!(err instanceof CatalogWanted)) throw err;
+      await loadCatalog();
+      return passFile(src, pass);
     }
-    if (keepWhole) kept.push(...docs);
-    for (const rule of summarizing) {
-      const list = summaries.get(rule.meta.id)!;
-      for (const d of docs) {
-        if (!interested(rule, d.text)) continue;
-        const summary = rule.summarize!(d);
-        if (summary !== undefined) list.push(summaryDocument(d, detached(summary), sourceReader(src, d.index)));
-      }
+  };
+
+  const threads = options.parallel && !options.staged && !options.sources && !pass.keepWhole ? threadsFor(inputs, options.parallel) : 1;
+  if (threads > 1) {
+    const { passInWorkers } = await import('./parallel.js');
+    const { outcomes, catalogWanted } = await passInWorkers(inputs, threads, { cwd, today, paths: options.paths ?? [], spec: options.parallel!.spec, catalogLoaded: catalog.loaded }, passWithCatalog);
+    // A worker loaded the catalog for its own files: load it here too, so that notes and project
+    // rules are what a scan in one thread gives.
+    if (catalogWanted && !catalog.loaded) await loadCatalog();
+    inputs.forEach((src, i) => absorb(src, outcomes[i]!));
+  } else {
+    const collectGarbage = memoryBudget();
+    for (const src of inputs) {
+      collectGarbage(src.size);
+      absorb(src, await passWithCatalog(src));
     }
-    const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
-    findings.push(...run.findings);
-    for (const s of run.suppressed) inline.set(docKey(s.doc), (inline.get(docKey(s.doc)) ?? 0) + 1);
   }
   if (perProject.length > 0) {
     // One rule at a time: each gets its own summaries (or the documents kept whole).
@@ -176,8 +175,7 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
       // A project rule asked for the catalog: load it and run the project phase again (the
       // per-file phase did not need it, so it stands).
       if (!(err instanceof CatalogWanted)) throw err;
-      catalog.project = await options.project?.();
-      catalog.loaded = true;
+      await loadCatalog();
       run = await runProject();
     }
     findings.push(...run.findings);
@@ -213,6 +211,178 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
   };
 }
 
+/** Whether the catalog was loaded yet (rules ask for it through `ctx.project`), and what it is. */
+export interface CatalogState {
+  loaded: boolean;
+  project?: Project;
+}
+
+/** What the file pass needs, built the same way in the main thread and in workers. */
+export interface FilePass {
+  readonly cwd: string;
+  readonly config: ScanConfig;
+  readonly plan: ReturnType<typeof fastPath>;
+  readonly perFile: readonly Rule[];
+  /** Project rules with `summarize`. */
+  readonly summarizing: readonly Rule[];
+  /** Some project rule has no `summarize`: documents are kept whole for it (one thread only). */
+  readonly keepWhole: boolean;
+  readonly contextFor: (rule: Rule) => RuleContext;
+  readonly severities: Readonly<Record<string, Severity | 'off'>>;
+  /** Every path of the scan (a values file is Helm values when its chart's Chart.yaml is among them). */
+  readonly scannedPaths: ReadonlySet<string>;
+}
+
+/** `rules` are the enabled rules; `project` loads the catalog the first time a rule asks (see `CatalogWanted`). */
+export function filePass(
+  options: Pick<ScanOptions, 'cwd' | 'config' | 'paths' | 'staged' | 'project' | 'sources'> & { readonly rules: readonly Rule[]; readonly today: string },
+  catalog: CatalogState,
+  scannedPaths: ReadonlySet<string>,
+): FilePass {
+  const { cwd, config, rules, today } = options;
+  // One context per rule for the whole scan (not one per rule and file).
+  const contexts = new Map<string, RuleContext>();
+  const contextFor = (rule: Rule): RuleContext => {
+    let ctx = contexts.get(rule.meta.id);
+    if (!ctx) {
+      ctx = {
+        isCredentialKey: config.isCredentialKey,
+        cwd,
+        options: config.options[rule.meta.id] ?? {},
+        today,
+        roots: options.sources ? undefined : (options.paths && options.paths.length > 0 ? options.paths : ['.']),
+        staged: options.staged ?? false,
+        get project() {
+          if (!catalog.loaded && options.project) throw new CatalogWanted();
+          return catalog.project;
+        },
+      };
+      contexts.set(rule.meta.id, ctx);
+    }
+    return ctx;
+  };
+  const perProject = rules.filter((r) => r.checkProject);
+  return {
+    cwd,
+    config,
+    plan: fastPath(rules, config),
+    perFile: rules.filter((r) => r.checkDocument || r.checkFile),
+    // Project rules with `summarize` keep small per-document summaries; the others (older
+    // contract) get every document some rule read, kept whole.
+    summarizing: perProject.filter((r) => r.summarize),
+    keepWhole: perProject.some((r) => !r.summarize),
+    contextFor,
+    severities: Object.fromEntries(rules.map((r) => [r.meta.id, severityOf(r, config)])),
+    scannedPaths,
+  };
+}
+
+/** A project rule's summary of one document, as data (it crosses from a worker to the main thread). */
+export interface SummaryRecord {
+  readonly rule: string;
+  readonly index: number;
+  readonly value: unknown;
+  readonly object?: ObjectRef;
+  readonly suppressed: readonly string[];
+  readonly problem?: ParseProblem;
+}
+
+/** What reading one file gave, as data: the main thread adds the outcomes up in file order. */
+export interface FileOutcome {
+  /** False when the file was skipped (see `warnings`). */
+  readonly read: boolean;
+  readonly kind?: FileKind;
+  readonly helmValues?: boolean;
+  readonly documents: number;
+  readonly parsedDocuments: number;
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly ScanWarning[];
+  /** Inline suppressions in force, by document key; counts are added at the end. */
+  readonly suppressing: readonly { readonly key: string; readonly suppression: Suppression }[];
+  /** Findings of this file inline suppressions kept out, by document key. */
+  readonly inline: readonly (readonly [string, number])[];
+  readonly summaries: readonly SummaryRecord[];
+  /** Documents kept whole for project rules without `summarize` (main thread only). */
+  readonly kept?: readonly ManifestDocument[];
+}
+
+/**
+ * Reads one file: decode, split, parse what some rule reads (the fast path), run document and
+ * file rules, summarize for project rules. Throws `CatalogWanted` when a rule asks for a catalog
+ * not loaded yet (the caller loads it and calls again).
+ */
+export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOutcome> {
+  const warnings: ScanWarning[] = [];
+  const file = readScanFile(src, pass.config, pass.cwd, pass.scannedPaths, warnings);
+  if (!file) return { read: false, documents: 0, parsedDocuments: 0, findings: [], warnings, suppressing: [], inline: [], summaries: [] };
+  const { plan } = pass;
+  const docs: ManifestDocument[] = [];
+  const suppressing: { key: string; suppression: Suppression }[] = [];
+  let documents = 0;
+  let parsedDocuments = 0;
+  if (file.kind === 'yaml' || file.kind === 'json') {
+    const slices = slicesOf(file);
+    documents = slices.length;
+    for (const slice of slices) {
+      const wanted = plan.wants(slice.text);
+      if (!wanted && !plan.syntax) continue;
+      parsedDocuments++;
+      const parsed = parseSlice(file, slice);
+      if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
+      else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
+      if (!isParseProblem(parsed) && wanted) {
+        docs.push(parsed);
+        if (parsed.suppressed.size > 0) suppressing.push({ key: docKey(parsed), suppression: inlineSuppression(parsed) });
+      }
+    }
+  }
+  const summaries: SummaryRecord[] = [];
+  for (const d of docs) {
+    // Kept summaries hold no slice of the file's text (a slice keeps the whole text alive).
+    let identity: Pick<SummaryRecord, 'index' | 'object' | 'suppressed' | 'problem'> | undefined;
+    for (const rule of pass.summarizing) {
+      if (!interested(rule, d.text)) continue;
+      const value = rule.summarize!(d);
+      if (value === undefined) continue;
+      identity ??= detached({ index: d.index, ...(d.object ? { object: d.object } : {}), suppressed: [...d.suppressed], ...(d.problem ? { problem: d.problem } : {}) });
+      summaries.push({ rule: rule.meta.id, value: detached(value), ...identity });
+    }
+  }
+  const run = await runRulesDetailed({ rules: pass.perFile, files: [file], docs, context: pass.contextFor, severities: pass.severities });
+  const inline = new Map<string, number>();
+  for (const s of run.suppressed) inline.set(docKey(s.doc), (inline.get(docKey(s.doc)) ?? 0) + 1);
+  return {
+    read: true,
+    kind: file.kind,
+    ...(file.helmValues ? { helmValues: true } : {}),
+    documents,
+    parsedDocuments,
+    findings: run.findings,
+    warnings,
+    suppressing,
+    inline: [...inline],
+    summaries,
+    ...(pass.keepWhole ? { kept: docs } : {}),
+  };
+}
+
+/**
+ * How many threads read the files: a small scan (a pre-commit hook) stays in one thread, since
+ * starting a worker (loading the scanner and its rules again) costs more than it saves there.
+ */
+function threadsFor(inputs: readonly SourceFile[], parallel: ParallelOptions): number {
+  const threads = parallel.threads ?? availableParallelism();
+  // Workers run the compiled scanner (build/); run from TypeScript sources (tests under tsx),
+  // the scan stays in one thread. test/scan/parallel.test.ts runs the compiled CLI both ways.
+  if (threads <= 1 || __filename.endsWith('.ts')) return 1;
+  const bytes = inputs.reduce((n, f) => n + f.size, 0);
+  return inputs.length >= (parallel.minFiles ?? PARALLEL_MIN_FILES) || bytes >= (parallel.minBytes ?? PARALLEL_MIN_BYTES) ? threads : 1;
+}
+
+/** Below these a scan runs in one thread (measured: see docs/scanner.md, "Performance"). */
+const PARALLEL_MIN_FILES = 400;
+const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
+
 /**
  * Parsing allocates several times the size of its input, and V8 grows its heap rather than
  * collect while allocation is fast: a scan of 500 MB peaked above 300 MB of memory with a live set
@@ -220,7 +390,7 @@ async function scanWith(options: ScanOptions, catalog: { loaded: boolean; projec
  * few milliseconds each. `gc` is reachable at run time through the expose-gc flag and a fresh
  * context (no command-line flag, which would cost a process re-spawn at start-up).
  */
-function memoryBudget(every = 32 * 1024 * 1024): (bytes: number) => void {
+export function memoryBudget(every = 32 * 1024 * 1024): (bytes: number) => void {
   let read = 0;
   let gc: (() => void) | undefined;
   return (bytes) => {
@@ -312,12 +482,11 @@ function decodeText(path: string, buf: Buffer, kind: FileKind): { kind: FileKind
 }
 
 /**
- * Reads one document of a source again, decoded and split as the scan read it: summary documents
- * keep no text, and the few that a finding needs a position in (or a rule the text of) read it
- * here.
+ * Reads a source again, decoded and split as the scan read it: summary documents keep no text,
+ * and the few that a finding needs a position in (or a rule the text of) read it here.
  */
-function sourceReader(src: SourceFile, index: number): DocumentReader {
-  return documentReader(() => decodeText(src.path, src.read(), classifyFile(src.path) ?? 'text'), index);
+function sourceReader(src: SourceFile): FileReader {
+  return new FileReader(() => decodeText(src.path, src.read(), classifyFile(src.path) ?? 'text'));
 }
 
 function docKey(doc: ManifestDocument): string {

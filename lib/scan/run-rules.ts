@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { credentialKeyMatcher } from '../credential-like';
 import { parseFile, readFileAs } from './parse';
-import { detached, documentReader, summaryDocument } from './summary';
+import { detached, FileReader, SummaryDocument, summaryFile } from './summary';
 import type { Finding, ManifestDocument, Rule, RuleContext, RuleReport, ScanFile, Severity } from './types';
 
 /**
@@ -118,11 +118,13 @@ export async function checkText(rule: Rule, path: string, text: string, ctx: Par
   const file: ScanFile = { ...bare, problems: parsed.problems };
   // A project rule with summaries sees what the engine would give it: summaries of the documents
   // its interest matches, so every case file exercises its shape.
+  const reader = new FileReader(() => bare);
+  const summaryOf = summaryFile(bare, reader);
   const docs =
     rule.summarize && !rule.checkDocument
       ? parsed.docs.flatMap((d) => {
           const summary = interested(rule, d.text) ? rule.summarize!(d) : undefined;
-          return summary === undefined ? [] : [summaryDocument(d, detached(summary), documentReader(() => bare, d.index))];
+          return summary === undefined ? [] : [new SummaryDocument(summaryOf, d.index, detached(summary), d.object, [...d.suppressed], reader, d.problem)];
         })
       : parsed.docs;
   const context: RuleContext = {

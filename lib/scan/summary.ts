@@ -1,5 +1,5 @@
 import { slicePositions, slicesOf } from './parse';
-import type { ManifestDocument, ParseProblem, Position, ScanFile } from './types';
+import type { ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
 /**
  * Per-document summaries for project (cross-file) rules. A project rule runs once, after every file
@@ -44,53 +44,76 @@ export function detached<T>(summary: T): T {
   return structuredClone(summary);
 }
 
-/** Reads the text of one document of a file again, as the scan saw it (same decoding, same split). */
-export interface DocumentReader {
-  /** The file's text as the rules saw it. */
-  fileText(): string;
-  /** A locator for the document: its text and `positionOf`, built from the text read again. */
-  locate(): { readonly text: string; positionOf(pointer: string, opts?: { key?: boolean }): Position };
-}
-
-/** A reader of document `index` of the file `read` returns (called again on every read: nothing is kept). */
-export function documentReader(read: () => Pick<ScanFile, 'kind' | 'text'>, index: number): DocumentReader {
-  return {
-    fileText: () => read().text,
-    locate: () => {
-      const slice = slicesOf(read()).find((s) => s.index === index) ?? { text: '', startLine: 0, index };
-      return { text: slice.text, positionOf: slicePositions(slice) };
-    },
-  };
+/** Where a document is, from its text read again: its own text and `positionOf`. */
+export interface Located {
+  readonly text: string;
+  positionOf(pointer: string, opts?: { key?: boolean }): Position;
 }
 
 /**
- * The document a project rule with `summarize` receives: the summary as `value`, the identity
- * (file path, index, object, suppressions) of the document it was made from, and text and
- * positions read again on demand. Nothing of the file's text stays in memory until then.
+ * Reads a file again, decoded and split as the scan read it (`read` is called on every use: the
+ * text is not kept). One per file, shared by its summary documents.
  */
-export function summaryDocument(doc: ManifestDocument, summary: unknown, reader: DocumentReader): ManifestDocument {
-  const source = doc.file;
-  let located: ReturnType<DocumentReader['locate']> | undefined;
-  const locate = () => (located ??= reader.locate());
-  const file: ScanFile = {
-    path: source.path,
-    kind: source.kind,
-    ...(source.helmValues ? { helmValues: true } : {}),
+export class FileReader {
+  constructor(private readonly read: () => Pick<ScanFile, 'kind' | 'text'>) {}
+
+  fileText(): string {
+    return this.read().text;
+  }
+
+  locate(index: number): Located {
+    // One document is remembered for the whole process, not one per file: a rule reporting several
+    // findings on a document reads it once, and no file's text stays alive per file.
+    if (lastLocated?.reader === this && lastLocated.index === index) return lastLocated.located;
+    const slice = slicesOf(this.read()).find((s) => s.index === index) ?? { text: '', startLine: 0, index };
+    const located = { text: slice.text, positionOf: slicePositions(slice) };
+    lastLocated = { reader: this, index, located };
+    return located;
+  }
+}
+
+let lastLocated: { readonly reader: FileReader; readonly index: number; readonly located: Located } | undefined;
+
+/** A file as its summary documents show it: `text` is read again when a rule asks for it. */
+export function summaryFile(file: Pick<ScanFile, 'path' | 'kind' | 'helmValues'>, reader: FileReader): ScanFile {
+  return {
+    path: file.path,
+    kind: file.kind,
+    ...(file.helmValues ? { helmValues: true } : {}),
     get text() {
       return reader.fileText();
     },
   };
-  const problem: ParseProblem | undefined = doc.problem ? { ...doc.problem } : undefined;
-  return {
-    file,
-    index: doc.index,
-    get text() {
-      return locate().text;
-    },
-    value: summary,
-    ...(doc.object ? { object: detached(doc.object) } : {}),
-    positionOf: (pointer, opts) => locate().positionOf(pointer, opts),
-    suppressed: new Set(doc.suppressed),
-    ...(problem ? { problem } : {}),
-  };
+}
+
+const NO_SUPPRESSIONS: ReadonlySet<string> = new Set();
+
+/**
+ * The document a project rule with `summarize` receives: the summary as `value`, the identity
+ * (file, index, object, suppressions) of the document it was made from, and text and positions
+ * read again on demand. Nothing of the file's text stays in memory until then. A class, not an
+ * object of closures: a large tree has hundreds of thousands of these.
+ */
+export class SummaryDocument implements ManifestDocument {
+  readonly suppressed: ReadonlySet<string>;
+
+  constructor(
+    readonly file: ScanFile,
+    readonly index: number,
+    readonly value: unknown,
+    readonly object: ObjectRef | undefined,
+    suppressed: readonly string[],
+    private readonly reader: FileReader,
+    readonly problem?: ParseProblem,
+  ) {
+    this.suppressed = suppressed.length > 0 ? new Set(suppressed) : NO_SUPPRESSIONS;
+  }
+
+  get text(): string {
+    return this.reader.locate(this.index).text;
+  }
+
+  positionOf(pointer: string, opts?: { key?: boolean }): Position {
+    return this.reader.locate(this.index).positionOf(pointer, opts);
+  }
 }
