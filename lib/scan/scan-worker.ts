@@ -26,7 +26,8 @@ async function setup(init: WorkerInit): Promise<(req: ChunkRequest) => Promise<C
   if (init.catalogLoaded) await loadCatalog();
   const pass = filePass({ cwd: init.cwd, config, paths: init.paths, staged: false, project, rules, today: init.today }, catalog, new Set(init.files.map((f) => f.path)));
   const sources: SourceFile[] = init.files.map((f) => ({ path: f.path, size: f.size, read: () => readFileSync(resolve(init.cwd, f.path)) }));
-  const collectGarbage = memoryBudget();
+  // Threads share the process's memory: each collects after a quarter of the single thread's budget.
+  const collectGarbage = memoryBudget(8 * 1024 * 1024);
   return async (req) => {
     const outcomes: FileOutcome[] = [];
     for (let i = req.from; i < req.to; i++) {
