@@ -1,5 +1,5 @@
 // Wiring only: `cdk8s synth` runs this. Load and validate the catalog, build the App, synthesize.
-import { synthesizeCatalog } from './lib/synth';
+import { synthesizeCatalog } from './lib/synthesis/synthesize';
 import { reportFatal } from './lib/cli/fatal';
 
 try {

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { ArgoCdHealthChecks } from '../lib/constructs/argocd-health-checks';
 import { ComponentApplicationSet } from '../lib/constructs/argocd-application-set';
 import { Labels, STAGES } from '../lib/constructs/metadata';
-import type { ArgoCdPlan } from '../lib/synthesis/plan';
+import type { ArgoCdPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
 
 export interface ApplicationSetChartProps extends SecretopsChartProps {

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { OAuth2Proxy } from '../lib/constructs/oauth2-proxy';
 import { Annotations, STAGE_WAVES } from '../lib/constructs/metadata';
-import type { SingletonPlan } from '../lib/synthesis/plan';
+import type { SingletonPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
 
 export interface OAuth2ProxyChartProps extends SecretopsChartProps {

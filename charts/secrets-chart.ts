@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { Annotations } from '../lib/constructs/metadata';
 import { BaseValuesConfigMap } from '../lib/constructs/base-values-config-map';
 import { VaultExternalSecret } from '../lib/constructs/vault-external-secret';
-import type { SecretPlan } from '../lib/synthesis/plan';
+import type { SecretPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
 
 export interface SecretsChartProps extends SecretopsChartProps {

@@ -2,8 +2,8 @@ import type { Construct } from 'constructs';
 import { ExternalAuthAdapter, ExternalAuthTarget } from '../lib/constructs/external-auth';
 import { Annotations } from '../lib/constructs/metadata';
 import { ServiceIngress } from '../lib/constructs/service-ingress';
-import type { IngressRoute } from '../lib/synthesis/extensions';
-import type { IngressPlan } from '../lib/synthesis/plan';
+import type { IngressRoute } from './chart-inputs';
+import type { IngressPlan } from './chart-inputs';
 import { SecretopsChart, SecretopsChartProps } from './secretops-chart';
 
 export interface ServiceIngressChartProps extends SecretopsChartProps {

@@ -5,7 +5,7 @@ import { ACCESS_KEY_PATTERN, accessKeyId, generateAccessKey, isAccessKeyId, quot
 import { AccessKeyInfo, AccessKeyRecord, effectiveStatus, publicInfo } from './record';
 import { AccessKeyScope, checkScope, firstScopeMismatch, SCOPE_FIELDS, ScopeField } from './scope';
 import { AccessKeyStore, updateRecord } from './store';
-import { DEFAULT_MAX_TTL, DEFAULT_TTL, resolveTtl, TtlPolicy, ttlPolicy } from './ttl';
+import { DEFAULT_MAX_TTL, DEFAULT_TTL, resolveTtl, TtlPolicy, ttlPolicy } from '../catalog/access-key-ttl';
 
 export type DenyReason = 'missing_key' | 'malformed' | 'unknown_key' | 'revoked' | 'expired' | `scope_mismatch:${ScopeField}`;
 

@@ -11,5 +11,5 @@ export { KubernetesAccessKeyStore, accessKeySecretName, AccessKeyLabels } from '
 export { accessKeyMiddleware, bypassRequestScope, readAccessKey, RUN_KEY_HEADER, withAccessKey } from './middleware';
 export type { AccessKeyGrant, AccessKeyGuardOptions, Authorizer, RequestWithGrant } from './middleware';
 export { RUN_ACCESS_KEY_ENV, runAccessKeyEnv, runKeySecretName, writeRunKeySecret } from './run-key-secret';
-export { bypassAllowed } from './bypass-policy';
-export { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from './ttl';
+export { bypassAllowed } from '../catalog/bypass-allowed';
+export { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from '../catalog/access-key-ttl';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizeDecision } from './access-keys';
-import { matchBypassPath } from './bypass-paths';
+import { matchBypassPath } from '../catalog/bypass-paths';
 import type { AccessKeyScope } from './scope';
 
 /** The header a run may use instead of `Authorization: Bearer`. */

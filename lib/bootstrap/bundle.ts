@@ -1,4 +1,4 @@
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { devBootstrapScript } from './dev-script';
 import { bootstrapPlan, BootstrapPlanOptions, bootstrapTokenPolicy, fixturePlan } from './plan';

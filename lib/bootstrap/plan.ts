@@ -1,4 +1,4 @@
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { DEFAULT_ESO_ROLE, DEFAULT_ESO_SERVICE_ACCOUNT } from '../catalog/layout';
 import type { FixtureKeySpec } from '../catalog/fixtures';

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ExitCode, UserError } from '../errors';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import { clusters } from '../catalog/layout';
 import { devBootstrapFiles, productionBootstrapFiles } from './bundle';
 import { BOOTSTRAP_PLAN_FILE, BOOTSTRAP_SCRIPT_FILE, FIXTURES_FILE } from './script-common';

@@ -227,14 +227,6 @@ export function checkFixtures(
   return out;
 }
 
-/** Loads, shape-checks and semantically checks the fixtures; throws one UserError with every problem. */
-export function loadFixtures(catalog: ServiceCatalog, dir: string): FixtureSet {
-  const files = readFixtureFiles(dir);
-  const problems = checkFixtures(catalog, files);
-  if (problems.length > 0) throw new UserError(problems);
-  return { dir, files, inventories: buildInventories(catalog, files) };
-}
-
 export function describeEntry(kvMount: string, e: InventoryEntry): string {
   return formatVaultLocation(kvMount, e.path, e.key);
 }

@@ -1,3 +1,4 @@
+import type { ExternalSecretPolicy } from './external-secret-policy';
 /**
  * The `services.yaml` contract (apiVersion `secretops.dev/v1alpha1`, kind `ServiceCatalog`).
  * Field names are public: add optional fields, never rename. The JSON Schema in
@@ -143,14 +144,8 @@ export interface OverridePattern {
   readonly overrideTemplate: string;
 }
 
-export interface ExternalSecretDefaults {
-  /** @default "1h" */
-  readonly refreshInterval?: string;
-  /** @default "Owner" */
-  readonly creationPolicy?: 'Owner' | 'Orphan' | 'Merge' | 'None';
-  /** @default "Retain" */
-  readonly deletionPolicy?: 'Delete' | 'Merge' | 'Retain';
-}
+/** Every field optional; the defaults are `DEFAULT_EXTERNAL_SECRET_POLICY` (lib/catalog/external-secret-policy.ts). */
+export type ExternalSecretDefaults = Partial<ExternalSecretPolicy>;
 
 export interface AccessKeySpec {
   /** @default "1h" */

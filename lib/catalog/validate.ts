@@ -4,8 +4,30 @@ import { diagnosticAt, pointerOf, YamlSource } from '../yaml-source';
 import type { EnvironmentSpec, ServiceCatalog, ServiceSpec } from './types';
 import { isProductionTier } from './types';
 import { environmentInstances, serviceNamespace } from './layout';
-import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from '../resolver/overrides';
-import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from '../access-keys/ttl';
+import { environmentOverride, overrideKeyFor, TEMPLATE_PLACEHOLDERS } from './overrides';
+import { DEFAULT_MAX_TTL, DEFAULT_TTL, ttlPolicy } from './access-key-ttl';
+
+/**
+ * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and
+ * rules that keep secrets out of the catalog. Every diagnostic carries a pointer and a position.
+ */
+/** What every semantic check reads: the catalog, where to report, and the names checks share. */
+interface SemanticContext {
+  readonly catalog: ServiceCatalog;
+  readonly spec: ServiceCatalog['spec'];
+  /** Reports a problem at a pointer (at the key rather than the value when `key`). */
+  readonly at: (segments: (string | number)[], message: string, hint?: string, key?: boolean) => void;
+  readonly isCredential: CredentialKeyMatcher;
+  readonly envNames: ReadonlySet<string>;
+  readonly aliases: Readonly<Record<string, string>>;
+  /** An environment name, or an alias of one. */
+  readonly knownEnv: (name: string) => boolean;
+}
+
+/** The checks, in the order their diagnostics are collected (they are sorted by position afterwards). */
+const SEMANTIC_CHECKS: readonly ((c: SemanticContext) => void)[] = [
+  checkDuplicateNames, checkDeclaredClusters, checkNamespaceTemplates, checkSecretCollisions, checkSharedNamespaces, checkAliases, checkOverrides, checkCredentialDefaults, checkSingletons, checkAccessKeys,
+];
 
 /**
  * Checks that JSON Schema cannot express: uniqueness, cross references between sections, and
@@ -17,13 +39,24 @@ export function checkCatalogSemantics(
   isCredential: CredentialKeyMatcher = isCredentialLikeKey,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (segments: (string | number)[], message: string, hint?: string, key = false) =>
-    out.push(diagnosticAt(src, pointerOf(segments), message, hint, { key }));
   const spec = catalog.spec;
   const envNames = new Set(spec.environments.map((e) => e.name));
   const aliases = spec.secretResolution?.environmentAliases ?? {};
+  const context: SemanticContext = {
+    catalog,
+    spec,
+    at: (segments, message, hint, key = false) => out.push(diagnosticAt(src, pointerOf(segments), message, hint, { key })),
+    isCredential,
+    envNames,
+    aliases,
+    knownEnv: (name) => envNames.has(name) || (Object.hasOwn(aliases, name) && envNames.has(aliases[name]!)),
+  };
+  for (const check of SEMANTIC_CHECKS) check(context);
+  return out;
+}
 
-  // Duplicate names.
+/** Names that must be unique: environments, services, clusters, a service's secrets, a secret's keys. */
+function checkDuplicateNames({ spec, at }: SemanticContext): void {
   duplicates(spec.environments.map((e) => e.name)).forEach(([name, i, first]) =>
     at(['spec', 'environments', i, 'name'], `duplicate environment name "${name}" (first at /spec/environments/${first})`, 'give each environment a unique name'),
   );
@@ -43,8 +76,10 @@ export function checkCatalogSemantics(
       ),
     );
   });
+}
 
-  // Declared clusters.
+/** Environments name declared clusters (when spec.clusters is given). */
+function checkDeclaredClusters({ spec, at }: SemanticContext): void {
   if (spec.clusters) {
     const declared = new Set(spec.clusters.map((c) => c.name));
     spec.environments.forEach((env, i) => {
@@ -52,16 +87,20 @@ export function checkCatalogSemantics(
         at(['spec', 'environments', i, 'cluster'], `environment "${env.name}" names cluster "${env.cluster}", which spec.clusters does not declare`, `declare it under spec.clusters or use one of: ${[...declared].join(', ')}`);
     });
   }
+}
 
-  // Namespace templates must fill in to DNS labels in every environment instance.
+/** Namespace templates must fill in to DNS labels in every environment instance. */
+function checkNamespaceTemplates({ spec, at }: SemanticContext): void {
   spec.services.forEach((svc, si) => {
     if (svc.scope !== 'environment' || !svc.namespace) return;
     const bad = spec.environments.flatMap(environmentInstances).map((inst) => serviceNamespace(svc, inst)).find((ns) => !isDnsLabel(ns));
     if (bad !== undefined)
       at(['spec', 'services', si, 'namespace'], `namespace "${svc.namespace}" of service "${svc.name}" fills in to "${bad}", which is not a DNS label`, 'keep to lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit');
   });
+}
 
-  // Two Secrets with one name in one namespace of one cluster (platform secrets are the rendered ones).
+/** Two Secrets with one name in one namespace of one cluster (platform secrets are the rendered ones). */
+function checkSecretCollisions({ spec, at }: SemanticContext): void {
   const owners = new Map<string, { si: number; ci: number }>();
   const collisions = new Map<string, { si: number; ci: number; other: { si: number; ci: number }; places: string[] }>();
   spec.services.forEach((svc, si) => {
@@ -89,8 +128,13 @@ export function checkCatalogSemantics(
       'rename one of the Secrets or give one service another namespace',
     );
   }
-  // Instances of one service that land in one namespace of a cluster (a literal namespace, or
-  // `{environment}` with slots) would each render the same Secrets there.
+}
+
+/**
+ * Instances of one service that land in one namespace of a cluster (a literal namespace, or
+ * `{environment}` with slots) would each render the same Secrets there.
+ */
+function checkSharedNamespaces({ spec, at }: SemanticContext): void {
   spec.services.forEach((svc, si) => {
     if (svc.scope !== 'environment' || !svc.namespace || !svc.secrets.some((s) => s.level === 'platform')) return;
     const instances = new Map<string, string[]>(); // cluster/namespace -> instance names
@@ -111,8 +155,10 @@ export function checkCatalogSemantics(
       );
     }
   });
+}
 
-  // Aliases.
+/** Aliases name environments, not other aliases or unknown names. */
+function checkAliases({ at, envNames, aliases }: SemanticContext): void {
   for (const [alias, target] of Object.entries(aliases)) {
     if (envNames.has(alias)) {
       at(['spec', 'secretResolution', 'environmentAliases', alias], `alias "${alias}" has the name of an environment`, 'rename the alias', true);
@@ -122,9 +168,10 @@ export function checkCatalogSemantics(
       at(['spec', 'secretResolution', 'environmentAliases', alias], `alias "${alias}" points at unknown environment "${target}"`, `use one of: ${[...envNames].join(', ')}`);
     }
   }
-  const knownEnv = (name: string) => envNames.has(name) || (Object.hasOwn(aliases, name) && envNames.has(aliases[name]!));
+}
 
-  // Overrides and patterns.
+/** Key overrides and override patterns name known environments and make valid, distinct keys. */
+function checkOverrides({ spec, at, envNames, knownEnv }: SemanticContext): void {
   for (const [sourceKey, ov] of Object.entries(spec.secretResolution?.keyOverrides ?? {})) {
     for (const [env, overrideKey] of Object.entries(ov.overrideKeys)) {
       const ptr = ['spec', 'secretResolution', 'keyOverrides', sourceKey, 'overrideKeys', env];
@@ -154,8 +201,10 @@ export function checkCatalogSemantics(
       }
     }
   });
+}
 
-  // Keys: defaults on credential-like keys.
+/** A credential-like key cannot have a default in the catalog. */
+function checkCredentialDefaults({ spec, at, isCredential }: SemanticContext): void {
   spec.services.forEach((svc, si) =>
     svc.secrets.forEach((sec, ci) =>
       sec.keys.forEach((k, ki) => {
@@ -169,8 +218,10 @@ export function checkCatalogSemantics(
       }),
     ),
   );
+}
 
-  // Singletons: settings that cannot hold for one instance per cluster and OAuth client.
+/** Singletons: settings that cannot hold for one instance per cluster and OAuth client. */
+function checkSingletons({ catalog, spec, at, isCredential }: SemanticContext): void {
   spec.services.forEach((svc, si) => {
     if (svc.scope !== 'infrastructure-singleton') return;
     if (svc.ingress?.bypassPaths?.length) {
@@ -201,8 +252,10 @@ export function checkCatalogSemantics(
       }
     }
   });
+}
 
-  // Run-scoped access keys and their bypass paths.
+/** Run-scoped access keys: TTLs in order, bypass paths with whole-segment wildcards. */
+function checkAccessKeys({ spec, at }: SemanticContext): void {
   const policy = ttlPolicy(spec.accessKeys);
   if (policy.defaultMs > policy.maxMs) {
     at(['spec', 'accessKeys', spec.accessKeys?.defaultTtl ? 'defaultTtl' : 'maxTtl'], `access-key defaultTtl (${spec.accessKeys?.defaultTtl ?? DEFAULT_TTL}) exceeds maxTtl (${spec.accessKeys?.maxTtl ?? DEFAULT_MAX_TTL})`, 'lower defaultTtl or raise maxTtl');
@@ -214,8 +267,6 @@ export function checkCatalogSemantics(
       }
     }),
   );
-
-  return out;
 }
 
 /** Where a service's Secrets land: `cluster/namespace`, once each (a singleton once per cluster). */

@@ -4,7 +4,7 @@ import { ExitCode } from '../errors';
 import { reportFatal } from './fatal';
 import { COMMANDS } from './commands';
 import { CliIo, processIo } from './io';
-import { VERSION } from './version';
+import { VERSION } from '../version';
 
 export { VERSION };
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ApiObjectMetadata } from 'cdk8s';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { BOOTSTRAP_MOUNT_DIR, BOOTSTRAP_SCRIPT_FILE } from '../bootstrap/script-common';
 import { Annotations, Labels, MANAGED_BY } from './metadata';

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { ClusterModel } from '../catalog/layout';
 import { VaultDevBootstrap } from './vault-dev-bootstrap';
 import { VaultProductionBootstrap } from './vault-production-bootstrap';

@@ -1,3 +1,4 @@
+import { CreationPolicy, DeletionPolicy, DEFAULT_EXTERNAL_SECRET_POLICY } from '../catalog/external-secret-policy';
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -17,8 +18,7 @@ export interface VaultSecretRef {
   readonly property: string;
 }
 
-export type CreationPolicy = 'Owner' | 'Orphan' | 'Merge' | 'None';
-export type DeletionPolicy = 'Delete' | 'Merge' | 'Retain';
+export type { CreationPolicy, DeletionPolicy } from '../catalog/external-secret-policy';
 
 export interface VaultExternalSecretProps {
   /** Name of the ExternalSecret and of the Secret it writes (`target.name`). */
@@ -59,9 +59,9 @@ export class VaultExternalSecret extends Construct {
   constructor(scope: Construct, id: string, props: VaultExternalSecretProps) {
     super(scope, id);
     this.name = props.name;
-    this.refreshInterval = props.refreshInterval ?? '1h';
-    this.creationPolicy = props.creationPolicy ?? 'Owner';
-    this.deletionPolicy = props.deletionPolicy ?? 'Retain';
+    this.refreshInterval = props.refreshInterval ?? DEFAULT_EXTERNAL_SECRET_POLICY.refreshInterval;
+    this.creationPolicy = props.creationPolicy ?? DEFAULT_EXTERNAL_SECRET_POLICY.creationPolicy;
+    this.deletionPolicy = props.deletionPolicy ?? DEFAULT_EXTERNAL_SECRET_POLICY.deletionPolicy;
     // The same rules ESO's admission webhook enforces, failing at synth instead of at sync.
     if (this.deletionPolicy === 'Delete' && this.creationPolicy === 'Merge') {
       throw new Error(`ExternalSecret "${props.name}": 'deletionPolicy' (Delete) cannot be used with 'creationPolicy' (Merge); use deletionPolicy Retain or creationPolicy Owner`);

@@ -3,7 +3,8 @@ import { CallToolRequestSchema, CallToolResult, ListToolsRequestSchema, Tool } f
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compileSchema } from '../catalog/schema';
 import { canonicalEnvironment } from '../catalog/layout';
-import { loadProject, Project, ProjectPaths } from '../catalog/load';
+import { ProjectPaths } from '../catalog/load';
+import { loadProject, Project } from '../project/load';
 import { isUserError } from '../errors';
 import { resolutionsToJson } from '../resolver/format';
 import { HttpApprover, NoApprover } from '../sync/approver';
@@ -13,7 +14,7 @@ import { approvalFor, openState, SessionIo, syncDeps } from '../sync/session';
 import { fingerprintKey } from '../sync/state';
 import { destinationId } from '../sync/target';
 import { seedFrom } from '../sync/values';
-import { VERSION } from '../cli/version';
+import { VERSION } from '../version';
 import { PLAN_INPUT_SCHEMA, PLAN_OUTPUT_SCHEMA, RESOLVE_INPUT_SCHEMA, RESOLVE_OUTPUT_SCHEMA, SYNC_INPUT_SCHEMA, SYNC_OUTPUT_SCHEMA } from './schemas';
 import { planFromToolInput, SyncToolInput } from './sync-input';
 import { invalid, ToolError } from './tool-error';

@@ -1,9 +1,9 @@
 import { environmentInstances, serviceNamespace } from '../catalog/layout';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import type { SecretSpec, ServiceSpec } from '../catalog/types';
 import { isUserError } from '../errors';
 import { githubNameProblem } from '../sync/github-limits';
-import { deriveIdempotencyKey, environmentTarget, PlannedKey, SyncPlan } from '../sync/plan';
+import { assembleSyncPlan, deriveIdempotencyKey, environmentTarget, githubDestination, planKey, SyncPlan } from '../sync/plan';
 import type { Destination } from '../sync/target';
 import type { ValuePolicy } from '../sync/values';
 import { invalid } from './tool-error';
@@ -74,55 +74,30 @@ export function planFromToolInput(project: Project, input: SyncToolInput, operat
   const { service, secret } = match;
   if (secret.level === 'user') throw invalid(keyField, `${secret.name}#${keyName} is a user-level secret; secretops never writes those`);
   if (secret.keys.find((k) => k.name === keyName)!.default !== undefined) throw invalid(keyField, `${secret.name}#${keyName} has a non-secret default; secretops only writes secret values`);
-  const written = resolver.targetKeyName(environment.name, keyName);
-
-  const destinations: Destination[] = [];
-  if (input.github_secret_name) {
-    const problem = githubNameProblem(written.key);
-    if (problem) throw invalid('github_secret_name', `${written.key}: ${problem}`);
-    const [owner, repo] = repository!.split('/') as [string, string];
-    const scope = secret.github?.scope ?? 'environment';
-    destinations.push({ kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name: written.key });
-  }
   let instance = target.instance;
-  if (wantKube) {
-    if (secret.level === 'project') throw invalid('kubernetes_secret_name', `${secret.name} is a project-level secret; it lives in GitHub only`);
-    if (service.workload === false) throw invalid('kubernetes_secret_name', `service ${service.name} does not run in a cluster`);
-    const candidates = instance ? [instance] : environmentInstances(environment);
-    const hit = candidates.find((i) => serviceNamespace(service, i) === input.kubernetes_namespace);
-    if (!hit) {
-      const allowed = [...new Set(candidates.map((i) => serviceNamespace(service, i)))];
-      throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace "${input.kubernetes_namespace}" in ${input.environment}`, `use ${allowed.join(' or ')}`);
+  const key = planKey(catalog, resolver, { environment, service, secret, key: keyName }, (written) => {
+    const destinations: Destination[] = [];
+    if (input.github_secret_name) {
+      const problem = githubNameProblem(written);
+      if (problem) throw invalid('github_secret_name', `${written}: ${problem}`);
+      destinations.push(githubDestination(repository!, secret, environment, written));
     }
-    if (!instance && hit.slot !== undefined && service.scope !== 'infrastructure-singleton') instance = hit;
-    destinations.push({ kind: 'kubernetes', namespace: input.kubernetes_namespace!, secret: secret.name, key: written.key });
-  }
-
-  const key: PlannedKey = {
-    service: service.name,
-    secret: secret.name,
-    level: secret.level,
-    key: keyName,
-    targetKey: written.key,
-    targetTier: written.tier,
-    ...(written.rule ? { rule: written.rule } : {}),
-    resolution: resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key: keyName }),
-    subject: { project: catalog.metadata.name, repository: repository ?? '', environment: environment.name, secret: secret.name, key: written.key },
-    destinations,
-    excluded: [],
-  };
+    if (wantKube) {
+      if (secret.level === 'project') throw invalid('kubernetes_secret_name', `${secret.name} is a project-level secret; it lives in GitHub only`);
+      if (service.workload === false) throw invalid('kubernetes_secret_name', `service ${service.name} does not run in a cluster`);
+      const candidates = instance ? [instance] : environmentInstances(environment);
+      const hit = candidates.find((i) => serviceNamespace(service, i) === input.kubernetes_namespace);
+      if (!hit) {
+        const allowed = [...new Set(candidates.map((i) => serviceNamespace(service, i)))];
+        throw invalid('kubernetes_namespace', `service ${service.name} does not live in namespace "${input.kubernetes_namespace}" in ${input.environment}`, `use ${allowed.join(' or ')}`);
+      }
+      if (!instance && hit.slot !== undefined && service.scope !== 'infrastructure-singleton') instance = hit;
+      destinations.push({ kind: 'kubernetes', namespace: input.kubernetes_namespace!, secret: secret.name, key: written });
+    }
+    return { destinations, excluded: [] };
+  });
   const idempotencyKey =
     input.idempotency_key ??
     deriveIdempotencyKey(['mcp-sync', input.project_id, input.repository, input.environment, input.github_secret_name, input.kubernetes_secret_name, input.kubernetes_namespace, input.kubernetes_secret_key, input.policy]);
-  return {
-    operation,
-    project: catalog.metadata.name,
-    ...(repository ? { repository } : {}),
-    environment: environment.name,
-    ...(instance?.slot !== undefined ? { instance: instance.name } : {}),
-    policy: input.policy,
-    idempotencyKey,
-    approval: approval(environment.name),
-    keys: [key],
-  };
+  return assembleSyncPlan(catalog, { operation, environment, ...(instance ? { instance } : {}), policy: input.policy, idempotencyKey, approval: approval(environment.name) }, [key]);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, cpSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Diagnostic, ExitCode, formatDiagnostic, UserError } from '../errors';
-import { validateProject, Project } from '../catalog/load';
+import { validateProject, Project } from '../project/load';
 import type { Resolution } from '../resolver/resolver';
 import { renderedObjects, RenderedManifest } from '../synthesis/rendered';
 

@@ -1,4 +1,4 @@
-import { renderTable } from '../cli/table';
+import { renderTable } from '../text-table';
 import type { Resolution } from './resolver';
 
 /** The public JSON shape of `secretops resolve --format json`. Never a value. */

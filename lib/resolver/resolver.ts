@@ -2,7 +2,7 @@ import { Diagnostic, UserError } from '../errors';
 import type { Inventory } from '../catalog/fixtures';
 import type { KeySpec, SecretSpec, ServiceCatalog, ServiceSpec } from '../catalog/types';
 import { canonicalEnvironment, environmentPath, formatVaultLocation, PathContext, sharedPath } from '../catalog/layout';
-import { environmentOverride } from './overrides';
+import { environmentOverride } from '../catalog/overrides';
 
 /**
  * The one secret resolver. For a logical key K of a service's secret in environment E it tries, in

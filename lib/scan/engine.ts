@@ -5,7 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf } from './parse';
@@ -185,19 +185,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { reported, allowlisted } = applyAllowlist(findings, config, today);
   const suppressions: Suppression[] = [
     ...suppressing.map(({ key, suppression }) => ({ ...suppression, suppressed: inline.get(key) ?? 0 })),
-    ...config.allowlist
-      .filter((e) => e.expires >= today)
-      .map((e, i): Suppression => ({
-        kind: 'allowlist',
-        rules: [e.rule],
-        reason: e.reason,
-        file: e.file,
-        line: e.position.line,
-        column: e.position.column,
-        path: e.path,
-        expires: e.expires,
-        suppressed: allowlisted.get(i) ?? 0,
-      })),
+    ...allowlistSuppressions(config, today, allowlisted),
   ];
   return {
     version: 1,
@@ -209,6 +197,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       (r): ScanRuleInfo => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: severityOf(r, config) as Severity }),
     ),
   };
+}
+
+/** The allowlist entries still in force, each with how many findings it suppressed. */
+function allowlistSuppressions(config: ScanOptions['config'], today: string, allowlisted: ReadonlyMap<number, number>): Suppression[] {
+  return config.allowlist
+    .filter((e) => e.expires >= today)
+    .map((e, i): Suppression => ({
+      kind: 'allowlist',
+      rules: [e.rule],
+      reason: e.reason,
+      file: e.file,
+      line: e.position.line,
+      column: e.position.column,
+      path: e.path,
+      expires: e.expires,
+      suppressed: allowlisted.get(i) ?? 0,
+    }));
 }
 
 /** Whether the catalog was loaded yet (rules ask for it through `ctx.project`), and what it is. */

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import { positionOf, YamlSource } from '../yaml-source';
 import type { ManifestDocument, RuleReport } from './types';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RULES } from '../../policies';
-import { catalogLoader } from './cli-run';
+import { catalogLoader } from './catalog-loader';
 import { loadScanConfig } from './config';
 import { CatalogState, CatalogWanted, FileOutcome, filePass, memoryBudget, passFile, severityOf } from './engine';
 import type { ChunkReply, ChunkRequest, WorkerInit } from './parallel';

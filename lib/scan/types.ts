@@ -86,7 +86,7 @@ export interface RuleContext {
   /** Credential-like key names, as configured. */
   isCredentialKey(name: string): boolean;
   /** The loaded catalog project, when `--services` (or ./services.yaml) exists and is valid. */
-  readonly project?: import('../catalog/load').Project;
+  readonly project?: import('../project/load').Project;
   /** Working directory of the scan (for rules that compare against a fresh synth). */
   readonly cwd: string;
   /**

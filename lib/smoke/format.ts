@@ -1,4 +1,4 @@
-import { renderTable } from '../cli/table';
+import { renderTable } from '../text-table';
 import type { SmokeResult } from './smoke';
 
 /** `secretops smoke --format json`: everything, key names only. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors';
 import { compileSchema, schemaDiagnostics } from '../catalog/schema';
 import { canonicalEnvironment } from '../catalog/layout';
@@ -6,8 +7,27 @@ import type { ServiceCatalog, Tier } from '../catalog/types';
 import { diagnosticAt, readYamlSource } from '../yaml-source';
 import schema from './approval-policy.schema.json';
 
-/** `policies/approval.yaml` beside the catalog. */
-export const DEFAULT_APPROVAL_POLICY_FILE = 'policies/approval.yaml';
+/**
+ * `secretops.approval.yaml` beside the catalog: beside `secretops.config.yaml`, not in `policies/`,
+ * where the guardrail rules live.
+ */
+export const DEFAULT_APPROVAL_POLICY_FILE = 'secretops.approval.yaml';
+/** Where the policy lived before; still read when the default file does not exist, so no approval requirement is lost. */
+export const LEGACY_APPROVAL_POLICY_FILE = 'policies/approval.yaml';
+
+/**
+ * The approval policy file beside the catalog: the default, else the legacy location. Both at once
+ * is refused rather than one silently ignored: approval is a safety control.
+ */
+export function approvalPolicyFile(projectDir: string): string {
+  const current = join(projectDir, DEFAULT_APPROVAL_POLICY_FILE);
+  const legacy = join(projectDir, LEGACY_APPROVAL_POLICY_FILE);
+  if (!existsSync(legacy)) return current;
+  if (existsSync(current)) {
+    throw new UserError({ file: legacy, message: `both ${DEFAULT_APPROVAL_POLICY_FILE} and ${LEGACY_APPROVAL_POLICY_FILE} exist; one approval policy is read`, hint: `merge ${LEGACY_APPROVAL_POLICY_FILE} into ${DEFAULT_APPROVAL_POLICY_FILE} and delete it` });
+  }
+  return legacy;
+}
 
 export interface ApprovalPolicy {
   readonly file?: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ExitCode, UserError } from '../errors';
 import { canonicalEnvironment, environmentInstances, EnvironmentInstance, serviceNamespace } from '../catalog/layout';
-import type { EnvironmentSpec, SecretLevel, ServiceCatalog } from '../catalog/types';
+import type { EnvironmentSpec, SecretLevel, SecretSpec, ServiceCatalog, ServiceSpec } from '../catalog/types';
 import type { Resolution, Resolver } from '../resolver/resolver';
 import { githubNameProblem } from './github-limits';
 import type { Destination } from './target';
@@ -77,6 +77,61 @@ export function environmentTarget(catalog: ServiceCatalog, name: string): { envi
   throw new UserError({ message: `unknown environment "${name}"`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
 }
 
+/** The GitHub secret a key is written to: an environment secret of the canonical environment unless the secret says `github.scope: repository`. */
+export function githubDestination(repository: string, secret: SecretSpec, environment: EnvironmentSpec, name: string): Destination {
+  const [owner, repo] = repository.split('/') as [string, string];
+  const scope = secret.github?.scope ?? 'environment';
+  return { kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name };
+}
+
+/**
+ * One catalog key as a planned write: the name written (the environment override where one
+ * applies), the resolver's audit of it, and the destinations `place` picks for that name. The CLI
+ * selection and the MCP tool input both plan keys here.
+ */
+export function planKey(
+  catalog: ServiceCatalog,
+  resolver: Resolver,
+  at: { readonly environment: EnvironmentSpec; readonly service: ServiceSpec; readonly secret: SecretSpec; readonly key: string },
+  place: (targetKey: string) => Pick<PlannedKey, 'destinations' | 'excluded'>,
+): PlannedKey {
+  const { environment, service, secret, key } = at;
+  const target = resolver.targetKeyName(environment.name, key);
+  const repository = catalog.spec.github?.repository;
+  return {
+    service: service.name,
+    secret: secret.name,
+    level: secret.level,
+    key,
+    targetKey: target.key,
+    targetTier: target.tier,
+    ...(target.rule ? { rule: target.rule } : {}),
+    resolution: resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key }),
+    subject: { project: catalog.metadata.name, repository: repository ?? '', environment: environment.name, secret: secret.name, key: target.key },
+    ...place(target.key),
+  };
+}
+
+/** The one place a SyncPlan is assembled, for `secretops sync` and the MCP tools alike. */
+export function assembleSyncPlan(
+  catalog: ServiceCatalog,
+  scope: Pick<SyncPlan, 'operation' | 'policy' | 'idempotencyKey' | 'approval'> & { readonly environment: EnvironmentSpec; readonly instance?: EnvironmentInstance },
+  keys: readonly PlannedKey[],
+): SyncPlan {
+  const repository = catalog.spec.github?.repository;
+  return {
+    operation: scope.operation,
+    project: catalog.metadata.name,
+    ...(repository ? { repository } : {}),
+    environment: scope.environment.name,
+    ...(scope.instance?.slot !== undefined ? { instance: scope.instance.name } : {}),
+    policy: scope.policy,
+    idempotencyKey: scope.idempotencyKey,
+    approval: scope.approval,
+    keys,
+  };
+}
+
 /**
  * Which catalog keys a sync covers and where each goes:
  * - `project` secrets go to GitHub only (they are never rendered into a cluster);
@@ -116,47 +171,35 @@ export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncS
           explicit(`${secret.name}#${key.name} has a non-secret default; secretops only generates secret values`, sel.key);
           continue;
         }
-        const target = resolver.targetKeyName(environment.name, key.name);
-        const resolution = resolver.resolveKey({ environment: environment.name, service: service.name, secret: secret.name, key: key.name });
-        const destinations: Destination[] = [];
-        const excluded: PlannedKey['excluded'][number][] = [];
-        if (wantGithub) {
-          if (!repository) {
-            throw new UserError({ message: 'syncing to GitHub needs the project repository, and the catalog has no spec.github.repository', pointer: '/spec/github/repository', hint: 'add `github: {repository: owner/name}` under spec, or use --to kubernetes' }, ExitCode.usage);
-          }
-          const [owner, repo] = repository.split('/') as [string, string];
-          const scope = secret.github?.scope ?? 'environment';
-          const nameProblem = githubNameProblem(target.key);
-          if (nameProblem) excluded.push({ destination: 'github', reason: `${target.key}: ${nameProblem}` });
-          else destinations.push({ kind: 'github', owner, repo, scope, ...(scope === 'environment' ? { environment: environment.name } : {}), name: target.key });
-        }
-        if (wantKubernetes) {
-          if (secret.level === 'project') excluded.push({ destination: 'kubernetes', reason: 'project-level secrets live in GitHub only' });
-          else if (service.workload === false) excluded.push({ destination: 'kubernetes', reason: `service ${service.name} does not run in a cluster (workload: false)` });
-          else {
-            const namespaceOf = instance ?? (service.scope === 'infrastructure-singleton' ? environmentInstances(environment)[0] : undefined);
-            if (!namespaceOf) {
-              throw new UserError(
-                { message: `environment ${environment.name} has ${environment.slots} slots, and Kubernetes targets of service ${service.name} live in one slot's namespace`, hint: `name the slot: --env ${environment.name}-slot-1 (up to -slot-${environment.slots})` },
-                ExitCode.usage,
-              );
+        keys.push(
+          planKey(catalog, resolver, { environment, service, secret, key: key.name }, (targetKey) => {
+            const destinations: Destination[] = [];
+            const excluded: PlannedKey['excluded'][number][] = [];
+            if (wantGithub) {
+              if (!repository) {
+                throw new UserError({ message: 'syncing to GitHub needs the project repository, and the catalog has no spec.github.repository', pointer: '/spec/github/repository', hint: 'add `github: {repository: owner/name}` under spec, or use --to kubernetes' }, ExitCode.usage);
+              }
+              const nameProblem = githubNameProblem(targetKey);
+              if (nameProblem) excluded.push({ destination: 'github', reason: `${targetKey}: ${nameProblem}` });
+              else destinations.push(githubDestination(repository, secret, environment, targetKey));
             }
-            destinations.push({ kind: 'kubernetes', ...(sel.context ? { context: sel.context } : {}), namespace: serviceNamespace(service, namespaceOf), secret: secret.name, key: target.key });
-          }
-        }
-        keys.push({
-          service: service.name,
-          secret: secret.name,
-          level: secret.level,
-          key: key.name,
-          targetKey: target.key,
-          targetTier: target.tier,
-          ...(target.rule ? { rule: target.rule } : {}),
-          resolution,
-          subject: { project, repository: repository ?? '', environment: environment.name, secret: secret.name, key: target.key },
-          destinations,
-          excluded,
-        });
+            if (wantKubernetes) {
+              if (secret.level === 'project') excluded.push({ destination: 'kubernetes', reason: 'project-level secrets live in GitHub only' });
+              else if (service.workload === false) excluded.push({ destination: 'kubernetes', reason: `service ${service.name} does not run in a cluster (workload: false)` });
+              else {
+                const namespaceOf = instance ?? (service.scope === 'infrastructure-singleton' ? environmentInstances(environment)[0] : undefined);
+                if (!namespaceOf) {
+                  throw new UserError(
+                    { message: `environment ${environment.name} has ${environment.slots} slots, and Kubernetes targets of service ${service.name} live in one slot's namespace`, hint: `name the slot: --env ${environment.name}-slot-1 (up to -slot-${environment.slots})` },
+                    ExitCode.usage,
+                  );
+                }
+                destinations.push({ kind: 'kubernetes', ...(sel.context ? { context: sel.context } : {}), namespace: serviceNamespace(service, namespaceOf), secret: secret.name, key: targetKey });
+              }
+            }
+            return { destinations, excluded };
+          }),
+        );
       }
     }
   }
@@ -172,5 +215,5 @@ export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncS
   }
   const idempotencyKey =
     sel.idempotencyKey ?? deriveIdempotencyKey(['sync', project, repository, environment.name, instance?.name, sel.service, sel.secret, sel.key, sel.to, sel.policy, sel.context]);
-  return { operation: 'sync', project, ...(repository ? { repository } : {}), environment: environment.name, ...(instance?.slot !== undefined ? { instance: instance.name } : {}), policy: sel.policy, idempotencyKey, approval, keys };
+  return assembleSyncPlan(catalog, { operation: 'sync', environment, ...(instance ? { instance } : {}), policy: sel.policy, idempotencyKey, approval }, keys);
 }

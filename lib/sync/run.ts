@@ -67,28 +67,71 @@ interface Decision {
  * does not stop the others, and the next run converges because every target is compared again.
  */
 export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncOutcome> {
-  const base = { operation: plan.operation, project: plan.project, ...(plan.repository ? { repository: plan.repository } : {}), environment: plan.instance ?? plan.environment, policy: plan.policy, idempotencyKey: plan.idempotencyKey };
-  const audit = (rec: Omit<AuditInput, keyof typeof base>) => deps.audit.record({ ...base, ...rec });
-  const keyAudit = (k: PlannedKey): AuditInput['key'] => ({
-    ...(k.service ? { service: k.service } : {}),
-    secretName: k.secret,
-    key: k.key,
-    targetKey: k.targetKey,
-    targetTier: k.targetTier,
-    ...(k.rule ? { rule: k.rule } : {}),
-    ...(k.resolution ? { tried: k.resolution.tried, winner: k.resolution.winner } : {}),
-  });
-  audit({ event: 'request', result: 'received', reason: `${plan.keys.reduce((n, k) => n + k.destinations.length, 0)} target(s), approval ${plan.approval.required ? 'required' : 'not required'}` });
-
-  const outcomes: TargetOutcome[] = [];
-  const outcome = (d: Decision, result: TargetResult, reason: string): TargetOutcome => {
-    const o: TargetOutcome = { target: d.target, destination: d.dest.kind, secret: d.key.secret, key: d.key.key, targetKey: d.key.targetKey, result, reason };
-    outcomes.push(o);
-    return o;
-  };
+  const run = openRun(plan, deps);
+  run.audit({ event: 'request', result: 'received', reason: `${plan.keys.reduce((n, k) => n + k.destinations.length, 0)} target(s), approval ${plan.approval.required ? 'required' : 'not required'}` });
 
   // 1. Inspect: decide per target, reading only.
   const values = new Map<PlannedKey, string>();
+  const writes = await inspectAll(run, values);
+  const reused = writes.length === 0 && run.outcomes.length > 0 && run.outcomes.every((o) => o.result === 'idempotent_replay');
+  const finish = (status: SyncOutcome['status'], approval?: ApprovalDecision): SyncOutcome => ({
+    status: status === 'ok' && run.outcomes.some((o) => o.result === 'failed') ? 'failed' : status,
+    idempotencyKey: plan.idempotencyKey,
+    outcomes: run.outcomes,
+    reused,
+    ...(approval ? { approval } : {}),
+  });
+  if (writes.length === 0) return finish('ok');
+
+  // 2. Approve (or confirm) once for every write of the run.
+  const request = approvalRequest(plan, writes);
+  const gate = await approveWrites(run, request, writes);
+  if (gate.stopped) return finish(gate.stopped, gate.approval);
+
+  // 3. Write.
+  await writeAll(run, writes, values);
+  if (gate.approval) deps.approver.consume(request);
+  return finish('ok', gate.approval);
+}
+
+/** What the phases of one run share: the plan, its dependencies, the audit and the outcomes so far. */
+interface Run {
+  readonly plan: SyncPlan;
+  readonly deps: SyncDeps;
+  readonly outcomes: TargetOutcome[];
+  audit(rec: Omit<AuditInput, 'operation' | 'project' | 'repository' | 'environment' | 'policy' | 'idempotencyKey'>): void;
+  keyAudit(k: PlannedKey): AuditInput['key'];
+  outcome(d: Decision, result: TargetResult, reason: string): TargetOutcome;
+}
+
+function openRun(plan: SyncPlan, deps: SyncDeps): Run {
+  const base = { operation: plan.operation, project: plan.project, ...(plan.repository ? { repository: plan.repository } : {}), environment: plan.instance ?? plan.environment, policy: plan.policy, idempotencyKey: plan.idempotencyKey };
+  const outcomes: TargetOutcome[] = [];
+  return {
+    plan,
+    deps,
+    outcomes,
+    audit: (rec) => deps.audit.record({ ...base, ...rec }),
+    keyAudit: (k) => ({
+      ...(k.service ? { service: k.service } : {}),
+      secretName: k.secret,
+      key: k.key,
+      targetKey: k.targetKey,
+      targetTier: k.targetTier,
+      ...(k.rule ? { rule: k.rule } : {}),
+      ...(k.resolution ? { tried: k.resolution.tried, winner: k.resolution.winner } : {}),
+    }),
+    outcome: (d, result, reason) => {
+      const o: TargetOutcome = { target: d.target, destination: d.dest.kind, secret: d.key.secret, key: d.key.key, targetKey: d.key.targetKey, result, reason };
+      outcomes.push(o);
+      return o;
+    },
+  };
+}
+
+/** Decides every target by reading only; records the targets that need no write, returns those that do. */
+async function inspectAll(run: Run, values: Map<PlannedKey, string>): Promise<Decision[]> {
+  const { plan, deps, audit, keyAudit, outcome } = run;
   const decisions: Decision[] = [];
   for (const key of plan.keys) {
     for (const e of key.excluded) audit({ event: 'skip', result: 'excluded', reason: `${e.destination}: ${e.reason}`, key: keyAudit(key) });
@@ -103,23 +146,15 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
       }
     }
   }
-  const writes = decisions.filter((d) => d.write);
   for (const d of decisions.filter((x) => !x.write)) {
     outcome(d, d.result!, d.reason);
     audit({ event: 'skip', target: d.target, result: d.result!, reason: d.reason, key: keyAudit(d.key) });
   }
-  const reused = writes.length === 0 && outcomes.length > 0 && outcomes.every((o) => o.result === 'idempotent_replay');
-  const finish = (status: SyncOutcome['status'], approval?: ApprovalDecision): SyncOutcome => ({
-    status: status === 'ok' && outcomes.some((o) => o.result === 'failed') ? 'failed' : status,
-    idempotencyKey: plan.idempotencyKey,
-    outcomes,
-    reused,
-    ...(approval ? { approval } : {}),
-  });
-  if (writes.length === 0) return finish('ok');
+  return decisions.filter((d) => d.write);
+}
 
-  // 2. Approve (or confirm) once for every write of the run.
-  const request: ApprovalRequest = {
+function approvalRequest(plan: SyncPlan, writes: readonly Decision[]): ApprovalRequest {
+  return {
     apiVersion: 'secretops.dev/v1alpha1',
     kind: 'SyncApprovalRequest',
     idempotencyKey: plan.idempotencyKey,
@@ -131,8 +166,13 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
     requiredBy: plan.approval.reasons,
     writes: writes.map((w) => ({ target: w.target, reason: w.reason })),
   };
-  let approval: ApprovalDecision | undefined;
+}
+
+/** Asks the approver (or the operator) once; `stopped` when the writes must not happen. */
+async function approveWrites(run: Run, request: ApprovalRequest, writes: readonly Decision[]): Promise<{ approval?: ApprovalDecision; stopped?: 'pending' | 'denied' | 'cancelled' }> {
+  const { plan, deps, audit, keyAudit, outcome } = run;
   if (plan.approval.required) {
+    let approval: ApprovalDecision;
     try {
       approval = await deps.approver.decide(request, { wait: deps.waitForApproval ?? true });
     } catch (err) {
@@ -140,23 +180,27 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
       throw err;
     }
     audit({ event: 'approval', result: approval.status, reason: [`via ${approval.via}`, approval.id && `request ${approval.id}`, approval.approver && `by ${approval.approver}`, approval.reason].filter(Boolean).join(', ') });
-    if (approval.status !== 'approved') {
-      const result: TargetResult = approval.status === 'pending' ? 'pending' : 'denied';
-      for (const w of writes) {
-        outcome(w, result, `approval ${approval.status}; not written`);
-        audit({ event: 'skip', target: w.target, result, reason: `approval ${approval.status}`, key: keyAudit(w.key) });
-      }
-      return finish(approval.status === 'pending' ? 'pending' : 'denied', approval);
+    if (approval.status === 'approved') return { approval };
+    const result: TargetResult = approval.status === 'pending' ? 'pending' : 'denied';
+    for (const w of writes) {
+      outcome(w, result, `approval ${approval.status}; not written`);
+      audit({ event: 'skip', target: w.target, result, reason: `approval ${approval.status}`, key: keyAudit(w.key) });
     }
-  } else if (deps.confirm && !(await deps.confirm(request.writes))) {
+    return { approval, stopped: approval.status === 'pending' ? 'pending' : 'denied' };
+  }
+  if (deps.confirm && !(await deps.confirm(request.writes))) {
     for (const w of writes) {
       outcome(w, 'cancelled', 'not confirmed; not written');
       audit({ event: 'skip', target: w.target, result: 'cancelled', reason: 'not confirmed', key: keyAudit(w.key) });
     }
-    return finish('cancelled');
+    return { stopped: 'cancelled' };
   }
+  return {};
+}
 
-  // 3. Write.
+/** Writes every approved target; a failed target is recorded and the others still written. */
+async function writeAll(run: Run, writes: readonly Decision[], values: Map<PlannedKey, string>): Promise<void> {
+  const { plan, deps, audit, keyAudit, outcome } = run;
   for (const w of writes) {
     let value = values.get(w.key);
     if (value === undefined) {
@@ -183,8 +227,6 @@ export async function executeSync(plan: SyncPlan, deps: SyncDeps): Promise<SyncO
       audit({ event: 'failure', target: w.target, result: 'failed', reason, key: keyAudit(w.key) });
     }
   }
-  if (approval) deps.approver.consume(request);
-  return finish('ok', approval);
 }
 
 /** Decides, per destination of one key, whether it must be written and why. Reads only. */

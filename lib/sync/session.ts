@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
-import type { Project } from '../catalog/load';
+import type { Project } from '../project/load';
 import { AuditLog, auditFile } from './audit';
-import { approvalRequirement, DEFAULT_APPROVAL_POLICY_FILE, loadApprovalPolicy } from './approval-policy';
+import { approvalPolicyFile, approvalRequirement, loadApprovalPolicy } from './approval-policy';
 import { approverFrom, Approver } from './approver';
 import { GithubSecrets, githubOptionsFrom } from './github';
 import { loadKubeConfig } from '../kube/client';
@@ -28,9 +28,9 @@ export function openState(io: SessionIo) {
   return { state, audit: new AuditLog(auditFile(io.env, io.cwd, state), io.stderr), ledger: new Ledger(state) };
 }
 
-/** `policies/approval.yaml` beside the catalog (SECRETOPS_APPROVAL_POLICY overrides). */
+/** `secretops.approval.yaml` (or the legacy `policies/approval.yaml`) beside the catalog; SECRETOPS_APPROVAL_POLICY overrides. */
 export function approvalFor(project: Project, io: SessionIo, environment: string): SyncPlan['approval'] {
-  const file = io.env.SECRETOPS_APPROVAL_POLICY ? join(io.cwd, io.env.SECRETOPS_APPROVAL_POLICY) : join(dirname(project.source.file), DEFAULT_APPROVAL_POLICY_FILE);
+  const file = io.env.SECRETOPS_APPROVAL_POLICY ? join(io.cwd, io.env.SECRETOPS_APPROVAL_POLICY) : approvalPolicyFile(dirname(project.source.file));
   return approvalRequirement(project.catalog, loadApprovalPolicy(file, project.catalog), environment);
 }
 

@@ -1,28 +1,15 @@
 import type { Chart } from 'cdk8s';
 import type { Stage } from '../constructs/metadata';
 import type { Provenance } from '../constructs/provenance';
-import type { IngressPathType } from '../constructs/service-ingress';
+import type { IngressRoute } from '../../charts/chart-inputs';
 import type { ClusterPlan, DistComponent, ServiceInstancePlan, SynthPlan } from './plan';
+
+export type { IngressRoute } from '../../charts/chart-inputs';
 
 /**
  * Extension points for constructs other parts of secretops add to synth (see docs/architecture.md).
  * The lead wires them in `BUILT_IN_EXTENSIONS`; tests can pass their own to `buildApp`.
  */
-
-/** One Ingress of a service instance. */
-export interface IngressRoute {
-  /** Name of the Ingress object (the first route uses the service name). */
-  readonly name: string;
-  readonly paths: readonly { readonly path: string; readonly pathType: IngressPathType }[];
-  /**
-   * `protected`: behind the instance's oauth2-proxy (external-auth annotations); `bypass`: run-scoped
-   * access-key paths, no external auth, the service's middleware decides; `public`: the
-   * environment's own flow (production).
-   */
-  readonly route: 'protected' | 'bypass' | 'public';
-  /** Extra annotations for this Ingress (e.g. a controller's regex switch for bypass paths). @default - none */
-  readonly annotations?: Readonly<Record<string, string>>;
-}
 
 /** Given a service instance, the ingresses to render. */
 export type IngressRoutes = (service: ServiceInstancePlan) => readonly IngressRoute[];

@@ -1,12 +1,18 @@
 import { posix } from 'node:path';
 import { Diagnostic, sortDiagnostics, UserError } from '../errors';
-import type { Project } from '../catalog/load';
-import type { EnvironmentSpec, ExternalSecretDefaults, SecretSpec, ServiceCatalog, ServiceIngressSpec, ServiceSpec } from '../catalog/types';
+import type { Project } from '../project/load';
+import type { EnvironmentSpec, ExternalSecretDefaults, ServiceCatalog, ServiceIngressSpec, ServiceSpec } from '../catalog/types';
 import { isProductionTier } from '../catalog/types';
 import { ClusterModel, clusters as clusterModels, EnvironmentInstance, environmentInstances, serviceNamespace } from '../catalog/layout';
-import type { Resolution, ResolutionTier } from '../resolver/resolver';
+import type { Resolution } from '../resolver/resolver';
 import { diagnosticAt, pointerOf } from '../yaml-source';
 import type { Stage } from '../constructs/metadata';
+import { DEFAULT_EXTERNAL_SECRET_POLICY } from '../catalog/external-secret-policy';
+import type { ArgoCdPlan, DistComponent, ExternalSecretPolicy, IngressPlan, OAuthClientPlan, SecretPlan, SingletonPlan, VaultKeyRef, BaseValue } from '../../charts/chart-inputs';
+
+// The chart inputs are the plan's vocabulary; re-exported so `lib/synthesis/plan` keeps naming them.
+export type { ArgoCdPlan, BaseValue, DistComponent, ExternalSecretPolicy, IngressPlan, OAuthClientPlan, SecretPlan, SingletonPlan, VaultKeyRef } from '../../charts/chart-inputs';
+export { DEFAULT_EXTERNAL_SECRET_POLICY } from '../catalog/external-secret-policy';
 
 /**
  * The synthesis plan: everything synth renders, decided from the validated catalog and the resolver
@@ -23,108 +29,6 @@ export const OAUTH2_PROXY_SERVICE = 'oauth2-proxy';
 export const CLUSTER_FOLDER = '_cluster';
 /** Folder under `dist/` for what is applied to the Argo CD control plane. */
 export const ARGOCD_FOLDER = '_argocd';
-
-export interface ExternalSecretPolicy {
-  /** @default "1h" */
-  readonly refreshInterval: string;
-  /** @default "Owner" */
-  readonly creationPolicy: 'Owner' | 'Orphan' | 'Merge' | 'None';
-  /** @default "Retain" */
-  readonly deletionPolicy: 'Delete' | 'Merge' | 'Retain';
-}
-
-/**
- * Documented defaults: refresh hourly (Vault is not hammered, rotations land within the hour); ESO
- * owns the Secret it creates (garbage-collected with the ExternalSecret); `Retain` keeps the last
- * good Secret when Vault loses a key, so a Vault mistake does not take workloads down.
- */
-export const DEFAULT_EXTERNAL_SECRET_POLICY: ExternalSecretPolicy = { refreshInterval: '1h', creationPolicy: 'Owner', deletionPolicy: 'Retain' };
-
-/** One key of a Secret, read from Vault at the location the resolver chose. */
-export interface VaultKeyRef {
-  /** The key in the Kubernetes Secret: the catalog key name, whatever Vault key it comes from. */
-  readonly secretKey: string;
-  /** Path within the KV v2 mount (ESO `remoteRef.key`). */
-  readonly remoteKey: string;
-  /** Vault key (ESO `remoteRef.property`): the override key where one won. */
-  readonly property: string;
-  readonly tier: ResolutionTier;
-  /** Catalog pointer of the key. */
-  readonly pointer: string;
-}
-
-/** A key whose value is the catalog's non-secret `default`: rendered into a ConfigMap. */
-export interface BaseValue {
-  readonly key: string;
-  readonly value: string;
-  readonly pointer: string;
-}
-
-export interface SecretPlan {
-  readonly spec: SecretSpec;
-  /** `/spec/services/0/secrets/1`. */
-  readonly pointer: string;
-  /** Name of the Kubernetes Secret (and of its ExternalSecret). */
-  readonly targetName: string;
-  /** Name of the ConfigMap holding base values (only rendered when there are some). */
-  readonly configMapName: string;
-  readonly vaultKeys: readonly VaultKeyRef[];
-  readonly baseValues: readonly BaseValue[];
-  readonly policy: ExternalSecretPolicy;
-}
-
-/** One Argo CD Application: a folder of `dist/`. */
-export interface DistComponent {
-  /** Folder relative to `dist/`, e.g. `nonprod/ai-slot-1/agents`. */
-  readonly dir: string;
-  /** Application name. */
-  readonly app: string;
-  readonly cluster: string;
-  readonly stage: Stage;
-  /** Destination namespace for namespaced objects without one. */
-  readonly namespace?: string;
-}
-
-export interface OAuthClientPlan {
-  /** Catalog key names of the three credentials (also the keys of the Kubernetes Secret). */
-  readonly clientIdKey: string;
-  readonly clientSecretKey: string;
-  readonly cookieSecretKey: string;
-  /** The Vault key the client id is read from: names the OAuth client (`GITHUB_OAUTH_CLIENT_ID_AI`). */
-  readonly clientSourceKey: string;
-  /** Domains of the environments this client serves; cookie and whitelist domains cover them and every slot below them. */
-  readonly domains: readonly string[];
-  /** `oauth2.<domain>` per domain. */
-  readonly hosts: readonly string[];
-  readonly cookieName: string;
-}
-
-/**
- * An infrastructure singleton rendered once per cluster and set of credentials: environments on one
- * cluster whose keys resolve to the same Vault locations share an instance; others get their own.
- */
-export interface SingletonPlan {
-  readonly cluster: ClusterModel;
-  readonly service: ServiceSpec;
-  readonly pointer: string;
-  /** `oauth2-proxy-ai`: the service name and the first environment the instance serves. */
-  readonly name: string;
-  readonly namespace: string;
-  readonly environments: readonly EnvironmentSpec[];
-  readonly secrets: readonly SecretPlan[];
-  readonly component: DistComponent;
-  /** Set for the oauth2-proxy singleton. */
-  readonly oauth?: OAuthClientPlan;
-}
-
-export interface IngressPlan {
-  readonly spec: ServiceIngressSpec;
-  readonly host: string;
-  readonly port: number;
-  readonly className?: string;
-  /** The oauth2-proxy instance that protects this ingress; undefined when the environment keeps its own flow. */
-  readonly auth?: SingletonPlan;
-}
 
 /** One environment-scoped service in one environment instance. */
 export interface ServiceInstancePlan {
@@ -153,14 +57,6 @@ export interface ClusterPlan {
   readonly namespaces: readonly string[];
   readonly singletons: readonly SingletonPlan[];
   readonly instances: readonly InstancePlan[];
-}
-
-export interface ArgoCdPlan {
-  readonly repoURL: string;
-  readonly targetRevision: string;
-  readonly path: string;
-  readonly project: string;
-  readonly namespace: string;
 }
 
 export interface SynthPlan {

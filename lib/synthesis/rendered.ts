@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { synthesizeCatalog, SynthOptions } from '../synth';
+import { synthesizeCatalog, SynthOptions } from './synthesize';
 
 /**
  * Reading back what synth renders, for tools that check it (smoke, the policy report): from a

@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../../lib/catalog/load';
-import type { Project } from '../../lib/catalog/load';
+import { loadProject } from '../../lib/project/load';
+import type { Project } from '../../lib/project/load';
 import { UserError } from '../../lib/errors';
-import { synthesizeCatalog } from '../../lib/synth';
-import type { SynthOptions } from '../../lib/synth';
+import { synthesizeCatalog } from '../../lib/synthesis/synthesize';
+import type { SynthOptions } from '../../lib/synthesis/synthesize';
 import { canary, expectNoLeak } from '../../test/support/canary';
 import { MINI_PROJECT, policyCases, scanFiles } from '../../test/support/scan-files';
 import { exampleProject, tempDir } from '../../test/support/tmp';

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
-import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
+import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../helpers/k8s/objects';
 import { catalogDistDir, normaliseRoots, rootsContain, scanPath } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
-import type { SynthOptions } from '../../lib/synth';
+import type { SynthOptions } from '../../lib/synthesis/synthesize';
 
 /** What the rule needs of synth: write the catalog's output into `outdir` (its return value is not used). */
 export type Synthesize = (opts: SynthOptions) => unknown;
 
 /** The real synth, loaded only when a comparison runs: cdk8s is heavy, and most scans (hooks) never need it. */
-const synthesizeCatalog: Synthesize = async (opts) => (await import('../../lib/synth.js')).synthesizeCatalog(opts);
+const synthesizeCatalog: Synthesize = async (opts) => (await import('../../lib/synthesis/synthesize.js')).synthesizeCatalog(opts);
 
 /**
  * Argo CD deploys the committed `dist/`, not the catalog. When someone edits the catalog and forgets

@@ -1,9 +1,9 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, validateProject } from '../../lib/catalog/load';
-import type { Project } from '../../lib/catalog/load';
-import { itChecksCases, loadMiniProject, MINI_PROJECT, scanFiles } from '../../test/support/scan-files';
+import { loadProject, validateProject } from '../../lib/project/load';
+import type { Project } from '../../lib/project/load';
+import { loadMiniProject, MINI_PROJECT, scanFiles } from '../../test/support/scan-files';
 import { tempDir } from '../../test/support/tmp';
 import { fixtureDrift as rule } from './index';
 
@@ -25,7 +25,6 @@ const es = (name: string, ns: string, reads: [string, string][], annotations = '
   ].join('\n') + '\n';
 
 describe('fixture-drift', () => {
-  itChecksCases(rule, __dirname);
 
   it('names the environment and Vault location of a read without a fixture', async () => {
     const f = await scanFiles(rule, { 'es.yaml': es('api', 'ai-slot-1', [['ai/api', 'DATABASE_URL'], ['ai/api', 'REDIS_URL']]) }, { project });

@@ -1,12 +1,12 @@
-import { ESO_SPEC, objectShape } from '../../lib/scan/k8s/shapes';
+import { ESO_SPEC, objectShape } from '../helpers/k8s/shapes';
 import { prune } from '../../lib/scan/summary';
 import type { Inventory } from '../../lib/catalog/fixtures';
 import { formatVaultLocation } from '../../lib/catalog/layout';
 import type { EnvironmentSpec } from '../../lib/catalog/types';
 import { isProductionTier } from '../../lib/catalog/types';
-import { CatalogIndex, catalogIndex } from '../../lib/scan/catalog-index';
-import { ExternalSecretView, externalSecretViews, RemoteRead, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, displayName, interestOutsideCrds, isJson, isTemplated, ptr, refOf } from '../../lib/scan/k8s/objects';
+import { CatalogIndex, catalogIndex } from '../helpers/catalog-index';
+import { ExternalSecretView, externalSecretViews, RemoteRead, storeViews, StoreView } from '../helpers/k8s/external-secrets';
+import { allObjects, displayName, interestOutsideCrds, isJson, isTemplated, ptr, refOf } from '../helpers/k8s/objects';
 import { catalogDistDir, locateInSource, rootsContain } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 

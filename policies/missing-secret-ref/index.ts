@@ -1,13 +1,13 @@
-import { ESO_SPEC, objectShape, POD_SPEC, podSpecShape } from '../../lib/scan/k8s/shapes';
+import { ESO_SPEC, objectShape, POD_SPEC, podSpecShape } from '../helpers/k8s/shapes';
 import { prune } from '../../lib/scan/summary';
 import { minimatch } from 'minimatch';
 import { serviceNamespace, environmentInstances } from '../../lib/catalog/layout';
-import { catalogIndex } from '../../lib/scan/catalog-index';
-import { externalSecretViews } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, asArray, dig, displayName, interestOutsideCrds, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../../lib/scan/k8s/objects';
-import { shownKey, shownName } from '../../lib/scan/k8s/shown';
-import { existingSecretRefs, SecretRef, secretRefs } from '../../lib/scan/k8s/workloads';
-import type { Project } from '../../lib/catalog/load';
+import { catalogIndex } from '../helpers/catalog-index';
+import { externalSecretViews } from '../helpers/k8s/external-secrets';
+import { allObjects, asArray, dig, displayName, interestOutsideCrds, isJson, isTemplated, KubeObject, refOf, sameNamespace, str } from '../helpers/k8s/objects';
+import { shownKey, shownName } from '../helpers/k8s/shown';
+import { existingSecretRefs, SecretRef, secretRefs } from '../helpers/k8s/workloads';
+import type { Project } from '../../lib/project/load';
 import type { ManifestDocument, ObjectRef, Rule } from '../../lib/scan/types';
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
-import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
+import type { Project } from '../../lib/project/load';
+import { loadMiniProject, scanFiles } from '../../test/support/scan-files';
 import { missingSecretRef as rule } from './index';
 
 let project: Project;
@@ -12,7 +12,6 @@ const deployment = (ns: string, secret: string, key = 'DATABASE_URL') =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: X\n              valueFrom: {secretKeyRef: {name: ${secret}, key: ${key}}}\n`;
 
 describe('missing-secret-ref', () => {
-  itChecksCases(rule, __dirname);
 
   it('names the workload, the Secret and where it is referenced', async () => {
     const f = await scanFiles(rule, { 'd.yaml': deployment('dev', 'nope') }, { project });

@@ -1,5 +1,5 @@
 import type { RuleReport } from '../../lib/scan/types';
-import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
+import { neutralizeTemplate } from '../helpers/detect/helm-template';
 import { Inspection, type Owner } from './inspection';
 import { walkObject } from './walk';
 

@@ -1,7 +1,7 @@
 import { objectRef, parseFile, splitDocuments, suppressedRules } from '../../lib/scan/parse';
 import type { ManifestDocument, Rule, RuleContext, RuleReport, ScanFile } from '../../lib/scan/types';
-import { neutralizeTemplate } from '../../lib/scan/detect/helm-template';
-import { TOKEN_HINT } from '../../lib/scan/detect/token-formats';
+import { neutralizeTemplate } from '../helpers/detect/helm-template';
+import { TOKEN_HINT } from '../helpers/detect/token-formats';
 import { childPointer, Inspection, ownerOf, type Owner } from './inspection';
 import { checkConfigMap, checkSecret, checkSecretGenerator } from './secret-objects';
 import { documentFirstLine, numberedPlaces, rawHits } from './raw-text';

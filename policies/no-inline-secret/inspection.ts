@@ -1,7 +1,7 @@
 import type { ManifestDocument, ObjectRef, Position, RuleContext, RuleReport } from '../../lib/scan/types';
-import { describeHits, findTokens, hitAnchor } from '../../lib/scan/detect/token-formats';
-import { classifyValue, type ClassifyOptions, type ValueClass } from '../../lib/scan/detect/classify-value';
-import { isSecretUrlName, lastPathSegment } from '../../lib/scan/detect/key-names';
+import { describeHits, findTokens, hitAnchor } from '../helpers/detect/token-formats';
+import { classifyValue, type ClassifyOptions, type ValueClass } from '../helpers/detect/classify-value';
+import { isSecretUrlName, lastPathSegment } from '../helpers/detect/key-names';
 import { readOptions, type NoInlineSecretOptions } from './options';
 
 /**

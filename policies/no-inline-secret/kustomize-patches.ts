@@ -1,4 +1,4 @@
-import { lastPathSegment, looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
+import { lastPathSegment, looksLikeKeyMaterialName } from '../helpers/detect/key-names';
 import { pointerSegments } from '../../lib/yaml-source';
 import { foldInto, parseEmbedded } from './embedded-values';
 import { childPointer, type Inspection, type Owner } from './inspection';

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { credentialKeyMatcher, DEFAULT_CREDENTIAL_KEY_PATTERNS } from '../../lib/credential-like';
 import { checkText } from '../../lib/scan/run-rules';
 import type { Finding } from '../../lib/scan/types';
 import { canary, expectNoLeak } from '../../test/support/canary';
-import { itRunsCases } from '../../test/support/rule-cases';
-import { pem, samples } from '../../test/scan/detect/samples';
+import { pem, samples } from '../../test/policies/helpers/detect/samples';
 import rule, { noInlineSecret } from './index';
 
-const repoRoot = join(__dirname, '..', '..');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const brief = (fs: readonly Finding[]) => fs.map((f) => `${f.line}:${f.column} ${f.message}`);
 
 describe('no-inline-secret', () => {
-  itRunsCases(rule, repoRoot);
 
   it('exports the same rule as default and by name, with full metadata', () => {
     expect(rule).toBe(noInlineSecret);

@@ -1,7 +1,7 @@
 import { splitDocuments, type DocumentSlice } from '../../lib/scan/parse';
 import type { ManifestDocument, Position, ScanFile } from '../../lib/scan/types';
-import { findTokens, hitAnchor, type TokenHit } from '../../lib/scan/detect/token-formats';
-import { lineLocator } from '../../lib/scan/detect/text-position';
+import { findTokens, hitAnchor, type TokenHit } from '../helpers/detect/token-formats';
+import { lineLocator } from '../helpers/detect/text-position';
 
 /**
  * Token formats in raw text: what the parsed values cannot show (comments, keys, template actions,

@@ -1,8 +1,8 @@
-import { decodeBase64Data } from '../../lib/scan/detect/base64';
-import type { ValueClass } from '../../lib/scan/detect/classify-value';
-import { registryCredentials } from '../../lib/scan/detect/docker-config';
-import { looksLikeKeyMaterialName } from '../../lib/scan/detect/key-names';
-import { describeHits, findTokens } from '../../lib/scan/detect/token-formats';
+import { decodeBase64Data } from '../helpers/detect/base64';
+import type { ValueClass } from '../helpers/detect/classify-value';
+import { registryCredentials } from '../helpers/detect/docker-config';
+import { looksLikeKeyMaterialName } from '../helpers/detect/key-names';
+import { describeHits, findTokens } from '../helpers/detect/token-formats';
 import { checkEmbeddedValues } from './embedded-values';
 import { childPointer, type Inspection, type Owner } from './inspection';
 

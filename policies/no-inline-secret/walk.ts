@@ -1,5 +1,5 @@
 import { normalizeKeyName } from '../../lib/credential-like';
-import { lastPathSegment } from '../../lib/scan/detect/key-names';
+import { lastPathSegment } from '../helpers/detect/key-names';
 import { pointerSegments } from '../../lib/yaml-source';
 import { childPointer, dotted, type Inspection, type Owner } from './inspection';
 

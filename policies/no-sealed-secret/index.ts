@@ -1,6 +1,6 @@
 import type { ObjectRef, Rule } from '../../lib/scan/types';
 import { objectRef, suppressedRules } from '../../lib/scan/parse';
-import { lineLocator } from '../../lib/scan/detect/text-position';
+import { lineLocator } from '../helpers/detect/text-position';
 
 /**
  * SealedSecrets put encrypted secrets in Git, bound to one controller key per cluster: rotation,

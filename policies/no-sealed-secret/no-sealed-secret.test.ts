@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { checkText } from '../../lib/scan/run-rules';
-import { itRunsCases } from '../../test/support/rule-cases';
 import rule, { noSealedSecret } from './index';
 
-const repoRoot = join(__dirname, '..', '..');
 
 describe('no-sealed-secret', () => {
-  itRunsCases(rule, repoRoot);
 
   it('exports the same rule as default and by name', () => {
     expect(rule).toBe(noSealedSecret);

@@ -1,11 +1,11 @@
-import { bypassAllowed } from '../../lib/access-keys/bypass-policy';
+import { bypassAllowed } from '../../lib/catalog/bypass-allowed';
 import { environmentInstances } from '../../lib/catalog/layout';
 import type { EnvironmentSpec, ServiceSpec } from '../../lib/catalog/types';
 import { Annotations, Labels } from '../../lib/constructs/metadata';
-import { CatalogIndex, catalogIndex } from '../../lib/scan/catalog-index';
-import { ingressRoutes, isIngress, normalisePathPattern } from '../../lib/scan/k8s/ingress';
-import { displayName, KubeObject, objectsOf, ptr, refOf } from '../../lib/scan/k8s/objects';
-import { shownPath } from '../../lib/scan/k8s/shown';
+import { CatalogIndex, catalogIndex } from '../helpers/catalog-index';
+import { ingressRoutes, isIngress, normalisePathPattern } from '../helpers/k8s/ingress';
+import { displayName, KubeObject, objectsOf, ptr, refOf } from '../helpers/k8s/objects';
+import { shownPath } from '../helpers/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
 
 /**

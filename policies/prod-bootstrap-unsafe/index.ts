@@ -1,8 +1,8 @@
 import { Annotations } from '../../lib/constructs/metadata';
-import { catalogIndex } from '../../lib/scan/catalog-index';
-import { externalSecretView } from '../../lib/scan/k8s/external-secrets';
-import { asArray, displayName, interestOutsideCrds, isJson, KubeObject, objectsOf, ptr, refOf, walkStrings } from '../../lib/scan/k8s/objects';
-import { containersOf, podSpecs, secretRefs } from '../../lib/scan/k8s/workloads';
+import { catalogIndex } from '../helpers/catalog-index';
+import { externalSecretView } from '../helpers/k8s/external-secrets';
+import { asArray, displayName, interestOutsideCrds, isJson, KubeObject, objectsOf, ptr, refOf, walkStrings } from '../helpers/k8s/objects';
+import { containersOf, podSpecs, secretRefs } from '../helpers/k8s/workloads';
 import type { Rule, RuleContext } from '../../lib/scan/types';
 
 /**

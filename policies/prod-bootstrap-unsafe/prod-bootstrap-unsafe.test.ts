@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
-import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
+import type { Project } from '../../lib/project/load';
+import { loadMiniProject, scanFiles } from '../../test/support/scan-files';
 import { prodBootstrapUnsafe as rule } from './index';
 
 let project: Project;
@@ -17,7 +17,6 @@ const configMap = (script: string, annotations = '') =>
     .join('\n')}\n`;
 
 describe('prod-bootstrap-unsafe', () => {
-  itChecksCases(rule, __dirname);
 
   it('places objects on the production cluster by their dist/<cluster>/ path', async () => {
     const cm = configMap('vault operator unseal "$KEY"');

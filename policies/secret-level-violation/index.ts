@@ -1,9 +1,9 @@
 import { Annotations } from '../../lib/constructs/metadata';
 import type { SecretLevel } from '../../lib/catalog/types';
-import { catalogIndex, CatalogIndex } from '../../lib/scan/catalog-index';
-import { externalSecretView } from '../../lib/scan/k8s/external-secrets';
-import { dig, displayName, interestOutsideCrds, objectsOf, ptr, refOf, str } from '../../lib/scan/k8s/objects';
-import { secretRefs } from '../../lib/scan/k8s/workloads';
+import { catalogIndex, CatalogIndex } from '../helpers/catalog-index';
+import { externalSecretView } from '../helpers/k8s/external-secrets';
+import { dig, displayName, interestOutsideCrds, objectsOf, ptr, refOf, str } from '../helpers/k8s/objects';
+import { secretRefs } from '../helpers/k8s/workloads';
 import type { Rule } from '../../lib/scan/types';
 
 /**

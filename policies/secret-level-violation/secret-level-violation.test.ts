@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
-import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
+import type { Project } from '../../lib/project/load';
+import { loadMiniProject, scanFiles } from '../../test/support/scan-files';
 import { secretLevelViolation as rule } from './index';
 
 let project: Project;
@@ -9,7 +9,6 @@ beforeAll(() => {
 });
 
 describe('secret-level-violation', () => {
-  itChecksCases(rule, __dirname);
 
   it('says where the secret belongs instead', async () => {
     const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: personal-access, namespace: dev}\ntype: Opaque\n';

@@ -1,9 +1,9 @@
-import { objectShape, podSpecShape } from '../../lib/scan/k8s/shapes';
+import { objectShape, podSpecShape } from '../helpers/k8s/shapes';
 import { prune } from '../../lib/scan/summary';
 import { Annotations, Labels } from '../../lib/constructs/metadata';
-import { catalogIndex } from '../../lib/scan/catalog-index';
-import { allObjects, displayName, interestOutsideCrds, KubeObject, ptr, refOf } from '../../lib/scan/k8s/objects';
-import { podSpecs } from '../../lib/scan/k8s/workloads';
+import { catalogIndex } from '../helpers/catalog-index';
+import { allObjects, displayName, interestOutsideCrds, KubeObject, ptr, refOf } from '../helpers/k8s/objects';
+import { podSpecs } from '../helpers/k8s/workloads';
 import type { Rule } from '../../lib/scan/types';
 
 /** What checkProject reads of a document: identity, labels and annotations, and whether it runs pods. */

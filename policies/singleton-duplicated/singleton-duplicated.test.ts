@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
-import { itChecksCases, loadMiniProject, scanFiles } from '../../test/support/scan-files';
+import type { Project } from '../../lib/project/load';
+import { loadMiniProject, scanFiles } from '../../test/support/scan-files';
 import { singletonDuplicated as rule } from './index';
 
 let project: Project;
@@ -12,7 +12,6 @@ const proxy = (name: string, annotations: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: platform\n  labels: {app.kubernetes.io/name: oauth2-proxy}\n  annotations: {${annotations}}\nspec:\n  template:\n    spec:\n      containers: [{name: p, image: x}]\n`;
 
 describe('singleton-duplicated', () => {
-  itChecksCases(rule, __dirname);
 
   it('reports the second copy and points at the first', async () => {
     const a = proxy('one', 'secretops.dev/cluster: nonprod, secretops.dev/oauth-client: C');

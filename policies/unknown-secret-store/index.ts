@@ -1,9 +1,9 @@
-import { ESO_SPEC, objectShape } from '../../lib/scan/k8s/shapes';
+import { ESO_SPEC, objectShape } from '../helpers/k8s/shapes';
 import { prune } from '../../lib/scan/summary';
-import { catalogIndex } from '../../lib/scan/catalog-index';
-import { externalSecretViews, storeViews, StoreView } from '../../lib/scan/k8s/external-secrets';
-import { allObjects, displayName, interestOutsideCrds, isTemplated, refOf, sameNamespace } from '../../lib/scan/k8s/objects';
-import { shownName } from '../../lib/scan/k8s/shown';
+import { catalogIndex } from '../helpers/catalog-index';
+import { externalSecretViews, storeViews, StoreView } from '../helpers/k8s/external-secrets';
+import { allObjects, displayName, interestOutsideCrds, isTemplated, refOf, sameNamespace } from '../helpers/k8s/objects';
+import { shownName } from '../helpers/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
 
 /** What checkProject reads of a document: object identity, store references and store providers. */

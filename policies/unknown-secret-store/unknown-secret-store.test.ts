@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
-import { itChecksCases, loadExampleProject, scanFiles } from '../../test/support/scan-files';
+import type { Project } from '../../lib/project/load';
+import { loadExampleProject, scanFiles } from '../../test/support/scan-files';
 import { unknownSecretStore as rule } from './index';
 
 let project: Project;
@@ -9,7 +9,6 @@ beforeAll(() => {
 });
 
 describe('unknown-secret-store', () => {
-  itChecksCases(rule, __dirname);
 
   const es = (store: string, kind?: string, ns = 'dev') =>
     `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x, namespace: ${ns}}\nspec:\n  secretStoreRef: {name: ${store}${kind ? `, kind: ${kind}` : ''}}\n  target: {name: x}\n`;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadProject, Project } from '../../lib/catalog/load';
+import { loadProject, Project } from '../../lib/project/load';
 import { clusters, ClusterModel } from '../../lib/catalog/layout';
 import { REPO_ROOT, tempDir } from '../support/tmp';
 

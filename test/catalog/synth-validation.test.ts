@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../lib/errors';
-import { synthesizeCatalog } from '../../lib/synth';
+import { synthesizeCatalog } from '../../lib/synthesis/synthesize';
 import { editFile, positionIn } from '../support/edit';
 import { exampleProject } from '../support/tmp';
 

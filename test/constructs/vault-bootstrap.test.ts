@@ -10,7 +10,7 @@ import { VaultDevBootstrap } from '../../lib/constructs/vault-dev-bootstrap';
 import { VaultProductionBootstrap } from '../../lib/constructs/vault-production-bootstrap';
 import { UserError } from '../../lib/errors';
 import { isProductionTier } from '../../lib/catalog/types';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { schemaErrors } from '../support/manifest-schemas';
 import { clusterNamed, exampleProjectModel } from '../bootstrap/script-harness';
 

@@ -6,12 +6,12 @@ import { Testing } from 'cdk8s';
 import { schemaErrors } from '../support/manifest-schemas';
 import { renderGateScript } from '../../lib/readiness/gate-script';
 import { gateModeOf, gateSecretsFor, SecretReadinessGate } from '../../lib/constructs/secret-readiness-gate';
-import { loadProject } from '../../lib/catalog/load';
+import { loadProject } from '../../lib/project/load';
 import { KubernetesApiStandIn } from '../stand-ins/kubernetes-api';
 import { canary, expectNoLeak } from '../support/canary';
 import { exampleProject, REPO_ROOT, tempDir } from '../support/tmp';
 import { readdirSync, readFileSync } from 'node:fs';
-import { synthesizeCatalog } from '../../lib/synth';
+import { synthesizeCatalog } from '../../lib/synthesis/synthesize';
 
 const script = renderGateScript({
   namespace: 'dev',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { credentialKeyMatcher } from '../../lib/credential-like';
-import type { Project } from '../../lib/catalog/load';
+import type { Project } from '../../lib/project/load';
 import { parseFile } from '../../lib/scan/parse';
 import { runRules } from '../../lib/scan/run-rules';
 import type { RuleContext } from '../../lib/scan/types';

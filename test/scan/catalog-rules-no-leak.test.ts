@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Project } from '../../lib/catalog/load';
-import { shownKey, shownName, shownPath } from '../../lib/scan/k8s/shown';
+import type { Project } from '../../lib/project/load';
+import { shownKey, shownName, shownPath } from '../../policies/helpers/k8s/shown';
 import { fixtureDrift } from '../../policies/fixture-drift/index';
 import { missingSecretRef } from '../../policies/missing-secret-ref/index';
 import { noUndeclaredBypassRoute } from '../../policies/no-undeclared-bypass-route/index';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../policies';
-import { runScanCommand } from '../../lib/scan/cli-run';
+import { runScanCommand } from '../../lib/cli/commands/scan-run';
 import type { Rule } from '../../lib/scan/types';
 import noInlineSecret from '../../policies/no-inline-secret';
 import noSealedSecret from '../../policies/no-sealed-secret';

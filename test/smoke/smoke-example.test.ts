@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesApiStandIn, writeKubeconfig } from '../stand-ins/kubernetes-api';
 import { runSecretops } from '../support/cli';
 import { REPO_ROOT, tempDir } from '../support/tmp';
-import { loadProject } from '../../lib/catalog/load';
+import { loadProject } from '../../lib/project/load';
 import { join } from 'node:path';
 import { renderedObjects } from '../../lib/synthesis/rendered';
 import { smokeTargets } from '../../lib/smoke/targets';

@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ManifestJson } from '../../lib/constructs/provenance';
+import { loadProject } from '../../lib/project/load';
+import { renderProject } from '../../lib/synthesis/synthesize';
+import { exampleProject } from './tmp';
 
 /** Every file under `dir`, relative, sorted, with its bytes as text. */
 export function readTree(dir: string): Map<string, string> {
@@ -34,4 +37,20 @@ export function distObjects(files: ReadonlyMap<string, string>): DistObject[] {
     }
   }
   return out;
+}
+
+/**
+ * The bypass Ingresses synth renders for the example catalog, on a cluster whose controller is
+ * `controller` (the example's `nonprod` is nginx; `traefik` switches it): the real output of
+ * `renderProject`, not a construct rendered on its own.
+ */
+export function renderedBypassIngresses(controller: 'nginx' | 'traefik', edit: (catalogText: string) => string = (t) => t): DistObject[] {
+  const dir = exampleProject();
+  const file = join(dir, 'services.yaml');
+  let text = readFileSync(file, 'utf8');
+  if (controller === 'traefik') text = text.replace('- name: nonprod\n      ingress: nginx\n      ingressClassName: nginx', '- name: nonprod\n      ingress: traefik\n      ingressClassName: traefik');
+  writeFileSync(file, edit(text));
+  return distObjects(renderProject(loadProject({ servicesFile: file }), 'services.yaml').files).filter(
+    (o) => o.manifest.kind === 'Ingress' && o.manifest.metadata?.annotations?.['secretops.dev/route'] === 'bypass',
+  );
 }

@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { loadProject, Project } from '../../lib/catalog/load';
+import { loadProject, Project } from '../../lib/project/load';
+import { classifyFile } from '../../lib/scan/parse';
 import { checkText } from '../../lib/scan/run-rules';
 import type { Finding, Rule } from '../../lib/scan/types';
 import { REPO_ROOT } from './tmp';
 
 /**
- * The generic case runner every rule folder gets for free: `cases/ng.*` must yield at least one
- * finding of the rule, `cases/ok.*` none. A case file that does not parse fails the test (unless
- * the rule reports parse problems), so a broken case can never pass as "clean".
+ * Case files of a rule folder: `cases/ng.*` must yield at least one finding of the rule,
+ * `cases/ok.*` none (see itRunsCases, the one runner).
  */
 export interface RuleCase {
   readonly name: string;
@@ -42,7 +42,7 @@ export function exampleCatalog(): Project {
   return example;
 }
 
-/** Runs one case file through its rule, as `policies/<rule>/cases/<name>` relative to the repository. */
+/** Runs one case file through its rule, as `policies/<rule>/cases/<name>` relative to the repository, with the example catalog. */
 export async function runCase(rule: Rule, c: RuleCase): Promise<Finding[]> {
   const findings = await checkText(rule, `policies/${rule.meta.id}/cases/${c.name}`, readFileSync(c.path, 'utf8'), {
     today: '2026-06-01',
@@ -51,32 +51,37 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<Finding[]> {
       return exampleCatalog();
     },
   });
-  return findings.filter((f) => f.ruleId === rule.meta.id);
+  return findings;
 }
 
 /**
- * Runs a rule over its `cases/` folder: every `ng.*` case must produce at least one finding of
- * that rule and every `ok.*` case none, with or without the rule's `interest` prefilter. An empty
- * folder or a stray file name fails, so a case cannot silently stop counting.
+ * The one case runner (test/policies/meta.test.ts calls it for every rule in policies/index.ts):
+ * the folder has ng and ok cases and no stray names; every `ng.*` case yields at least one finding of
+ * the rule, every `ok.*` none; a rule reports only its own id; and the rule's `interest` prefilter
+ * never hides a finding (the rule without it finds the same).
  */
-export function itRunsCases(rule: Rule, repoRoot: string): void {
-  const dir = join(repoRoot, 'policies', rule.meta.id, 'cases');
-  const names = readdirSync(dir).sort();
+export function itRunsCases(rule: Rule): void {
+  const dir = join(ruleFolder(rule), 'cases');
+  const id = rule.meta.id;
   it('has ng and ok cases, all named ng.* or ok.*', () => {
-    expect(names.some((n) => n.startsWith('ng.'))).toBe(true);
-    expect(names.some((n) => n.startsWith('ok.'))).toBe(true);
+    const names = readdirSync(dir).sort();
+    const cases = ruleCases(rule);
+    expect(cases.some((c) => c.expect === 'ng' && /\.ya?ml$/.test(c.name)), 'at least one cases/ng.*.yaml').toBe(true);
+    expect(cases.some((c) => c.expect === 'ok' && /\.ya?ml$/.test(c.name)), 'at least one cases/ok.*.yaml').toBe(true);
     expect(names.filter((n) => !/^(ng|ok)\.[\w.-]+\.(ya?ml|json)$/.test(n))).toEqual([]);
+    // A rule that sees parsed documents would pass a Helm template or JSON case vacuously.
+    if (rule.meta.scope !== 'file') {
+      expect(cases.filter((c) => classifyFile(`cases/${c.name}`, readFileSync(c.path, 'utf8')) !== 'yaml').map((c) => c.name), 'cases the scanner does not parse as YAML').toEqual([]);
+    }
   });
-  for (const name of names) {
-    it(`case ${name}`, async () => {
-      const path = `policies/${rule.meta.id}/cases/${name}`;
-      const findings = await checkText(rule, path, readFileSync(join(dir, name), 'utf8'));
-      expect(findings.every((f) => f.ruleId === rule.meta.id)).toBe(true);
-      if (name.startsWith('ng.')) expect(findings.length, `${name} must produce a finding`).toBeGreaterThan(0);
-      else expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([]);
-      // The raw-text prefilter must not hide a finding: the rule without it finds the same.
+  it.each(ruleCases(rule).map((c) => [c.name, c] as const))('case %s', async (_name, c) => {
+    const all = await runCase(rule, c);
+    expect(all.filter((f) => f.ruleId !== id).map((f) => f.ruleId), `${c.name}: a rule reports its own id only`).toEqual([]);
+    if (c.expect === 'ng') expect(all.length, `${c.name} must yield at least one ${id} finding`).toBeGreaterThan(0);
+    else expect(all.map((f) => `${f.line}:${f.column} ${f.message}`), `${c.name} must yield no ${id} finding`).toEqual([]);
+    if (rule.meta.interest !== undefined) {
       const unfiltered: Rule = { ...rule, meta: { ...rule.meta, interest: undefined } };
-      expect(await checkText(unfiltered, path, readFileSync(join(dir, name), 'utf8'))).toEqual(findings);
-    });
-  }
+      expect(await runCase(unfiltered, c), `${c.name}: the interest prefilter must not hide a finding`).toEqual(all);
+    }
+  });
 }

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
 import { credentialKeyMatcher } from '../../lib/credential-like';
-import { loadProject } from '../../lib/catalog/load';
-import type { Project } from '../../lib/catalog/load';
-import { classifyFile, parseFile, readFileAs } from '../../lib/scan/parse';
+import { loadProject } from '../../lib/project/load';
+import type { Project } from '../../lib/project/load';
+import { parseFile, readFileAs } from '../../lib/scan/parse';
 import { runRules } from '../../lib/scan/run-rules';
 import type { Finding, ManifestDocument, Rule, RuleContext, ScanFile } from '../../lib/scan/types';
 import { REPO_ROOT } from './tmp';
@@ -61,33 +60,6 @@ export function policyCases(policyDir: string): { ng: [string, string][]; ok: [s
   const names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
   const read = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => [`cases/${n}`, readFileSync(join(dir, n), 'utf8')] as [string, string]);
   return { ng: read('ng.'), ok: read('ok.') };
-}
-
-/**
- * One test per case file: every `ng` case yields at least one finding of the rule, every `ok` case
- * none. Cases run as the shared case runner runs them: as `policies/<rule>/cases/<name>`, from the
- * repository root, with the example catalog.
- */
-export function itChecksCases(rule: Rule, policyDir: string): void {
-  const { ng, ok } = policyCases(policyDir);
-  it('has cases the scanner parses as YAML (not Helm templates, which would pass vacuously)', () => {
-    expect(ng.length).toBeGreaterThan(0);
-    expect(ok.length).toBeGreaterThan(0);
-    for (const [name, text] of [...ng, ...ok]) expect(classifyFile(name, text), name).toBe('yaml');
-  });
-  const run = (name: string, text: string) =>
-    scanFiles(rule, { [`policies/${rule.meta.id}/${name}`]: text }, { project: exampleProject(), cwd: REPO_ROOT });
-  for (const [name, text] of ng) {
-    it(`finds ${name}`, async () => {
-      const findings = await run(name, text);
-      expect(findings.filter((f) => f.ruleId === rule.meta.id).length, `${name} must yield a finding`).toBeGreaterThan(0);
-    });
-  }
-  for (const [name, text] of ok) {
-    it(`passes ${name}`, async () => {
-      expect((await run(name, text)).map((f) => `${f.line}: ${f.message}`)).toEqual([]);
-    });
-  }
 }
 
 let example: Project | undefined;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syncHarness } from './harness';
@@ -89,13 +89,29 @@ describe('secretops sync approval', () => {
     expect(wrongPath.stderr).toContain('the approver answered POST with 404 and no valid decision; nothing was written');
     expect(h.github.secretWrites()).toHaveLength(0);
 
-    writeFileSync(join(h.dir, 'policies', 'approval.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ApprovalPolicy\nspec:\n  environments: [dev, qa]\n');
+    writeFileSync(join(h.dir, 'secretops.approval.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ApprovalPolicy\nspec:\n  environments: [dev, qa]\n');
     const bad = await h.run(['sync', '--env', 'dev', '--service', 'agents-runtime', '--to', 'github', '--dry-run']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/policies\/approval\.yaml:4:\d+ \/spec\/environments\/1: unknown environment "qa"/);
+    expect(bad.stderr).toMatch(/secretops\.approval\.yaml:4:\d+ \/spec\/environments\/1: unknown environment "qa"/);
 
-    writeFileSync(join(h.dir, 'policies', 'approval.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ApprovalPolicy\nspec:\n  environments: [dev]\n');
+    writeFileSync(join(h.dir, 'secretops.approval.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ApprovalPolicy\nspec:\n  environments: [dev]\n');
     const dev = await h.run(['sync', '--env', 'dev', '--service', 'agents-runtime', '--to', 'github', '--dry-run']);
     expect(dev.stdout).toContain('approval: required');
+  });
+
+  it('still reads the legacy policies/approval.yaml, and refuses both files at once', async () => {
+    const h = await syncHarness();
+    const DEV = ['sync', '--env', 'dev', '--service', 'agents-runtime', '--to', 'github', '--dry-run'];
+    expect((await h.run(DEV)).stdout).not.toContain('approval: required');
+    mkdirSync(join(h.dir, 'policies'));
+    writeFileSync(join(h.dir, 'policies', 'approval.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ApprovalPolicy\nspec:\n  environments: [dev]\n');
+    const both = await h.run(DEV);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('policies/approval.yaml: both secretops.approval.yaml and policies/approval.yaml exist; one approval policy is read');
+    expect(both.stdout).toBe('');
+    rmSync(join(h.dir, 'secretops.approval.yaml'));
+    const legacy = await h.run(DEV);
+    expect(legacy.stdout).toContain('approval: required');
+    expect(legacy.stdout).toContain('policies/approval.yaml: environment dev is listed');
   });
 });

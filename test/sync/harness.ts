@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
 import { GithubApiStandIn } from '../stand-ins/github-api';
@@ -31,8 +31,7 @@ export interface SyncHarness {
  */
 export async function syncHarness(): Promise<SyncHarness> {
   const dir = exampleProject();
-  mkdirSync(join(dir, 'policies'));
-  cpSync(join(REPO_ROOT, 'policies', 'approval.yaml'), join(dir, 'policies', 'approval.yaml'));
+  cpSync(join(REPO_ROOT, 'secretops.approval.yaml'), join(dir, 'secretops.approval.yaml'));
   const github = await new GithubApiStandIn({ token: 'ghs_test' }).start();
   const kube = await new KubernetesApiStandIn({ token: 'kube-token' }).start();
   open.push(github, kube);

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject, Project } from '../../lib/catalog/load';
+import { loadProject, Project } from '../../lib/project/load';
 import { environmentInstances } from '../../lib/catalog/layout';
 import { Annotations, Labels, STAGE_WAVES, STAGES } from '../../lib/constructs/metadata';
 import { COMPONENT_DESCRIPTOR, ComponentDescriptor } from '../../lib/constructs/argocd-application-set';
-import { renderProject } from '../../lib/synth';
+import { renderProject } from '../../lib/synthesis/synthesize';
 import { distObjects, DistObject } from '../support/dist';
 import { hasSchema, schemaErrors } from '../support/manifest-schemas';
 import { REPO_ROOT } from '../support/tmp';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfigMap } from '../../lib/constructs/k8s';
-import { loadProject, Project } from '../../lib/catalog/load';
+import { loadProject, Project } from '../../lib/project/load';
 import { buildApp } from '../../lib/synthesis/build-app';
 import { renderDist } from '../../lib/synthesis/dist-writer';
 import { defaultIngressRoutes, SynthExtensions } from '../../lib/synthesis/extensions';

@@ -3,8 +3,8 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { YAML_OPTIONS } from '../../lib/synthesis/dist-writer';
 import { ManifestYaml } from '../../lib/synthesis/manifest-yaml';
-import { renderProject } from '../../lib/synth';
-import { loadProject } from '../../lib/catalog/load';
+import { renderProject } from '../../lib/synthesis/synthesize';
+import { loadProject } from '../../lib/project/load';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/tmp';
 

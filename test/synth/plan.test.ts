@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../../lib/catalog/load';
+import { loadProject } from '../../lib/project/load';
 import { allServiceInstances, ingressHost, planSynthesis } from '../../lib/synthesis/plan';
 import { exampleProject, REPO_ROOT } from '../support/tmp';
 

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../../lib/catalog/load';
-import { renderProject } from '../../lib/synth';
+import { loadProject } from '../../lib/project/load';
+import { renderProject } from '../../lib/synthesis/synthesize';
 import { distObjects } from '../support/dist';
 import { exampleProject } from '../support/tmp';
 

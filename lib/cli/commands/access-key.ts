@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
-import type { AccessKeyCliOptions } from '../../access-keys/cli-actions';
+import type { AccessKeyCliOptions } from './access-key-run';
 
 /** Issue and regenerate read TTLs (and, for issue, environments and namespaces) from the catalog only. */
 function withServicesOption(cmd: Command): Command {
@@ -42,7 +42,7 @@ export const accessKeyCommand: CommandModule = {
   register(program, io, setExit) {
     const group = program.command('access-key').description('issue, regenerate, revoke, inspect and verify run-scoped access keys');
     const run = (action: 'issue' | 'regenerate' | 'revoke' | 'status' | 'verify') => async (opts: AccessKeyCliOptions) => {
-      const actions = await import('../../access-keys/cli-actions.js');
+      const actions = await import('./access-key-run.js');
       setExit(await actions[action](io, opts));
     };
 

@@ -10,7 +10,7 @@ export const bootstrapCommand: CommandModule = {
       .requiredOption('--cluster <name>', 'the cluster')
       .requiredOption('--out <dir>', 'folder to write into (created if absent)')
       .action(async (opts: CatalogOptions & { cluster: string; out: string }) => {
-        const { loadProject } = await import('../../catalog/load.js');
+        const { loadProject } = await import('../../project/load.js');
         const { renderBootstrap, writeRenderedBootstrap } = await import('../../bootstrap/render.js');
         const rendered = renderBootstrap(loadProject(catalogPaths(io, opts)), opts.cluster);
         const written = writeRenderedBootstrap(rendered, inCwd(io, opts.out));

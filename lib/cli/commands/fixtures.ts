@@ -9,11 +9,11 @@ export const fixturesCommand: CommandModule = {
       .description('add fixture entries the catalog needs and the fixtures lack; list orphans')
       .option('--dry-run', 'print what would be added, write nothing')
       .action(async (opts: CatalogOptions & { dryRun?: boolean }) => {
-        const { loadProjectForScaffold } = await import('../../catalog/scaffold-project.js');
-        const { planScaffold, applyScaffold } = await import('../../catalog/scaffold.js');
-        const { catalog, fixturesDir, files, resolver } = loadProjectForScaffold(catalogPaths(io, opts));
-        const plan = planScaffold(catalog, fixturesDir, files, resolver);
-        if (!opts.dryRun) applyScaffold(plan, fixturesDir);
+        const { openProject } = await import('../../project/load.js');
+        const { planScaffold, applyScaffold } = await import('../../project/scaffold.js');
+        const { catalog, fixtures, resolver } = openProject(catalogPaths(io, opts));
+        const plan = planScaffold(catalog, fixtures.dir, fixtures.files, resolver);
+        if (!opts.dryRun) applyScaffold(plan, fixtures.dir);
         const verb = opts.dryRun ? 'would add' : 'added';
         for (const a of plan.additions) io.stdout.write(`${verb} ${a.file}: ${a.path}#${a.key} (${a.spec})\n`);
         for (const o of plan.orphans) io.stdout.write(`orphan ${o.file}: ${o.path}#${o.key} (no environment resolves to it)\n`);

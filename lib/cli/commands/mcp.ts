@@ -7,7 +7,7 @@ export const mcpCommand: CommandModule = {
     withCatalogOptions(program.command('mcp'))
       .description('serve secretops as MCP tools on stdio (secret.sync.github_k8s, secret.resolve, secret.plan); values never leave the server')
       .action(async (opts: CatalogOptions) => {
-        const { serveStdio } = await import('../../mcp/stdio.js');
+        const { serveStdio } = await import('./mcp-run.js');
         await serveStdio(io, catalogPaths(io, opts));
         setExit(0);
       });

@@ -30,7 +30,7 @@ export const reportCommand: CommandModule = {
         const { todayUtc } = await import('../../clock.js');
         const today = todayUtc(opts.today, io.env);
         const { buildPolicyReport } = await import('../../report/report.js');
-        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const { runScanCommand } = await import('./scan-run.js');
         const model = await buildPolicyReport({
           cwd: io.cwd,
           ...(opts.base !== undefined ? { base: opts.base } : {}),

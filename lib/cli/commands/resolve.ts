@@ -11,9 +11,11 @@ export const resolveCommand: CommandModule = {
       .option('--format <format>', 'text or json', 'text')
       .action(async (opts: CatalogOptions & { env: string; service?: string; format: string }) => {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
-        const { loadProjectForResolve } = await import('../../resolver/project.js');
+        const { openProject, selectEnvironment } = await import('../../project/load.js');
         const { resolutionsToJson, resolutionsToText } = await import('../../resolver/format.js');
-        const { resolver, canonical } = loadProjectForResolve(catalogPaths(io, opts), opts.env, opts.service);
+        const project = openProject(catalogPaths(io, opts));
+        const canonical = selectEnvironment(project, opts.env, opts.service);
+        const { resolver } = project;
         const resolutions = resolver.resolveEnvironment(opts.env, opts.service ? { service: opts.service } : {});
         const alias = canonical.alias;
         io.stdout.write(

@@ -31,7 +31,7 @@ export const scanCommand: CommandModule = {
       .option('--today <date>', 'YYYY-MM-DD used for allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
       .action(async (paths: string[], opts: ScanCliOptions) => {
         const format = parseFormat(opts.format, FORMATS);
-        const { runScanCommand } = await import('../../scan/cli-run.js');
+        const { runScanCommand } = await import('./scan-run.js');
         const { todayUtc } = await import('../../clock.js');
         const result = await runScanCommand({
           cwd: io.cwd,

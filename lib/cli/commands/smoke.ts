@@ -34,7 +34,7 @@ export const smokeCommand: CommandModule = {
           slot = Number(opts.slot);
           if (!/^\d+$/.test(opts.slot)) throw new UserError({ message: `--slot must be a slot number, not "${opts.slot}"` }, ExitCode.usage);
         }
-        const { loadProject } = await import('../../catalog/load.js');
+        const { loadProject } = await import('../../project/load.js');
         const { smokeTargets } = await import('../../smoke/targets.js');
         const { readManifests, renderedObjects } = await import('../../synthesis/rendered.js');
         const paths = catalogPaths(io, opts);

@@ -45,7 +45,7 @@ export const syncCommand: CommandModule = {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
         const paths = catalogPaths(io, opts);
         if (direction !== undefined && direction !== 'pull') throw new UserError({ message: `unknown sync direction "${direction}"`, hint: 'use `secretops sync pull` or no argument' }, ExitCode.usage);
-        const cli = await import('../../sync/cli.js');
+        const cli = await import('./sync-run.js');
         if (direction === 'pull') {
           if (!opts.toEnvFile) throw new UserError({ message: 'sync pull needs --to-env-file FILE' }, ExitCode.usage);
           setExit(await cli.runPullCli(io, { ...paths, environment: opts.env, file: inCwd(io, opts.toEnvFile), ...(opts.service ? { service: opts.service } : {}), ...(opts.secret ? { secret: opts.secret } : {}), ...(opts.context ? { context: opts.context } : {}) }));

@@ -8,7 +8,7 @@ export const synthCommand: CommandModule = {
       .description('synthesize dist/ from the catalog: ClusterSecretStore, ExternalSecrets, oauth2-proxy, Argo CD wiring (same output as `cdk8s synth`)')
       .option('--out <dir>', 'output folder (replaced as a whole)', 'dist')
       .action(async (opts: CatalogOptions & { out: string }) => {
-        const { synthesizeCatalog } = await import('../../synth.js');
+        const { synthesizeCatalog } = await import('../../synthesis/synthesize.js');
         const outdir = inCwd(io, opts.out);
         const result = synthesizeCatalog({ ...catalogPaths(io, opts), outdir, cwd: io.cwd });
         io.stdout.write(`${opts.out}: ${result.objects} objects in ${result.files} files\n`);

@@ -9,7 +9,7 @@ export const validateCommand: CommandModule = {
       .option('--format <format>', 'text or json', 'text')
       .action(async (opts: CatalogOptions & { format: string }) => {
         const format = parseFormat(opts.format, ['text', 'json'] as const);
-        const { validateProject } = await import('../../catalog/load.js');
+        const { validateProject } = await import('../../project/load.js');
         const { formatDiagnostic } = await import('../../errors.js');
         const paths = catalogPaths(io, opts);
         const { project, diagnostics } = validateProject(paths);

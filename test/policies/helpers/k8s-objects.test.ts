@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { interestOutsideCrds, objectsOf } from '../../lib/scan/k8s/objects';
-import { parseFile } from '../../lib/scan/parse';
+import { interestOutsideCrds, objectsOf } from '../../../policies/helpers/k8s/objects';
+import { parseFile } from '../../../lib/scan/parse';
 
 describe('interestOutsideCrds', () => {
   const interest = interestOutsideCrds(/secretKeyRef/);

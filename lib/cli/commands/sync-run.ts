@@ -1,18 +1,18 @@
-import { ExitCode, UserError } from '../errors';
-import type { CliIo } from '../cli/io';
-import { loadProject } from '../catalog/load';
-import { askLine } from './approver';
-import { outcomeToText, planToText } from './format';
-import { loadKubeConfig } from '../kube/client';
-import { KubernetesSecrets } from './kubernetes';
-import { environmentTarget, PlannedKey, planSync, SyncSelection } from './plan';
-import { pullEnvFile } from './pull';
-import { retryOptionsFrom } from './retry';
-import { executeSync } from './run';
-import { approvalFor, openState, syncDeps } from './session';
-import { fingerprintKey } from './state';
-import { seedFrom } from './values';
-import { ledgerStatus } from './ledger-status';
+import { ExitCode, UserError } from '../../errors';
+import type { CliIo } from '../io';
+import { loadProject } from '../../project/load';
+import { askLine } from '../../sync/approver';
+import { outcomeToText, planToText } from '../../sync/format';
+import { loadKubeConfig } from '../../kube/client';
+import { KubernetesSecrets } from '../../sync/kubernetes';
+import { environmentTarget, PlannedKey, planSync, SyncSelection } from '../../sync/plan';
+import { pullEnvFile } from '../../sync/pull';
+import { retryOptionsFrom } from '../../sync/retry';
+import { executeSync } from '../../sync/run';
+import { approvalFor, openState, syncDeps } from '../../sync/session';
+import { fingerprintKey } from '../../sync/state';
+import { seedFrom } from '../../sync/values';
+import { ledgerStatus } from '../../sync/ledger-status';
 
 export interface SyncCliOptions extends SyncSelection {
   readonly servicesFile: string;

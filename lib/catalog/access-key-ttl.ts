@@ -1,6 +1,6 @@
 import { parseDuration, formatDuration } from '../duration';
 import { ExitCode, UserError } from '../errors';
-import type { AccessKeySpec } from '../catalog/types';
+import type { AccessKeySpec } from './types';
 
 /** Documented defaults of `spec.accessKeys` (see catalog/types.ts). */
 export const DEFAULT_TTL = '1h';

@@ -1,4 +1,4 @@
-import type { OverridePattern, ServiceCatalog } from '../catalog/types';
+import type { OverridePattern, ServiceCatalog } from './types';
 import { ownValue } from '../own';
 
 /** Placeholders an override template may use. */

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { FixtureEntryToAdd, insertFixtureEntries } from './fixture-edit';
-import type { LoadedFixtureFile } from './fixtures';
-import { FIXTURES_API_VERSION, SHARED_FIXTURES_NAME } from './fixtures';
-import type { ServiceCatalog } from './types';
-import { isProductionTier } from './types';
+import { FixtureEntryToAdd, insertFixtureEntries } from '../catalog/fixture-edit';
+import type { LoadedFixtureFile } from '../catalog/fixtures';
+import { FIXTURES_API_VERSION, SHARED_FIXTURES_NAME } from '../catalog/fixtures';
+import type { ServiceCatalog } from '../catalog/types';
+import { isProductionTier } from '../catalog/types';
 import type { Resolver } from '../resolver/resolver';
-import { environmentPath, sharedPath } from './layout';
+import { environmentPath, sharedPath } from '../catalog/layout';
 
 export interface ScaffoldAddition {
   /** Fixture file name without folder, e.g. `dev.yaml` (an existing `dev.yml` keeps its name). */

@@ -1,8 +1,8 @@
-import type { Project } from '../catalog/load';
-import { canonicalEnvironment, clusters, ClusterModel, environmentInstances, serviceNamespace } from '../catalog/layout';
-import type { EnvironmentSpec, SecretSpec, ServiceSpec } from '../catalog/types';
-import { isProductionTier } from '../catalog/types';
-import { Annotations } from '../constructs/metadata';
+import type { Project } from '../../lib/project/load';
+import { canonicalEnvironment, clusters, ClusterModel, environmentInstances, serviceNamespace } from '../../lib/catalog/layout';
+import type { EnvironmentSpec, SecretSpec, ServiceSpec } from '../../lib/catalog/types';
+import { isProductionTier } from '../../lib/catalog/types';
+import { Annotations } from '../../lib/constructs/metadata';
 import type { KubeObject } from './k8s/objects';
 
 /**

@@ -1,5 +1,5 @@
-import { pointerOf } from '../../yaml-source';
-import type { ManifestDocument } from '../types';
+import { pointerOf } from '../../../lib/yaml-source';
+import type { ManifestDocument } from '../../../lib/scan/types';
 
 /**
  * Plain-JS views of Kubernetes objects inside scanned documents, for the cross-object rules. A

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyValue } from '../../../lib/scan/detect/classify-value';
-import { neutralizeTemplate } from '../../../lib/scan/detect/helm-template';
-import { findTokens } from '../../../lib/scan/detect/token-formats';
-import { lineLocator } from '../../../lib/scan/detect/text-position';
-import { checkText } from '../../../lib/scan/run-rules';
-import noInlineSecret from '../../../policies/no-inline-secret';
-import noSealedSecret from '../../../policies/no-sealed-secret';
+import { classifyValue } from '../../../../policies/helpers/detect/classify-value';
+import { neutralizeTemplate } from '../../../../policies/helpers/detect/helm-template';
+import { findTokens } from '../../../../policies/helpers/detect/token-formats';
+import { lineLocator } from '../../../../policies/helpers/detect/text-position';
+import { checkText } from '../../../../lib/scan/run-rules';
+import noInlineSecret from '../../../../policies/no-inline-secret';
+import noSealedSecret from '../../../../policies/no-sealed-secret';
 
 /**
  * Hostile input: the detectors must stay total (never throw) and linear. Inputs that a quadratic

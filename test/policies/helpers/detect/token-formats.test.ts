@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHits, findTokens } from '../../../lib/scan/detect/token-formats';
+import { describeHits, findTokens } from '../../../../policies/helpers/detect/token-formats';
 import { pem, samples } from './samples';
 
 const ids = (text: string) => findTokens(text).map((h) => h.format.id);

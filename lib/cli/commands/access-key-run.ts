@@ -2,22 +2,22 @@ import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:f
 import { dirname, join, basename } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { JsonLinesAuditLog } from '../audit/audit-log';
-import { canonicalEnvironment, environmentInstances, serviceNamespace } from '../catalog/layout';
-import { loadCatalog } from '../catalog/load';
-import type { CliIo } from '../cli/io';
-import { inCwd, parseFormat } from '../cli/options';
-import { renderTable } from '../cli/table';
-import { ExitCode, UserError } from '../errors';
-import { loadKubeConfig } from '../kube/client';
-import { AccessKeys, IssuedAccessKey } from './access-keys';
-import { bypassAllowed } from './bypass-policy';
-import { FileAccessKeyStore } from './file-store';
-import { KubernetesAccessKeyStore } from './kubernetes-store';
-import type { AccessKeyInfo } from './record';
-import { runAccessKeyEnv, RUN_ACCESS_KEY_ENV, runKeySecretName, writeRunKeySecret } from './run-key-secret';
-import { AccessKeyScope, checkScope } from './scope';
-import { ttlPolicy } from './ttl';
+import { JsonLinesAuditLog } from '../../audit/audit-log';
+import { canonicalEnvironment, environmentInstances, serviceNamespace } from '../../catalog/layout';
+import { loadCatalog } from '../../catalog/load';
+import type { CliIo } from '../io';
+import { inCwd, parseFormat } from '../options';
+import { renderTable } from '../../text-table';
+import { ExitCode, UserError } from '../../errors';
+import { loadKubeConfig } from '../../kube/client';
+import { AccessKeys, IssuedAccessKey } from '../../access-keys/access-keys';
+import { bypassAllowed } from '../../catalog/bypass-allowed';
+import { FileAccessKeyStore } from '../../access-keys/file-store';
+import { KubernetesAccessKeyStore } from '../../access-keys/kubernetes-store';
+import type { AccessKeyInfo } from '../../access-keys/record';
+import { runAccessKeyEnv, RUN_ACCESS_KEY_ENV, runKeySecretName, writeRunKeySecret } from '../../access-keys/run-key-secret';
+import { AccessKeyScope, checkScope } from '../../access-keys/scope';
+import { ttlPolicy } from '../../catalog/access-key-ttl';
 
 export interface AccessKeyCliOptions {
   readonly services?: string;

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ExitCode, UserError } from './errors';
-import { loadProject, Project } from './catalog/load';
-import { buildApp } from './synthesis/build-app';
-import { renderDist, RenderedDist, renderFiles, writeDist } from './synthesis/dist-writer';
-import { BUILT_IN_EXTENSIONS } from './synthesis/built-in-extensions';
-import type { SynthExtensions } from './synthesis/extensions';
-import { ARGOCD_FOLDER, planSynthesis } from './synthesis/plan';
+import { ExitCode, UserError } from '../errors';
+import { loadProject, Project } from '../project/load';
+import { buildApp } from './build-app';
+import { renderDist, RenderedDist, renderFiles, writeDist } from './dist-writer';
+import { BUILT_IN_EXTENSIONS } from './built-in-extensions';
+import type { SynthExtensions } from './extensions';
+import { ARGOCD_FOLDER, planSynthesis } from './plan';
 
 export interface SynthOptions {
   readonly servicesFile: string;

@@ -1,4 +1,4 @@
-import type { Position } from '../types';
+import type { Position } from '../../../lib/scan/types';
 
 /**
  * 1-based line and column of offsets in a text, for hits found by regex in raw text. Offsets

@@ -1,4 +1,4 @@
-import type { EnvironmentSpec } from '../catalog/types';
+import type { EnvironmentSpec } from './types';
 
 /**
  * Whether run-scoped bypass routes (and keys for them) are allowed in an environment: always in

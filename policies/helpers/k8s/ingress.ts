@@ -64,7 +64,7 @@ function traefikRoutes(o: KubeObject): IngressRoute[] {
 /**
  * A path pattern in one comparable form: regex and glob wildcards within a segment become `*`,
  * anchors, regex escapes and a trailing slash go. `/api/v1/runs/[^/]+/bypass$` (what the
- * BypassIngress construct renders for ingress-nginx) equals `/api/v1/runs/*\/bypass`.
+ * bypass route synth renders for ingress-nginx) equals `/api/v1/runs/*\/bypass`.
  */
 export function normalisePathPattern(path: string): string {
   let p = path.trim().replace(/^\^/, '').replace(/\$$/, '');

@@ -1,4 +1,4 @@
-import { normalizeKeyName } from '../../credential-like';
+import { normalizeKeyName } from '../../../lib/credential-like';
 
 /**
  * Name heuristics that complement the configured credential-like patterns in places where the

@@ -1,4 +1,4 @@
-import type { Shape } from '../summary';
+import type { Shape } from '../../../lib/scan/summary';
 
 /**
  * Shapes (`lib/scan/summary.ts`) of what the views of this folder read, for project rules'

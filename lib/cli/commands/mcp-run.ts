@@ -1,7 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { CliIo } from '../cli/io';
-import type { ProjectPaths } from '../catalog/load';
-import { createMcpServer } from './server';
+import type { CliIo } from '../io';
+import type { ProjectPaths } from '../../catalog/load';
+import { createMcpServer } from '../../mcp/server';
 
 /**
  * Serves MCP on the process's stdin/stdout until the client disconnects. stdout carries the

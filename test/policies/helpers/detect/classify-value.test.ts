@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyValue } from '../../../lib/scan/detect/classify-value';
-import { decodeBase64Data } from '../../../lib/scan/detect/base64';
+import { classifyValue } from '../../../../policies/helpers/detect/classify-value';
+import { decodeBase64Data } from '../../../../policies/helpers/detect/base64';
 import { pem, samples } from './samples';
 
 const kind = (v: unknown, opts = {}) => classifyValue(v, opts).kind;

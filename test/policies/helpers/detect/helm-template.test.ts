@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { neutralizeTemplate } from '../../../lib/scan/detect/helm-template';
-import { classifyValue } from '../../../lib/scan/detect/classify-value';
+import { neutralizeTemplate } from '../../../../policies/helpers/detect/helm-template';
+import { classifyValue } from '../../../../policies/helpers/detect/classify-value';
 
 const template = `{{- if .Values.enabled }}
 apiVersion: v1

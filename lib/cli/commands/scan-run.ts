@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { RULES } from '../../policies';
-import type { Project } from '../catalog/load';
-import { ExitCode, isUserError, UserError } from '../errors';
-import { VERSION } from '../cli/version';
-import { loadScanConfig } from './config';
-import { scan } from './engine';
-import { formatResult, ScanFormat } from './format';
-import { packageText } from './package-files';
-import type { ScanResult } from './types';
+import { RULES } from '../../../policies';
+import { ExitCode, UserError } from '../../errors';
+import { VERSION } from '../../version';
+import { loadScanConfig } from '../../scan/config';
+import { catalogLoader } from '../../scan/catalog-loader';
+import { scan } from '../../scan/engine';
+import { formatResult, ScanFormat } from '../../scan/format';
+import { packageText } from '../../scan/package-files';
+import type { ScanResult } from '../../scan/types';
 
 export interface ScanCommandInput {
   readonly cwd: string;
@@ -51,35 +50,6 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   const warnings = [...result.warnings.map((w) => `${w.file}: ${w.message}`), ...notes];
   const exitCode = result.findings.some((f) => f.severity === 'error') ? ExitCode.failed : ExitCode.ok;
   return { output, warnings, exitCode, result };
-}
-
-/**
- * The catalog loader of a scan: `--services` (or ./services.yaml when present), loaded on first use;
- * what is wrong with it goes to `notes`. Workers build the same loader from the same input.
- */
-export function catalogLoader(input: Pick<ScanCommandInput, 'cwd' | 'services' | 'fixtures'>, notes: string[]): () => Promise<Project | undefined> {
-  const servicesFile = input.services ?? resolve(input.cwd, 'services.yaml');
-  return async (): Promise<Project | undefined> => {
-    if (!existsSync(servicesFile)) return undefined;
-    const { validateProject } = await import('../catalog/load.js');
-    const shown = input.services ?? 'services.yaml';
-    const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
-    try {
-      // validateProject, not loadProject: a catalog whose fixtures have problems (a production
-      // inventory holding a value) must still reach fixture-drift, which reports them as findings.
-      const { project: loaded, diagnostics } = validateProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
-      if (!loaded) {
-        notes.push(`${shown}: not a valid catalog (${problems(diagnostics.length)}): catalog-aware rules ran without it`);
-        return undefined;
-      }
-      if (diagnostics.length > 0) notes.push(`${shown}: the catalog or its fixtures have ${problems(diagnostics.length)}`);
-      return loaded;
-    } catch (err) {
-      if (!isUserError(err)) throw err;
-      notes.push(`${shown}: not a valid catalog (${problems(err.diagnostics.length)}): catalog-aware rules ran without it`);
-      return undefined;
-    }
-  };
 }
 
 /**
