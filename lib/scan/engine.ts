@@ -54,8 +54,8 @@ export interface ScanOptions {
   readonly sources?: CollectedSources;
   /**
    * Read the files in worker threads when the tree is large (not with `staged` or `sources`).
-   * Workers rebuild configuration, rules (`policies/index.ts`) and catalog loader from `spec`, so
-   * only a caller scanning with exactly those may pass it (the CLI does). @default one thread
+   * Workers rebuild configuration, rules and catalog loader from `spec`, so only a caller whose
+   * `spec` describes exactly this scan's may pass it (the CLI does). @default one thread
    */
   readonly parallel?: ParallelOptions;
 }
@@ -73,6 +73,8 @@ export interface ParallelOptions {
 
 /** The CLI input a worker rebuilds the scan from (see `lib/scan/scan-worker.ts`). */
 export interface WorkerSpec {
+  /** The module (absolute path) and export holding the scan's rule list, the same list as `rules`. */
+  readonly rules: { readonly module: string; readonly export: string };
   /** `--config`, when given. */
   readonly config?: string;
   readonly services?: string;

@@ -1,21 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RULES } from '../../policies';
 import { catalogLoader } from './catalog-loader';
 import { loadScanConfig } from './config';
 import { CatalogState, CatalogWanted, FileOutcome, filePass, memoryBudget, passFile, severityOf } from './engine';
+import type { Rule } from './types';
 import type { ChunkReply, ChunkRequest, WorkerInit } from './parallel';
 import type { SourceFile } from './sources';
 
 /**
- * A scan worker (see `parallel.ts`): rebuilds the scan's configuration, rules and catalog loader
- * from the CLI input, then reads the chunks of files it is sent and replies with their outcomes.
+ * A scan worker (see `parallel.ts`): rebuilds the scan's configuration, rules (from the module
+ * the spec names) and catalog loader from the CLI input, then reads the chunks of files it is sent and replies with their outcomes.
  * Notes about the catalog are the main thread's to give (it loads the catalog when a worker did).
  */
 async function setup(init: WorkerInit): Promise<(req: ChunkRequest) => Promise<ChunkReply>> {
   const config = await loadScanConfig(init.cwd, init.spec.config);
-  const rules = RULES.filter((r) => severityOf(r, config) !== 'off');
+  // The rule list comes from the module the caller named (the scanner does not import the rules).
+  const all = (require(init.spec.rules.module) as Record<string, readonly Rule[]>)[init.spec.rules.export]!;
+  const rules = all.filter((r) => severityOf(r, config) !== 'off');
   const project = catalogLoader({ cwd: init.cwd, ...(init.spec.services !== undefined ? { services: init.spec.services } : {}), ...(init.spec.fixtures !== undefined ? { fixtures: init.spec.fixtures } : {}) }, []);
   const catalog: CatalogState = { loaded: false };
   let catalogWanted = false;

@@ -40,7 +40,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   }
   const project = catalogLoader(input, notes);
   // Workers rebuild this very scan from the CLI input (configuration, rules, catalog loader).
-  const parallel = { ...threadsFromEnv(), spec: { ...(input.config !== undefined ? { config: input.config } : {}), ...(input.services !== undefined ? { services: input.services } : {}), ...(input.fixtures !== undefined ? { fixtures: input.fixtures } : {}) } };
+  const parallel = { ...threadsFromEnv(), spec: { rules: { module: require.resolve('../../../policies'), export: 'RULES' }, ...(input.config !== undefined ? { config: input.config } : {}), ...(input.services !== undefined ? { services: input.services } : {}), ...(input.fixtures !== undefined ? { fixtures: input.fixtures } : {}) } };
   const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, parallel, ...(input.today !== undefined ? { today: input.today } : {}) });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);
