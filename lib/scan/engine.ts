@@ -144,15 +144,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 
   const threads = options.parallel && !options.staged && !options.sources && !pass.keepWhole ? threadsFor(inputs, options.parallel) : 1;
+  // Threads share the process's memory: each collects after a quarter of the single thread's budget.
+  const collectGarbage = memoryBudget(threads > 1 ? THREAD_GC_BUDGET : undefined);
   if (threads > 1) {
     const { passInWorkers } = await import('./parallel.js');
-    const { outcomes, catalogWanted } = await passInWorkers(inputs, threads, { cwd, today, paths: options.paths ?? [], spec: options.parallel!.spec, catalogLoaded: catalog.loaded }, passWithCatalog);
+    // The main thread reads chunks too, and collects its garbage as it would alone.
+    const local = (src: SourceFile) => (collectGarbage(src.size), passWithCatalog(src));
+    const { outcomes, catalogWanted } = await passInWorkers(inputs, threads, { cwd, today, paths: options.paths ?? [], spec: options.parallel!.spec, catalogLoaded: catalog.loaded }, local);
     // A worker loaded the catalog for its own files: load it here too, so that notes and project
     // rules are what a scan in one thread gives.
     if (catalogWanted && !catalog.loaded) await loadCatalog();
     inputs.forEach((src, i) => absorb(src, outcomes[i]!));
   } else {
-    const collectGarbage = memoryBudget();
     for (const src of inputs) {
       collectGarbage(src.size);
       absorb(src, await passWithCatalog(src));
@@ -385,6 +388,9 @@ function threadsFor(inputs: readonly SourceFile[], parallel: ParallelOptions): n
   const bytes = inputs.reduce((n, f) => n + f.size, 0);
   return inputs.length >= (parallel.minFiles ?? PARALLEL_MIN_FILES) || bytes >= (parallel.minBytes ?? PARALLEL_MIN_BYTES) ? threads : 1;
 }
+
+/** Bytes read between collections per thread when several threads read (`memoryBudget`). */
+export const THREAD_GC_BUDGET = 8 * 1024 * 1024;
 
 /** Below these a scan runs in one thread (measured: see docs/scanner.md, "Performance"). */
 const PARALLEL_MIN_FILES = 400;

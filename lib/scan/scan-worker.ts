@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { catalogLoader } from './catalog-loader';
 import { loadScanConfig } from './config';
-import { CatalogState, CatalogWanted, FileOutcome, filePass, memoryBudget, passFile, severityOf } from './engine';
+import { CatalogState, CatalogWanted, FileOutcome, filePass, memoryBudget, passFile, severityOf, THREAD_GC_BUDGET } from './engine';
 import type { Rule } from './types';
 import type { ChunkReply, ChunkRequest, WorkerInit } from './parallel';
 import type { SourceFile } from './sources';
@@ -28,8 +28,7 @@ async function setup(init: WorkerInit): Promise<(req: ChunkRequest) => Promise<C
   if (init.catalogLoaded) await loadCatalog();
   const pass = filePass({ cwd: init.cwd, config, paths: init.paths, staged: false, project, rules, today: init.today }, catalog, new Set(init.files.map((f) => f.path)));
   const sources: SourceFile[] = init.files.map((f) => ({ path: f.path, size: f.size, read: () => readFileSync(resolve(init.cwd, f.path)) }));
-  // Threads share the process's memory: each collects after a quarter of the single thread's budget.
-  const collectGarbage = memoryBudget(8 * 1024 * 1024);
+  const collectGarbage = memoryBudget(THREAD_GC_BUDGET);
   return async (req) => {
     const outcomes: FileOutcome[] = [];
     for (let i = req.from; i < req.to; i++) {

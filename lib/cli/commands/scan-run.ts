@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { RULES } from '../../../policies';
 import { ExitCode, UserError } from '../../errors';
 import { VERSION } from '../../version';
@@ -31,6 +32,9 @@ export interface ScanCommandOutput {
   readonly result: ScanResult;
 }
 
+/** The module of `RULES` (policies/index), which scan workers load: the same list this command scans with. */
+const RULES_MODULE = join(__dirname, '..', '..', '..', 'policies');
+
 /** What `secretops scan` does between parsing its flags and printing. */
 export async function runScanCommand(input: ScanCommandInput): Promise<ScanCommandOutput> {
   const config = await loadScanConfig(input.cwd, input.config);
@@ -40,7 +44,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   }
   const project = catalogLoader(input, notes);
   // Workers rebuild this very scan from the CLI input (configuration, rules, catalog loader).
-  const parallel = { ...threadsFromEnv(), spec: { rules: { module: require.resolve('../../../policies'), export: 'RULES' }, ...(input.config !== undefined ? { config: input.config } : {}), ...(input.services !== undefined ? { services: input.services } : {}), ...(input.fixtures !== undefined ? { fixtures: input.fixtures } : {}) } };
+  const parallel = { ...threadsFromEnv(), spec: { rules: { module: RULES_MODULE, export: 'RULES' }, ...(input.config !== undefined ? { config: input.config } : {}), ...(input.services !== undefined ? { services: input.services } : {}), ...(input.fixtures !== undefined ? { fixtures: input.fixtures } : {}) } };
   const result = await scan({ cwd: input.cwd, paths: input.paths, staged: input.staged, rules: RULES, config, project, parallel, ...(input.today !== undefined ? { today: input.today } : {}) });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);
