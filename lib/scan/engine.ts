@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -7,13 +8,16 @@ import { minimatch } from 'minimatch';
 import type { Project } from '../project/load';
 import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
-import { classifyFile, DocumentSlice, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, splitDocuments } from './parse';
+import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { touches } from './locate';
 import { CollectedSources, SourceFile, stagedFiles, treeContext, walkPaths } from './sources';
+import { detached, FileReader, SummaryDocument, summaryFile } from './summary';
 import type {
+  FileKind,
   Finding,
   ManifestDocument,
+  ObjectRef,
   ParseProblem,
   Rule,
   RuleContext,
@@ -60,162 +64,195 @@ export interface ScanOptions {
   readonly today?: string;
   /** Scan these instead of reading the file system (tests, benchmarks). */
   readonly sources?: CollectedSources;
+  /**
+   * Read the files in worker threads when the tree is large (not with `staged` or `sources`).
+   * Workers rebuild configuration, rules and catalog loader from `spec`, so only a caller whose
+   * `spec` describes exactly this scan's may pass it (the CLI does). @default one thread
+   */
+  readonly parallel?: ParallelOptions;
+}
+
+export interface ParallelOptions {
+  /** What a worker needs to rebuild the scan's configuration and catalog loader. */
+  readonly spec: WorkerSpec;
+  /** @default os.availableParallelism() */
+  readonly threads?: number;
+  /** Use workers from this many files... @default 400 */
+  readonly minFiles?: number;
+  /** ...or this many bytes. @default 2 MiB */
+  readonly minBytes?: number;
+}
+
+/** The CLI input a worker rebuilds the scan from (see `lib/scan/scan-worker.ts`). */
+export interface WorkerSpec {
+  /** The module (absolute path) and export holding the scan's rule list, the same list as `rules`. */
+  readonly rules: { readonly module: string; readonly export: string };
+  /** `--config`, when given. */
+  readonly config?: string;
+  readonly services?: string;
+  readonly fixtures?: string;
 }
 
 /** Thrown by `ctx.project` before the catalog is loaded: the scan loads it and starts over. */
-class CatalogWanted extends Error {}
+export class CatalogWanted extends Error {}
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  try {
-    return await scanWith(options, { loaded: false });
-  } catch (err) {
-    if (!(err instanceof CatalogWanted)) throw err;
-    // A document or file rule asked for the catalog. Rules are pure functions of their input, so
-    // starting over with it is safe; the first access happens early (usually on the first
-    // document), so little work is repeated.
-    return scanWith(options, { loaded: true, project: await options.project?.() });
-  }
-}
-
-async function scanWith(options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<ScanResult> {
   const { cwd, config } = options;
+  const catalog: CatalogState = { loaded: false };
   const today = options.today ?? todayUtc();
   const enabled = options.rules.filter((r) => severityOf(r, config) !== 'off');
   const sources = options.sources ?? collect(options);
   const warnings: ScanWarning[] = [...sources.warnings];
   // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
-  const plan = fastPath(enabled, config);
   const scannedPaths = new Set(inputs.map((f) => f.path));
-  const contextFor = ruleContexts(options, today, catalog, sources, scannedPaths);
-  const severities = Object.fromEntries(enabled.map((r) => [r.meta.id, severityOf(r, config)]));
-  const perFile = enabled.filter((r) => r.checkDocument || r.checkFile).map((r) => ({ meta: r.meta, checkDocument: r.checkDocument, checkFile: r.checkFile }));
-  const perProject = enabled.filter((r) => r.checkProject).map((r) => ({ meta: r.meta, checkProject: r.checkProject }));
+  // With a cross-file context the rules' roots are the context, and `ctx.scanned` the scanned files.
+  const contextRoot = sources.context?.root;
+  const pass = filePass({ ...options, today, rules: enabled, ...(contextRoot !== undefined ? { contextRoot } : {}) }, catalog, scannedPaths);
+  const { contextFor, severities } = pass;
+  const perProject = enabled.filter((r) => r.checkProject);
+  const summaries = new Map<string, ManifestDocument[]>(pass.summarizing.map((r) => [r.meta.id, []]));
 
   const findings: Finding[] = [];
-  const inline = new Map<ManifestDocument, number>();
-  const countInline = (suppressed: readonly { readonly doc: ManifestDocument }[]) => {
-    for (const s of suppressed) inline.set(s.doc, (inline.get(s.doc) ?? 0) + 1);
-  };
+  /** Findings each inline suppression kept out, by document (file and index: summaries are other objects). */
+  const inline = new Map<string, number>();
   const kept: ManifestDocument[] = [];
-  const suppressingDocs: ManifestDocument[] = [];
-  const counts = { documents: 0, parsedDocuments: 0 };
+  const suppressing: { key: string; suppression: Suppression }[] = [];
+  let documents = 0;
+  let parsedDocuments = 0;
   let bytes = 0;
   let skippedFiles = 0;
-
-  const collectGarbage = memoryBudget();
-  for (const src of inputs) {
-    collectGarbage(src.size);
-    const file = readScanFile(src, config, cwd, scannedPaths, warnings);
-    if (!file) {
+  /** Documents of the scanned files some rule read: without one, a cross-file context is not read. */
+  let wanted = 0;
+  // One reader and one file object per file, shared by its summary documents.
+  const keepSummaries = (src: SourceFile, o: FileOutcome) => {
+    if (o.kept) kept.push(...o.kept);
+    if (o.summaries.length === 0) return;
+    const reader = sourceReader(src);
+    const file = summaryFile({ path: src.path, kind: o.kind!, ...(o.helmValues ? { helmValues: true } : {}) }, reader);
+    for (const s of o.summaries) summaries.get(s.rule)!.push(new SummaryDocument(file, s.index, s.value, s.object, s.suppressed, reader, s.problem));
+  };
+  const absorb = (src: SourceFile, o: FileOutcome) => {
+    warnings.push(...o.warnings);
+    if (!o.read) {
       skippedFiles++;
-      continue;
+      return;
     }
-    const unread = file.problems?.some((p) => p.unread) ?? false;
-    if (unread) skippedFiles++;
+    // An unread file (over maxFileSize, binary, not UTF-8) is reported by parse-error, not counted as read.
+    if (o.unread) skippedFiles++;
     else bytes += src.size;
-    const docs = unread ? [] : wantedDocuments(file, plan, counts);
-    for (const d of docs) if (d.suppressed.size > 0) suppressingDocs.push(d);
-    if (plan.keepDocuments) kept.push(...docs);
-    const run = await runRulesDetailed({ rules: perFile, files: [file], docs, context: contextFor, severities });
-    findings.push(...run.findings);
-    countInline(run.suppressed);
+    documents += o.documents;
+    parsedDocuments += o.parsedDocuments;
+    wanted += o.wanted;
+    findings.push(...o.findings);
+    suppressing.push(...o.suppressing);
+    for (const [key, n] of o.inline) inline.set(key, (inline.get(key) ?? 0) + n);
+    keepSummaries(src, o);
+  };
+  // A document or file rule asked for the catalog: load it and read the file again. Rules are pure
+  // functions of their input and the file's outcome is taken only when complete, so nothing is
+  // counted twice; files before it did not ask, so they stand.
+  const loadCatalog = async () => {
+    catalog.project = await options.project?.();
+    catalog.loaded = true;
+  };
+  const passWithCatalog = async (src: SourceFile): Promise<FileOutcome> => {
+    try {
+      return await passFile(src, pass);
+    } catch (err) {
+      if (!(err instanceof CatalogWanted)) throw err;
+      await loadCatalog();
+      return passFile(src, pass);
+    }
+  };
+
+  const threads = options.parallel && !options.staged && !options.sources && !pass.keepWhole ? threadsFor(inputs, options.parallel) : 1;
+  // Threads share the process's memory: each collects after a quarter of the single thread's budget.
+  const collectGarbage = memoryBudget(threads > 1 ? THREAD_GC_BUDGET : undefined);
+  if (threads > 1) {
+    const { passInWorkers } = await import('./parallel.js');
+    // The main thread reads chunks too, and collects its garbage as it would alone.
+    const local = (src: SourceFile) => (collectGarbage(src.size), passWithCatalog(src));
+    const init = {
+      cwd,
+      today,
+      paths: options.paths ?? [],
+      spec: options.parallel!.spec,
+      catalogLoaded: catalog.loaded,
+      ...(contextRoot !== undefined ? { contextRoot } : {}),
+      ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
+    };
+    const { outcomes, catalogWanted } = await passInWorkers(inputs, threads, init, local);
+    // A worker loaded the catalog for its own files: load it here too, so that notes and project
+    // rules are what a scan in one thread gives.
+    if (catalogWanted && !catalog.loaded) await loadCatalog();
+    inputs.forEach((src, i) => absorb(src, outcomes[i]!));
+  } else {
+    for (const src of inputs) {
+      collectGarbage(src.size);
+      absorb(src, await passWithCatalog(src));
+    }
   }
-  if (perProject.length > 0 && sources.context && kept.length > 0) {
-    // Only when a scanned document is one a project rule reads: a commit of unrelated files does
-    // not pay for listing and reading the rest of the repository.
-    kept.push(...contextDocuments(sources.context.files(), scannedPaths, fastPath(perProject as Rule[]), config, cwd));
+  if (perProject.length > 0 && sources.context && wanted > 0) {
+    // Only when a scanned document is one some rule reads: a commit of unrelated files does not
+    // pay for listing and reading the rest of the repository. Context files are summarized (or
+    // kept whole) for the project rules only; nothing is reported about them by the per-file
+    // rules, and what cannot be read is left out quietly: the scan was not asked about them.
+    const contextPass: FilePass = { ...pass, plan: fastPath(perProject), perFile: [] };
+    for (const src of sources.context.files()) {
+      if (scannedPaths.has(src.path)) continue;
+      collectGarbage(src.size);
+      const o = await passFile(src, contextPass);
+      if (o.read && !o.unread) keepSummaries(src, o);
+    }
     // In path order, as a scan of the whole tree hands them over (rules that name a "first" copy agree).
-    kept.sort((a, b) => byCodePoint(a.file.path, b.file.path) || a.index - b.index);
+    const inPathOrder = (a: ManifestDocument, b: ManifestDocument) => byCodePoint(a.file.path, b.file.path) || a.index - b.index;
+    kept.sort(inPathOrder);
+    for (const docs of summaries.values()) docs.sort(inPathOrder);
   }
   if (perProject.length > 0) {
     // With a cross-file context, findings are reported for the scanned files (or dueTo one of them).
     const keep = sources.context ? (f: Finding, r: { dueTo?: readonly string[] }) => scannedPaths.has(f.file) || (r.dueTo ?? []).some((p) => touches(scannedPaths, p)) : undefined;
-    const run = await runProjectPhase(() => runRulesDetailed({ rules: perProject, files: [], docs: kept, context: contextFor, severities, ...(keep ? { keep } : {}) }), options, catalog);
+    // One rule at a time: each gets its own summaries (or the documents kept whole).
+    const runProject = async () => {
+      const out: Awaited<ReturnType<typeof runRulesDetailed>> = { findings: [], suppressed: [] };
+      for (const rule of perProject) {
+        const docs = rule.summarize ? summaries.get(rule.meta.id)! : kept;
+        const run = await runRulesDetailed({ rules: [rule], files: [], docs, context: contextFor, severities, ...(keep ? { keep } : {}) });
+        out.findings.push(...run.findings);
+        out.suppressed.push(...run.suppressed);
+      }
+      return out;
+    };
+    let run: Awaited<ReturnType<typeof runProject>>;
+    try {
+      run = await runProject();
+    } catch (err) {
+      // A project rule asked for the catalog: load it and run the project phase again (the
+      // per-file phase did not need it, so it stands).
+      if (!(err instanceof CatalogWanted)) throw err;
+      await loadCatalog();
+      run = await runProject();
+    }
     findings.push(...run.findings);
-    countInline(run.suppressed);
+    for (const s of run.suppressed) inline.set(docKey(s.doc), (inline.get(docKey(s.doc)) ?? 0) + 1);
   }
 
   const { reported, allowlisted } = applyAllowlist(findings, config, today);
+  const suppressions: Suppression[] = [
+    ...suppressing.map(({ key, suppression }) => ({ ...suppression, suppressed: inline.get(key) ?? 0 })),
+    ...allowlistSuppressions(config, today, allowlisted),
+  ];
   return {
     version: 1,
     findings: sortFindings(reported),
-    stats: { files: inputs.length - skippedFiles, documents: counts.documents, parsedDocuments: counts.parsedDocuments, bytes, skippedFiles },
+    stats: { files: inputs.length - skippedFiles, documents, parsedDocuments, bytes, skippedFiles },
     warnings: warnings.sort((a, b) => byCodePoint(a.file, b.file) || byCodePoint(a.message, b.message)),
-    suppressions: [...suppressingDocs.map((d) => inlineSuppression(d, inline.get(d) ?? 0)), ...allowlistSuppressions(config, today, allowlisted)],
+    suppressions,
     rules: enabled.map(
       (r): ScanRuleInfo => ({ id: r.meta.id, description: r.meta.description, remediation: r.meta.remediation, docs: r.meta.docs, severity: severityOf(r, config) as Severity }),
     ),
   };
-}
-
-/** One context per rule for the whole scan (not one per rule and file); the catalog is loaded only when a rule reads it. */
-function ruleContexts(
-  options: ScanOptions,
-  today: string,
-  catalog: { loaded: boolean; project?: Project },
-  sources: CollectedSources,
-  scanned: ReadonlySet<string>,
-): (rule: Rule) => RuleContext {
-  const { cwd, config } = options;
-  const contexts = new Map<string, RuleContext>();
-  return (rule) => {
-    let ctx = contexts.get(rule.meta.id);
-    if (!ctx) {
-      ctx = {
-        isCredentialKey: config.isCredentialKey,
-        cwd,
-        options: config.options[rule.meta.id] ?? {},
-        today,
-        roots: sources.context ? [sources.context.root] : options.sources ? undefined : options.paths && options.paths.length > 0 ? options.paths : ['.'],
-        staged: options.staged ?? false,
-        ...(sources.context ? { scanned } : {}),
-        ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
-        get project() {
-          if (!catalog.loaded && options.project) throw new CatalogWanted();
-          return catalog.project;
-        },
-      };
-      contexts.set(rule.meta.id, ctx);
-    }
-    return ctx;
-  };
-}
-
-/**
- * The documents of a YAML or JSON file the enabled rules want, parsed; parse problems go to the
- * file. Documents the fast path rules out are parsed only when the syntax check needs them.
- */
-function wantedDocuments(file: ScanFile, plan: ReturnType<typeof fastPath>, counts: { documents: number; parsedDocuments: number }): ManifestDocument[] {
-  const docs: ManifestDocument[] = [];
-  if (file.kind !== 'yaml' && file.kind !== 'json') return docs;
-  const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
-  counts.documents += slices.length;
-  for (const slice of slices) {
-    const wanted = plan.wants(slice.text);
-    if (!wanted && !plan.syntax) continue;
-    counts.parsedDocuments++;
-    const parsed = parseSlice(file, slice);
-    if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
-    else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
-    if (!isParseProblem(parsed) && wanted) docs.push(parsed);
-  }
-  return docs;
-}
-
-/**
- * Runs the project rules. When one asks for the catalog, it is loaded and the project phase runs
- * again (the per-file phase did not need it, so it stands).
- */
-async function runProjectPhase<T>(run: () => Promise<T>, options: ScanOptions, catalog: { loaded: boolean; project?: Project }): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (!(err instanceof CatalogWanted)) throw err;
-    catalog.project = await options.project?.();
-    catalog.loaded = true;
-    return run();
-  }
 }
 
 /** The allowlist entries still in force, each with how many findings it suppressed. */
@@ -235,6 +272,198 @@ function allowlistSuppressions(config: ScanOptions['config'], today: string, all
     }));
 }
 
+/** Whether the catalog was loaded yet (rules ask for it through `ctx.project`), and what it is. */
+export interface CatalogState {
+  loaded: boolean;
+  project?: Project;
+}
+
+/** What the file pass needs, built the same way in the main thread and in workers. */
+export interface FilePass {
+  readonly cwd: string;
+  readonly config: ScanConfig;
+  readonly plan: ReturnType<typeof fastPath>;
+  readonly perFile: readonly Rule[];
+  /** Project rules with `summarize`. */
+  readonly summarizing: readonly Rule[];
+  /** Some project rule has no `summarize`: documents are kept whole for it (one thread only). */
+  readonly keepWhole: boolean;
+  readonly contextFor: (rule: Rule) => RuleContext;
+  readonly severities: Readonly<Record<string, Severity | 'off'>>;
+  /** Every path of the scan (a values file is Helm values when its chart's Chart.yaml is among them). */
+  readonly scannedPaths: ReadonlySet<string>;
+}
+
+/** `rules` are the enabled rules; `project` loads the catalog the first time a rule asks (see `CatalogWanted`). */
+export function filePass(
+  options: Pick<ScanOptions, 'cwd' | 'config' | 'paths' | 'staged' | 'project' | 'sources' | 'catalogInputs'> & {
+    readonly rules: readonly Rule[];
+    readonly today: string;
+    /** The root of the scan's cross-file context (`CrossFileContext.root`), when it has one. */
+    readonly contextRoot?: string;
+  },
+  catalog: CatalogState,
+  scannedPaths: ReadonlySet<string>,
+): FilePass {
+  const { cwd, config, rules, today } = options;
+  // One context per rule for the whole scan (not one per rule and file).
+  const contexts = new Map<string, RuleContext>();
+  const contextFor = (rule: Rule): RuleContext => {
+    let ctx = contexts.get(rule.meta.id);
+    if (!ctx) {
+      ctx = {
+        isCredentialKey: config.isCredentialKey,
+        cwd,
+        options: config.options[rule.meta.id] ?? {},
+        today,
+        roots: options.contextRoot !== undefined ? [options.contextRoot] : options.sources ? undefined : options.paths && options.paths.length > 0 ? options.paths : ['.'],
+        staged: options.staged ?? false,
+        ...(options.contextRoot !== undefined ? { scanned: scannedPaths } : {}),
+        ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
+        get project() {
+          if (!catalog.loaded && options.project) throw new CatalogWanted();
+          return catalog.project;
+        },
+      };
+      contexts.set(rule.meta.id, ctx);
+    }
+    return ctx;
+  };
+  const perProject = rules.filter((r) => r.checkProject);
+  return {
+    cwd,
+    config,
+    plan: fastPath(rules, config),
+    perFile: rules.filter((r) => r.checkDocument || r.checkFile),
+    // Project rules with `summarize` keep small per-document summaries; the others (older
+    // contract) get every document some rule read, kept whole.
+    summarizing: perProject.filter((r) => r.summarize),
+    keepWhole: perProject.some((r) => !r.summarize),
+    contextFor,
+    severities: Object.fromEntries(rules.map((r) => [r.meta.id, severityOf(r, config)])),
+    scannedPaths,
+  };
+}
+
+/** A project rule's summary of one document, as data (it crosses from a worker to the main thread). */
+export interface SummaryRecord {
+  readonly rule: string;
+  readonly index: number;
+  readonly value: unknown;
+  readonly object?: ObjectRef;
+  readonly suppressed: readonly string[];
+  readonly problem?: ParseProblem;
+}
+
+/** What reading one file gave, as data: the main thread adds the outcomes up in file order. */
+export interface FileOutcome {
+  /** False when the file was skipped (see `warnings`). */
+  readonly read: boolean;
+  /**
+   * The file was not read as text (over `maxFileSize`, a NUL byte, not UTF-8): its unread-file
+   * problem is in `findings` (parse-error), and it counts as skipped.
+   */
+  readonly unread?: boolean;
+  /** Documents some enabled rule read (parsed for a rule, not only for syntax). */
+  readonly wanted: number;
+  readonly kind?: FileKind;
+  readonly helmValues?: boolean;
+  readonly documents: number;
+  readonly parsedDocuments: number;
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly ScanWarning[];
+  /** Inline suppressions in force, by document key; counts are added at the end. */
+  readonly suppressing: readonly { readonly key: string; readonly suppression: Suppression }[];
+  /** Findings of this file inline suppressions kept out, by document key. */
+  readonly inline: readonly (readonly [string, number])[];
+  readonly summaries: readonly SummaryRecord[];
+  /** Documents kept whole for project rules without `summarize` (main thread only). */
+  readonly kept?: readonly ManifestDocument[];
+}
+
+/**
+ * Reads one file: decode, split, parse what some rule reads (the fast path), run document and
+ * file rules, summarize for project rules. Throws `CatalogWanted` when a rule asks for a catalog
+ * not loaded yet (the caller loads it and calls again).
+ */
+export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOutcome> {
+  const warnings: ScanWarning[] = [];
+  const file = readScanFile(src, pass.config, pass.cwd, pass.scannedPaths, warnings);
+  if (!file) return { read: false, wanted: 0, documents: 0, parsedDocuments: 0, findings: [], warnings, suppressing: [], inline: [], summaries: [] };
+  const unread = file.problems?.some((p) => p.unread) ?? false;
+  const { plan } = pass;
+  const docs: ManifestDocument[] = [];
+  const suppressing: { key: string; suppression: Suppression }[] = [];
+  let documents = 0;
+  let parsedDocuments = 0;
+  if (!unread && (file.kind === 'yaml' || file.kind === 'json')) {
+    const slices = slicesOf(file);
+    documents = slices.length;
+    for (const slice of slices) {
+      const wanted = plan.wants(slice.text);
+      if (!wanted && !plan.syntax) continue;
+      parsedDocuments++;
+      const parsed = parseSlice(file, slice);
+      if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
+      else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
+      if (!isParseProblem(parsed) && wanted) {
+        docs.push(parsed);
+        if (parsed.suppressed.size > 0) suppressing.push({ key: docKey(parsed), suppression: inlineSuppression(parsed) });
+      }
+    }
+  }
+  const summaries: SummaryRecord[] = [];
+  for (const d of docs) {
+    // Kept summaries hold no slice of the file's text (a slice keeps the whole text alive).
+    let identity: Pick<SummaryRecord, 'index' | 'object' | 'suppressed' | 'problem'> | undefined;
+    for (const rule of pass.summarizing) {
+      if (!interested(rule, d.text)) continue;
+      const value = rule.summarize!(d);
+      if (value === undefined) continue;
+      identity ??= detached({ index: d.index, ...(d.object ? { object: d.object } : {}), suppressed: [...d.suppressed], ...(d.problem ? { problem: d.problem } : {}) });
+      summaries.push({ rule: rule.meta.id, value: detached(value), ...identity });
+    }
+  }
+  const run = await runRulesDetailed({ rules: pass.perFile, files: [file], docs, context: pass.contextFor, severities: pass.severities });
+  const inline = new Map<string, number>();
+  for (const s of run.suppressed) inline.set(docKey(s.doc), (inline.get(docKey(s.doc)) ?? 0) + 1);
+  return {
+    read: true,
+    ...(unread ? { unread: true } : {}),
+    wanted: docs.length,
+    kind: file.kind,
+    ...(file.helmValues ? { helmValues: true } : {}),
+    documents,
+    parsedDocuments,
+    findings: run.findings,
+    warnings,
+    suppressing,
+    inline: [...inline],
+    summaries,
+    ...(pass.keepWhole ? { kept: docs } : {}),
+  };
+}
+
+/**
+ * How many threads read the files: a small scan (a pre-commit hook) stays in one thread, since
+ * starting a worker (loading the scanner and its rules again) costs more than it saves there.
+ */
+function threadsFor(inputs: readonly SourceFile[], parallel: ParallelOptions): number {
+  const threads = parallel.threads ?? availableParallelism();
+  // Workers run the compiled scanner (build/); run from TypeScript sources (tests under tsx),
+  // the scan stays in one thread. test/scan/parallel.test.ts runs the compiled CLI both ways.
+  if (threads <= 1 || __filename.endsWith('.ts')) return 1;
+  const bytes = inputs.reduce((n, f) => n + f.size, 0);
+  return inputs.length >= (parallel.minFiles ?? PARALLEL_MIN_FILES) || bytes >= (parallel.minBytes ?? PARALLEL_MIN_BYTES) ? threads : 1;
+}
+
+/** Bytes read between collections per thread when several threads read (`memoryBudget`). */
+export const THREAD_GC_BUDGET = 8 * 1024 * 1024;
+
+/** Below these a scan runs in one thread (measured: see docs/scanner.md, "Performance"). */
+const PARALLEL_MIN_FILES = 400;
+const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
+
 /**
  * Parsing allocates several times the size of its input, and V8 grows its heap rather than
  * collect while allocation is fast: a scan of 500 MB peaked above 300 MB of memory with a live set
@@ -242,7 +471,7 @@ function allowlistSuppressions(config: ScanOptions['config'], today: string, all
  * few milliseconds each. `gc` is reachable at run time through the expose-gc flag and a fresh
  * context (no command-line flag, which would cost a process re-spawn at start-up).
  */
-function memoryBudget(every = 32 * 1024 * 1024): (bytes: number) => void {
+export function memoryBudget(every = 32 * 1024 * 1024): (bytes: number) => void {
   let read = 0;
   let gc: (() => void) | undefined;
   return (bytes) => {
@@ -262,29 +491,6 @@ function collect(options: ScanOptions): CollectedSources {
   if (options.staged) return stagedFiles(options.cwd, options.paths ?? [], sel);
   const walked = walkPaths(options.cwd, options.paths ?? [], sel);
   return options.context === undefined ? walked : { ...walked, context: treeContext(options.cwd, options.context, sel) };
-}
-
-/**
- * The documents of context files (not scanned themselves) that a project rule reads. Nothing is
- * reported about these files by the per-file rules, and what cannot be read is left out quietly:
- * the scan was not asked about them.
- */
-function contextDocuments(files: readonly SourceFile[], scanned: ReadonlySet<string>, plan: ReturnType<typeof fastPath>, config: ScanConfig, cwd: string): ManifestDocument[] {
-  const docs: ManifestDocument[] = [];
-  const collectGarbage = memoryBudget();
-  for (const src of files) {
-    if (scanned.has(src.path)) continue;
-    collectGarbage(src.size);
-    const file = readScanFile(src, config, cwd, scanned, []);
-    if (!file || (file.kind !== 'yaml' && file.kind !== 'json')) continue;
-    const slices: DocumentSlice[] = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
-    for (const slice of slices) {
-      if (!plan.wants(slice.text)) continue;
-      const parsed = parseSlice(file, slice);
-      if (!isParseProblem(parsed)) docs.push(parsed);
-    }
-  }
-  return docs;
 }
 
 export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
@@ -340,9 +546,7 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
   const utf16 = decodeUtf16(buf);
   if (utf16 === undefined && buf.includes(0)) return unread('not scanned: the file holds a NUL byte (binary, or UTF-16/32 without a byte order mark); store manifests as UTF-8 text');
   if (utf16 === undefined && !isUtf8(buf)) return unread('not scanned: not valid UTF-8; store manifests as UTF-8 text');
-  let text = utf16 ?? buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const read = readFileAs(src.path, text) ?? { kind: kind0, text };
+  const read = decodeText(src.path, buf, kind0, utf16);
   const kind = read.kind;
   const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
   const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
@@ -368,6 +572,29 @@ function decodeUtf16(buf: Buffer): string | undefined {
   }
 }
 
+/**
+ * The text rules see of a file's bytes (UTF-8, or UTF-16 with a byte order mark), and its kind:
+ * BOM removed, templates told from YAML. The scan and the re-read of summary documents both
+ * decode here, so positions agree.
+ */
+function decodeText(path: string, buf: Buffer, kind: FileKind, utf16 = decodeUtf16(buf)): { kind: FileKind; text: string } {
+  let text = utf16 ?? buf.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return readFileAs(path, text) ?? { kind, text };
+}
+
+/**
+ * Reads a source again, decoded and split as the scan read it: summary documents keep no text,
+ * and the few that a finding needs a position in (or a rule the text of) read it here.
+ */
+function sourceReader(src: SourceFile): FileReader {
+  return new FileReader(() => decodeText(src.path, src.read(), classifyFile(src.path) ?? 'text'));
+}
+
+function docKey(doc: ManifestDocument): string {
+  return `${doc.file.path}\u0000${doc.index}`;
+}
+
 /** Moves findings an unexpired allowlist entry covers out of the result, counting per entry. */
 function applyAllowlist(findings: readonly Finding[], config: ScanConfig, today: string): { reported: Finding[]; allowlisted: Map<number, number> } {
   const allowlisted = new Map<number, number>();
@@ -383,7 +610,8 @@ function applyAllowlist(findings: readonly Finding[], config: ScanConfig, today:
 
 const IGNORE_POINTER = '/metadata/annotations/secretops.dev~1ignore';
 
-function inlineSuppression(doc: ManifestDocument, count: number): Suppression {
+/** The suppression an annotated document puts in force; `suppressed` is counted at the end. */
+function inlineSuppression(doc: ManifestDocument): Suppression {
   const raw = (doc.value as { metadata: { annotations: Record<string, string> } }).metadata.annotations['secretops.dev/ignore'];
   const parsed = parseIgnoreAnnotation(raw)!;
   const pos = doc.positionOf(IGNORE_POINTER);
@@ -395,6 +623,6 @@ function inlineSuppression(doc: ManifestDocument, count: number): Suppression {
     line: pos.line,
     column: pos.column,
     ...(doc.object ? { object: doc.object } : {}),
-    suppressed: count,
+    suppressed: 0,
   };
 }

@@ -181,18 +181,28 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
   if (MAY_HAVE_ALIAS.test(slice.text) && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
     return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
   }
-  // The syntax tree is large; documents are kept (for project rules) as plain values and the tree
-  // is built only when a finding needs a position.
-  let tree: ((pointer: string, key: boolean) => number) | undefined;
-  const positionOf = (pointer: string, opts: { key?: boolean } = {}): Position => {
-    // Block-style YAML is read line by line; the syntax tree is built only when that gives up.
-    const offset = (tree ? undefined : blockNodeOffset(slice.text, pointer, opts.key ?? false)) ?? (tree ??= syntaxTreeLocator(slice.text))(pointer, opts.key ?? false);
-    return offsetPosition(slice.text, offset, slice.startLine);
-  };
+  const positionOf = slicePositions(slice);
   const conflict = merges?.conflicts[0];
   if (conflict && !problem) problem = { message: conflictMessage(conflict), ...offsetPosition(slice.text, conflictOffset(slice.text, conflict), slice.startLine) };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
+}
+
+/**
+ * `positionOf` of a slice's document. The syntax tree is large; it is built only when a finding
+ * needs a position and the block-YAML line reader gives up.
+ */
+export function slicePositions(slice: DocumentSlice): (pointer: string, opts?: { key?: boolean }) => Position {
+  let tree: ((pointer: string, key: boolean) => number) | undefined;
+  return (pointer, opts = {}) => {
+    const offset = (tree ? undefined : blockNodeOffset(slice.text, pointer, opts.key ?? false)) ?? (tree ??= syntaxTreeLocator(slice.text))(pointer, opts.key ?? false);
+    return offsetPosition(slice.text, offset, slice.startLine);
+  };
+}
+
+/** The documents of a file's text as the scanner splits them (a JSON file is one document). */
+export function slicesOf(file: Pick<ScanFile, 'kind' | 'text'>): DocumentSlice[] {
+  return file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
 }
 
 function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
@@ -264,8 +274,7 @@ export function isParseProblem(x: ManifestDocument | ParseProblem): x is ParsePr
 export function parseFile(file: ScanFile): { docs: ManifestDocument[]; problems: ParseProblem[] } {
   const docs: ManifestDocument[] = [];
   const problems: ParseProblem[] = [];
-  const slices = file.kind === 'json' ? [{ text: file.text, startLine: 0, index: 0 }] : splitDocuments(file.text);
-  for (const s of slices) {
+  for (const s of slicesOf(file)) {
     const r = parseSlice(file, s);
     if (isParseProblem(r)) problems.push(r);
     else {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { credentialKeyMatcher } from '../credential-like';
 import { parseFile, readFileAs } from './parse';
+import { detached, FileReader, SummaryDocument, summaryFile } from './summary';
 import type { Finding, ManifestDocument, Rule, RuleContext, RuleReport, ScanFile, Severity } from './types';
 
 /**
@@ -118,6 +119,17 @@ export async function checkText(rule: Rule, path: string, text: string, ctx: Par
     throw new Error(`${path}:${p.line}:${p.column}: ${p.message}`);
   }
   const file: ScanFile = { ...bare, problems: parsed.problems };
+  // A project rule with summaries sees what the engine would give it: summaries of the documents
+  // its interest matches, so every case file exercises its shape.
+  const reader = new FileReader(() => bare);
+  const summaryOf = summaryFile(bare, reader);
+  const docs =
+    rule.summarize && !rule.checkDocument
+      ? parsed.docs.flatMap((d) => {
+          const summary = interested(rule, d.text) ? rule.summarize!(d) : undefined;
+          return summary === undefined ? [] : [new SummaryDocument(summaryOf, d.index, detached(summary), d.object, [...d.suppressed], reader, d.problem)];
+        })
+      : parsed.docs;
   const context: RuleContext = {
     isCredentialKey: ctx.isCredentialKey ?? credentialKeyMatcher(),
     cwd: ctx.cwd ?? process.cwd(),
@@ -125,5 +137,5 @@ export async function checkText(rule: Rule, path: string, text: string, ctx: Par
     ...(ctx.project ? { project: ctx.project } : {}),
     ...(ctx.today ? { today: ctx.today } : {}),
   };
-  return runRules({ rules: [rule], files: [file], docs: parsed.docs, context });
+  return runRules({ rules: [rule], files: [file], docs, context });
 }

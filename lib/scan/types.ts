@@ -172,6 +172,17 @@ export interface Rule {
   checkDocument?(doc: ManifestDocument, ctx: RuleContext, report: (r: RuleReport) => void): void;
   /** Called for every file, parsed or not (Helm templates, unparsable text). */
   checkFile?(file: ScanFile, ctx: RuleContext, report: (r: RuleReport) => void): void;
+  /**
+   * Project rules: the part of one document that `checkProject` reads (typically
+   * `prune(doc.value, SHAPE)` from `lib/scan/summary.ts`, the shape being data next to the rule),
+   * or undefined when it reads nothing of this document. Called during the file pass for each
+   * parsed document the rule's `interest` matches. `checkProject` then receives, instead of the
+   * documents, summary documents: `value` is the summary (pointers into it are pointers into the
+   * document), `text` and `file.text` are read again when asked for, positions are computed only
+   * for findings. Without `summarize`, `checkProject` receives every document some rule read,
+   * kept whole in memory until the end (the older contract, still supported).
+   */
+  summarize?(doc: ManifestDocument): unknown;
   /** Called once with everything scanned, for cross-object rules. */
   checkProject?(docs: readonly ManifestDocument[], ctx: RuleContext, report: (r: RuleReport) => void): void | Promise<void>;
 }

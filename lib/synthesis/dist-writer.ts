@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApiObject } from 'cdk8s';
-import { stringify } from 'yaml';
 import type { SecretopsChart } from '../../charts/secretops-chart';
 import { Annotations, STAGE_WAVES } from '../constructs/metadata';
 import { ManifestJson, stampManifest } from '../constructs/provenance';
 import { COMPONENT_DESCRIPTOR, ComponentDescriptor } from '../constructs/argocd-application-set';
 import type { BuiltApp } from './build-app';
+import { ManifestYaml } from './manifest-yaml';
 
 /** First line of every generated YAML file: generated, from where, never edited by hand. */
 export function generatedHeader(sourceName: string): string {
@@ -42,12 +42,14 @@ export function* renderFiles(built: BuiltApp, sourceName: string): Generator<Ren
   if (errors.length > 0) throw new Error(`synth produced invalid constructs:\n${errors.join('\n')}`);
 
   const header = generatedHeader(sourceName);
+  // yaml.stringify's output, faster; its scalar memo lives as long as this synth.
+  const yaml = new ManifestYaml(YAML_OPTIONS);
   const used = new Set<string>();
   for (const chart of built.charts) {
     const docs = manifestsOf(chart);
     if (docs.length === 0) continue;
     used.add(dirname(chart.file));
-    yield { file: chart.file, text: header + docs.map((d) => stringify(d, YAML_OPTIONS)).join('---\n'), objects: docs };
+    yield { file: chart.file, text: header + docs.map((d) => yaml.stringify(d)).join('---\n'), objects: docs };
   }
   for (const c of built.components) {
     if (!used.has(c.dir)) continue; // a component with nothing to deliver gets no Application

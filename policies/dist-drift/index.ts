@@ -34,6 +34,9 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       // Generated objects carry `app.kubernetes.io/managed-by: secretops`; dist/ itself is compared on disk.
       interest: /managed-by["']?\s*:\s*["']?secretops\b/,
     },
+    // Generated objects are compared whole with a fresh synth: the summary is the value itself
+    // (the document's and file's texts are still not kept).
+    summarize: (doc) => doc.value,
     async checkProject(docs, ctx, report) {
       const all = allObjects(docs).filter((o) => o.labels[Labels.managedBy] === MANAGED_BY);
       // With a cross-file context, generated objects read from unscanned files are dist/ itself

@@ -1,3 +1,5 @@
+import { ESO_SPEC, objectShape } from '../helpers/k8s/shapes';
+import { prune } from '../../lib/scan/summary';
 import type { Inventory } from '../../lib/catalog/fixtures';
 import { formatVaultLocation } from '../../lib/catalog/layout';
 import type { EnvironmentSpec } from '../../lib/catalog/types';
@@ -7,6 +9,12 @@ import { ExternalSecretView, externalSecretViews, RemoteRead, storeViews, StoreV
 import { allObjects, displayName, interestOutsideCrds, isJson, isTemplated, ptr, refOf } from '../helpers/k8s/objects';
 import { catalogDistDir, locateInSource, rootsContain } from '../../lib/scan/locate';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
+
+/**
+ * What checkProject reads of a document: object identity and placement, ExternalSecret reads and
+ * stores, and which inventory entries have a value or generator (not the value).
+ */
+const SUMMARY = objectShape({ ...ESO_SPEC, paths: { '*': { '*': { value: null, generate: null } } } });
 
 /**
  * Fixtures are what the dev/CI bootstrap seeds into Vault. When an ExternalSecret of a
@@ -25,6 +33,7 @@ export const fixtureDrift: Rule = {
     scope: 'project',
     interest: interestOutsideCrds(/ExternalSecret|SecretStore|Vault(Inventory|Fixtures)/),
   },
+  summarize: (doc) => prune(doc.value, SUMMARY),
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
     const views = externalSecretViews(objects);

@@ -1,4 +1,6 @@
 import { vaultCaProvider } from '../../lib/catalog/vault-tls';
+import { ESO_SPEC, objectShape, POD_SPEC, podSpecShape } from '../helpers/k8s/shapes';
+import { prune } from '../../lib/scan/summary';
 import { minimatch } from 'minimatch';
 import { serviceNamespace, environmentInstances } from '../../lib/catalog/layout';
 import { catalogIndex } from '../helpers/catalog-index';
@@ -28,6 +30,17 @@ interface Provider {
   readonly defaults?: { readonly configMap: string; readonly keys: ReadonlySet<string> };
 }
 
+/**
+ * What checkProject reads of a document: consumers' Secret references (pod specs), and providers'
+ * names and key names (never values): ExternalSecrets, Secrets, SealedSecrets, cert-manager
+ * Certificates, kustomize secretGenerators.
+ */
+const KEYS_ONLY = { '*': null } as const;
+const SUMMARY = objectShape(
+  { ...ESO_SPEC, ...podSpecShape(POD_SPEC, { metadata: { name: true }, data: KEYS_ONLY }), encryptedData: KEYS_ONLY, secretName: true },
+  { type: true, data: KEYS_ONLY, stringData: KEYS_ONLY, namespace: true, secretGenerator: { name: true } },
+);
+
 /** The production bootstrap Job's scoped token Secret, unless `spec.vault.bootstrap.tokenSecretName` names another. */
 export const DEFAULT_BOOTSTRAP_TOKEN_SECRET = 'vault-bootstrap-token';
 
@@ -46,6 +59,8 @@ export const missingSecretRef: Rule = {
       /secretKeyRef|secretRef|secretName|existingSecret|secretGenerator|-defaults\b|(?:^|\n)[\s-]*"?secret"?\s*:|\bkind"?\s*:\s*["']?(?:Secret|ExternalSecret|ClusterExternalSecret|SealedSecret|Certificate)\b/,
     ),
   },
+  // Helm values name existing Secrets at any depth: kept whole (they are few and small).
+  summarize: (doc) => (doc.file.helmValues && !doc.object ? doc.value : prune(doc.value, SUMMARY)),
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
     const scanned = byName(scannedProviders(docs, objects));

@@ -1,8 +1,13 @@
+import { objectShape, podSpecShape } from '../helpers/k8s/shapes';
+import { prune } from '../../lib/scan/summary';
 import { Annotations, Labels } from '../../lib/constructs/metadata';
 import { catalogIndex } from '../helpers/catalog-index';
 import { allObjects, displayName, interestOutsideCrds, KubeObject, ptr, refOf } from '../helpers/k8s/objects';
 import { podSpecs } from '../helpers/k8s/workloads';
 import type { Rule } from '../../lib/scan/types';
+
+/** What checkProject reads of a document: identity, labels and annotations, and whether it runs pods. */
+const SUMMARY = objectShape(podSpecShape({}));
 
 /**
  * An infrastructure singleton (oauth2-proxy) runs once per cluster and OAuth client: one process
@@ -23,6 +28,7 @@ export const singletonDuplicated: Rule = {
       /app\.kubernetes\.io\/name[\s\S]*?(?:\bcontainers"?\s*:|secretops\.dev\/instance)|(?:\bcontainers"?\s*:|secretops\.dev\/instance)[\s\S]*?app\.kubernetes\.io\/name/,
     ),
   },
+  summarize: (doc) => prune(doc.value, SUMMARY),
   checkProject(docs, ctx, report) {
     const named = allObjects(docs).filter((o) => o.labels[Labels.name] !== undefined);
     if (named.length === 0 || !ctx.project) return;

@@ -1,8 +1,16 @@
+import { ESO_SPEC, objectShape } from '../helpers/k8s/shapes';
+import { prune } from '../../lib/scan/summary';
 import { catalogIndex } from '../helpers/catalog-index';
 import { externalSecretViews, storeViews, StoreView } from '../helpers/k8s/external-secrets';
 import { allObjects, dig, displayName, interestOutsideCrds, isJson, isTemplated, refOf, sameNamespace } from '../helpers/k8s/objects';
 import { shownName } from '../helpers/k8s/shown';
 import type { Rule } from '../../lib/scan/types';
+
+/**
+ * What checkProject reads of a document: object identity, store references, store providers and
+ * a ClusterSecretStore's namespace conditions.
+ */
+const SUMMARY = objectShape({ ...ESO_SPEC, conditions: true });
 
 /**
  * An ExternalSecret whose store reference resolves to nothing never syncs: the workload waits for
@@ -24,6 +32,7 @@ export const unknownSecretStore: Rule = {
     scope: 'project',
     interest: interestOutsideCrds(/ExternalSecret|SecretStore/),
   },
+  summarize: (doc) => prune(doc.value, SUMMARY),
   checkProject(docs, ctx, report) {
     const objects = allObjects(docs);
     const stores = new Map<string, StoreView[]>();

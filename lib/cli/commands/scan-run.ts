@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findServicesFile } from '../../catalog/find-services';
+import { join, resolve } from 'node:path';
 import { checkFixturesDir } from '../options';
 import { RULES } from '../../../policies';
-import type { Project } from '../../project/load';
-import { ExitCode, isUserError, UserError } from '../../errors';
+import { ExitCode, UserError } from '../../errors';
 import { VERSION } from '../../version';
 import { loadScanConfig } from '../../scan/config';
+import { catalogLoader, locateCatalog } from '../../scan/catalog-loader';
 import { scan } from '../../scan/engine';
 import { formatResult, ScanFormat } from '../../scan/format';
 import { packageText } from '../../scan/package-files';
@@ -45,13 +44,14 @@ function checkContextDir(cwd: string, dir: string): void {
   }
 }
 
+/** The module of `RULES` (policies/index), which scan workers load: the same list this command scans with. */
+const RULES_MODULE = join(__dirname, '..', '..', '..', 'policies');
+
 /** What `secretops scan` does between parsing its flags and printing. */
 export async function runScanCommand(input: ScanCommandInput): Promise<ScanCommandOutput> {
   const config = await loadScanConfig(input.cwd, input.config);
   const notes: string[] = [];
-  const found = input.services === undefined ? findServicesFile(input.cwd) : undefined;
-  const servicesFile = input.services ?? found ?? resolve(input.cwd, 'services.yaml');
-  if (input.services !== undefined && !existsSync(servicesFile)) {
+  if (input.services !== undefined && !existsSync(input.services)) {
     throw new UserError({ file: input.services, message: 'services file does not exist', hint: 'pass the catalog with --services FILE, or leave the flag out' }, ExitCode.usage);
   }
   if (input.fixtures !== undefined) checkFixturesDir({ cwd: input.cwd }, input.fixtures);
@@ -59,29 +59,11 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
     throw new UserError({ message: '--context-dir and --staged cannot be combined: --staged already reads the whole index as context', hint: 'drop --context-dir' }, ExitCode.usage);
   }
   if (input.context !== undefined) checkContextDir(input.cwd, input.context);
-  const shownServices = input.services ?? (found ? relative(input.cwd, found).split(sep).join('/') : 'services.yaml');
-  const catalogInputs = existsSync(servicesFile) ? [shownServices, relative(input.cwd, resolve(input.cwd, input.fixtures ?? join(dirname(servicesFile), 'fixtures'))).split(sep).join('/')] : undefined;
-  const project = async (): Promise<Project | undefined> => {
-    if (!existsSync(servicesFile)) return undefined;
-    const { validateProject } = await import('../../project/load.js');
-    const shown = shownServices;
-    const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
-    try {
-      // validateProject, not loadProject: a catalog whose fixtures have problems (a production
-      // inventory holding a value) must still reach fixture-drift, which reports them as findings.
-      const { project: loaded, diagnostics } = validateProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
-      if (!loaded) {
-        notes.push(`${shown}: not a valid catalog (${problems(diagnostics.length)}): catalog-aware rules ran without it`);
-        return undefined;
-      }
-      if (diagnostics.length > 0) notes.push(`${shown}: the catalog or its fixtures have ${problems(diagnostics.length)}`);
-      return loaded;
-    } catch (err) {
-      if (!isUserError(err)) throw err;
-      notes.push(`${shown}: not a valid catalog (${problems(err.diagnostics.length)}): catalog-aware rules ran without it`);
-      return undefined;
-    }
-  };
+  // The services file found upward, and the inputs rules tell catalog changes by; workers locate it the same way.
+  const { catalogInputs } = locateCatalog(input);
+  const project = catalogLoader(input, notes);
+  // Workers rebuild this very scan from the CLI input (configuration, rules, catalog loader).
+  const parallel = { ...threadsFromEnv(), spec: { rules: { module: RULES_MODULE, export: 'RULES' }, ...(input.config !== undefined ? { config: input.config } : {}), ...(input.services !== undefined ? { services: input.services } : {}), ...(input.fixtures !== undefined ? { fixtures: input.fixtures } : {}) } };
   const result = await scan({
     cwd: input.cwd,
     paths: input.paths,
@@ -91,6 +73,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
     rules: RULES,
     config,
     project,
+    parallel,
     ...(input.today !== undefined ? { today: input.today } : {}),
   });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
@@ -101,4 +84,14 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
   const warnings = [...result.warnings.map((w) => `${w.file}: ${w.message}`), ...notes];
   const exitCode = result.findings.some((f) => f.severity === 'error') ? ExitCode.failed : ExitCode.ok;
   return { output, warnings, exitCode, result };
+}
+
+/**
+ * `SECRETOPS_SCAN_THREADS=N`: read the files in N threads whatever the size of the tree (1: one
+ * thread). Unset: as many threads as cores, for trees large enough to gain from them.
+ */
+function threadsFromEnv(): { threads?: number; minFiles?: number; minBytes?: number } {
+  const raw = process.env.SECRETOPS_SCAN_THREADS;
+  const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1 ? { threads: n, minFiles: 0, minBytes: 0 } : {};
 }

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Project } from '../project/load';
+import { findServicesFile } from '../catalog/find-services';
+import { isUserError } from '../errors';
+
+/** Where a scan's catalog is: the CLI's `--services` and `--fixtures`. */
+export interface CatalogInput {
+  readonly cwd: string;
+  /**
+   * Explicit `--services`. Without it `services.yaml` of the working directory or the nearest
+   * folder above it in the git repository is used when present (`findServicesFile`).
+   */
+  readonly services?: string;
+  readonly fixtures?: string;
+}
+
+/** The catalog a scan reads, located (not loaded): the same in the main thread and in workers. */
+export interface CatalogLocation {
+  /** Absolute, or as given with `--services`. */
+  readonly servicesFile: string;
+  /** How messages name the services file (as typed, or relative to the working directory). */
+  readonly shown: string;
+  /**
+   * The services file and fixtures folder relative to the working directory
+   * (`RuleContext.catalogInputs`). Undefined when there is no services file.
+   */
+  readonly catalogInputs?: readonly string[];
+}
+
+export function locateCatalog(input: CatalogInput): CatalogLocation {
+  const found = input.services === undefined ? findServicesFile(input.cwd) : undefined;
+  const servicesFile = input.services ?? found ?? resolve(input.cwd, 'services.yaml');
+  const shown = input.services ?? (found ? slashed(relative(input.cwd, found)) : 'services.yaml');
+  if (!existsSync(servicesFile)) return { servicesFile, shown };
+  const fixtures = slashed(relative(input.cwd, resolve(input.cwd, input.fixtures ?? join(dirname(servicesFile), 'fixtures'))));
+  return { servicesFile, shown, catalogInputs: [shown, fixtures] };
+}
+
+function slashed(p: string): string {
+  return p.split(sep).join('/');
+}
+
+/**
+ * The catalog loader of a scan: `--services` (or the services file found upward), loaded on
+ * first use; what is wrong with it goes to `notes`. Workers build the same loader from the same input.
+ */
+export function catalogLoader(input: CatalogInput, notes: string[]): () => Promise<Project | undefined> {
+  const { servicesFile, shown } = locateCatalog(input);
+  return async (): Promise<Project | undefined> => {
+    if (!existsSync(servicesFile)) return undefined;
+    const { validateProject } = await import('../project/load.js');
+    const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
+    try {
+      // validateProject, not loadProject: a catalog whose fixtures have problems (a production
+      // inventory holding a value) must still reach fixture-drift, which reports them as findings.
+      const { project: loaded, diagnostics } = validateProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
+      if (!loaded) {
+        notes.push(`${shown}: not a valid catalog (${problems(diagnostics.length)}): catalog-aware rules ran without it`);
+        return undefined;
+      }
+      if (diagnostics.length > 0) notes.push(`${shown}: the catalog or its fixtures have ${problems(diagnostics.length)}`);
+      return loaded;
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      notes.push(`${shown}: not a valid catalog (${problems(err.diagnostics.length)}): catalog-aware rules ran without it`);
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileOutcome, WorkerSpec } from './engine';
+import type { SourceFile } from './sources';
+
+/**
+ * The file pass over worker threads. Files go out in chunks of consecutive files, to whichever
+ * thread is free (the main thread takes chunks too); outcomes are put back in file order, so the
+ * result does not depend on which thread read what or when.
+ */
+
+/** What a worker is started with (see `scan-worker.ts`). */
+export interface WorkerInit {
+  readonly cwd: string;
+  readonly today: string;
+  /** The PATH arguments of the scan (the rules' `ctx.roots`). */
+  readonly paths: readonly string[];
+  readonly spec: WorkerSpec;
+  /** The root of the scan's cross-file context (`--context-dir`): the rules' `ctx.roots`, and `ctx.scanned` set. */
+  readonly contextRoot?: string;
+  /** `ScanOptions.catalogInputs`: the rules' `ctx.catalogInputs`. */
+  readonly catalogInputs?: readonly string[];
+  /** The main thread had loaded the catalog already: load it before the first file. */
+  readonly catalogLoaded: boolean;
+  /** Every file of the scan, in scan order; chunks name ranges of it. */
+  readonly files: readonly { readonly path: string; readonly size: number }[];
+}
+
+export interface ChunkRequest {
+  readonly chunk: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ChunkReply {
+  readonly chunk: number;
+  readonly outcomes: readonly FileOutcome[];
+  /** The worker loaded the catalog because a rule asked for it. */
+  readonly catalogWanted: boolean;
+}
+
+/** Young generation of a worker, in MB. */
+const WORKER_YOUNG_MB = 8;
+
+/** Files per chunk: large enough that messages cost little, small enough to keep threads busy to the end. */
+const CHUNK = 48;
+
+export async function passInWorkers(
+  inputs: readonly SourceFile[],
+  threads: number,
+  init: Omit<WorkerInit, 'files'>,
+  local: (src: SourceFile) => Promise<FileOutcome>,
+): Promise<{ outcomes: FileOutcome[]; catalogWanted: boolean }> {
+  const chunks: ChunkRequest[] = [];
+  for (let from = 0, chunk = 0; from < inputs.length; from += CHUNK, chunk++) chunks.push({ chunk, from, to: Math.min(inputs.length, from + CHUNK) });
+  const outcomes: FileOutcome[] = new Array(inputs.length);
+  let next = 0;
+  let catalogWanted = false;
+  const workerInit: WorkerInit = { ...init, files: inputs.map((f) => ({ path: f.path, size: f.size })) };
+  const entry = join(__dirname, 'scan-worker.js');
+  // Every thread's heap counts towards the process's memory: a small young generation keeps each
+  // worker's garbage small (measured on 100,000 documents: 510 MB peak with defaults).
+  const start = () => new Worker(entry, { workerData: workerInit, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  const workers = Array.from({ length: threads - 1 }, start);
+  try {
+    const done = workers.map(
+      (worker) =>
+        new Promise<void>((resolveWorker, reject) => {
+          const dispatch = () => {
+            if (next >= chunks.length) return resolveWorker();
+            worker.postMessage(chunks[next++]);
+          };
+          worker.on('message', (reply: ChunkReply) => {
+            const c = chunks[reply.chunk]!;
+            reply.outcomes.forEach((o, i) => (outcomes[c.from + i] = o));
+            catalogWanted ||= reply.catalogWanted;
+            dispatch();
+          });
+          worker.once('error', reject);
+          worker.once('exit', (code) => (next >= chunks.length && code === 0 ? resolveWorker() : reject(new Error(`scan worker exited with code ${code}`))));
+          worker.once('online', dispatch);
+        }),
+    );
+    // The main thread reads chunks too, yielding between them so that replies are handled and
+    // free workers get the next chunk.
+    while (next < chunks.length) {
+      const c = chunks[next++]!;
+      for (let i = c.from; i < c.to; i++) outcomes[i] = await local(inputs[i]!);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    await Promise.all(done);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return { outcomes, catalogWanted };
+}
