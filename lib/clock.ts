@@ -1,4 +1,5 @@
 import { ExitCode, UserError } from './errors';
+import { quoteInput } from './quote-input';
 
 /**
  * The one clock for calendar dates (allowlist and exception expiry). Every command that compares
@@ -16,7 +17,7 @@ export function parseToday(value: string, source: string): string {
   const valid = !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
   if (!valid) {
     throw new UserError(
-      { message: `${source} must be a date like 2026-11-23, not "${value.slice(0, 40)}"`, hint: `write the date as YYYY-MM-DD, or leave ${source} out to use today (UTC)` },
+      { message: `${source} must be a date like 2026-11-23, not ${quoteInput(value)}`, hint: `write the date as YYYY-MM-DD, or leave ${source} out to use today (UTC)` },
       ExitCode.usage,
     );
   }

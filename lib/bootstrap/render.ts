@@ -47,7 +47,12 @@ export function renderBootstrap(project: Project, clusterName: string): Rendered
 
 /** Writes every file through a temporary file and a rename: nothing is half-written. */
 export function writeRenderedBootstrap(rendered: RenderedBootstrap, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError({ file: dir, message: `cannot create the output folder (${code ?? 'error'})`, hint: 'pass --out a folder that exists or can be created' }, ExitCode.usage);
+  }
   const written: string[] = [];
   const temps: [string, string][] = [];
   for (const [name, text] of Object.entries(rendered.files)) {

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { UserError } from '../errors';
+import { ExitCode, UserError } from '../errors';
 
 /**
  * What the rollout simulator reads from a synthesized `dist/`: per cluster, the ApplicationSet's
@@ -47,6 +47,9 @@ export interface ClusterDist {
 /** Every file under a `dist/` folder, relative path to text. */
 export function readDistFolder(dir: string): Map<string, string> {
   const out = new Map<string, string>();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError({ file: dir, message: 'is not a folder of synthesized manifests', hint: 'pass --from-dist the dist/ folder that `secretops synth` wrote' }, ExitCode.usage);
+  }
   const walk = (rel: string) => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
       const p = rel ? `${rel}/${name}` : name;

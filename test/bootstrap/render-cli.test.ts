@@ -45,4 +45,12 @@ describe('secretops bootstrap render', () => {
     expect(r.stderr).toContain('dev.yaml /spec/paths/dev~1odd path/EXTRA: fixture path "dev/odd path" is not a plain Vault path');
     expect(existsSync(join(cwd, 'out'))).toBe(false);
   });
+
+  it('names an --out that cannot be a folder, with exit 2 and no internal error', async () => {
+    const cwd = exampleProject();
+    const r = await runSecretops(['bootstrap', 'render', '--cluster', 'prod', '--out', 'services.yaml/out'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('services.yaml/out: cannot create the output folder (ENOTDIR)');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
 });

@@ -52,6 +52,10 @@ describe('secretops rollout', () => {
     expect(unknown.stderr).toContain('no ApplicationSet for cluster "staging" in dist/');
     expect(unknown.stderr).toContain('hint: --cluster must name a cluster of this dist/: nonprod, prod');
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    const missing = await runSecretops(['rollout', '--cluster', 'prod', '--from-dist', 'no-such-dist'], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no-such-dist: is not a folder of synthesized manifests');
+    expect(missing.stderr).not.toMatch(/internal error/);
     const format = await runSecretops(['rollout', '--cluster', 'nonprod', '--format', 'yaml'], { cwd });
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('--format must be one of text, json');
