@@ -11,7 +11,7 @@ export const MIN_SEED_LENGTH = 32;
 
 /** Throws the one "seed too short" error; `purpose` says what the seed is for (`to hash access keys`). */
 export function checkSeedLength(seed: string | Buffer, purpose: string): void {
-  const length = typeof seed === 'string' ? seed.length : seed.length;
+  const length = seed.length;
   if (length < MIN_SEED_LENGTH) {
     throw new UserError(
       {

@@ -180,7 +180,7 @@ const NAME_LIKE = /^[A-Za-z0-9_.\/-]{1,128}$/;
  * header includes extra characters: |...`, `Not a YAML token: ...`): a syntax error next to a
  * misplaced secret must not print it. Duplicate keys are named, as they are names.
  */
-function syntaxErrorMessage(e: YAMLError, text: string): string {
+export function syntaxErrorMessage(e: YAMLError, text: string): string {
   if (e.code === 'DUPLICATE_KEY') {
     const key = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:#\n]+?))\s*:/.exec(text.slice(e.pos[0]));
     const name = key?.[1] ?? key?.[2] ?? key?.[3];

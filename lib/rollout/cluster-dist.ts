@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { syntaxErrorMessage } from '../yaml-source';
 import { ExitCode, UserError } from '../errors';
 
 /**
@@ -63,8 +64,15 @@ export function readDistFolder(dir: string): Map<string, string> {
 
 function parseYaml(file: string, text: string): Manifest[] {
   const out: Manifest[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new UserError({ file, message: `not valid YAML: ${doc.errors[0]!.message}`, hint: 'synthesize dist/ again (npx secretops synth)' });
+  const lineCounter = new LineCounter();
+  // prettyErrors off and the project's message: the parser's own message can quote the source line,
+  // which in a folder of manifests may hold a secret.
+  for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false })) {
+    const e = doc.errors[0];
+    if (e) {
+      const { line, col } = lineCounter.linePos(e.pos[0]);
+      throw new UserError({ file, line, column: col, message: `not valid YAML: ${syntaxErrorMessage(e, text)}`, hint: 'synthesize dist/ again (npx secretops synth)' });
+    }
     const v = doc.toJS() as Manifest | null;
     if (v && typeof v === 'object') out.push(v);
   }

@@ -1,3 +1,4 @@
+import { quoteInput } from '../quote-input';
 import { Annotations } from '../constructs/metadata';
 import { ExitCode, UserError } from '../errors';
 import type { ServiceCatalog } from '../catalog/types';
@@ -43,7 +44,7 @@ export type K8sObject = {
 export function smokeTargets(catalog: ServiceCatalog, objects: readonly K8sObject[], environment: string, slot?: number): SmokeTargets {
   const env = canonicalEnvironment(catalog, environment);
   if (!env) {
-    throw new UserError({ message: `unknown environment "${environment}"`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
+    throw new UserError({ message: `unknown environment ${quoteInput(environment)}`, hint: `use one of: ${catalog.spec.environments.map((e) => e.name).join(', ')}` }, ExitCode.usage);
   }
   const name = env.environment.name;
   if (slot !== undefined) {

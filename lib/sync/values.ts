@@ -66,6 +66,8 @@ export function randomValue(): string {
  * approval requests), so the same value has unrelated digests in the two places.
  */
 export function fingerprint(key: string, value: string): string {
+  // A non-hex key would silently become an empty or short HMAC key: an unkeyed digest.
+  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error('fingerprint: the key must be 32 bytes as hex (a purpose key), not a seed');
   return createHmac('sha256', Buffer.from(key, 'hex')).update(value).digest('hex');
 }
 

@@ -133,7 +133,7 @@ function viaText(ref: SecretRef): string {
 /** A scanned `<name>-defaults` ConfigMap (as synth renders it) that holds the key. */
 function scannedDefaults(objects: readonly KubeObject[], name: string, namespace: string | undefined, key: string): Provider['defaults'] {
   const configMap = `${name}-defaults`;
-  const hit = objects.find((o) => o.kind === 'ConfigMap' && o.name === configMap && sameNamespace(o.namespace, namespace) && isJson(o.value.data) && key in o.value.data);
+  const hit = objects.find((o) => o.kind === 'ConfigMap' && o.name === configMap && sameNamespace(o.namespace, namespace) && isJson(o.value.data) && Object.hasOwn(o.value.data, key));
   return hit ? { configMap, keys: new Set([key]) } : undefined;
 }
 

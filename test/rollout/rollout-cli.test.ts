@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
 import { exampleProject, REPO_ROOT } from '../support/tmp';
@@ -52,6 +54,14 @@ describe('secretops rollout', () => {
     expect(unknown.stderr).toContain('no ApplicationSet for cluster "staging" in dist/');
     expect(unknown.stderr).toContain('hint: --cluster must name a cluster of this dist/: nonprod, prod');
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    // A broken manifest in --from-dist is named by position; the source line (here a secret) is not printed.
+    const broken = join(cwd, 'broken-dist');
+    mkdirSync(join(broken, '_argocd'), { recursive: true });
+    writeFileSync(join(broken, '_argocd', 'applicationset-prod.yaml'), 'apiVersion: v1\nkind: Secret\nstringData:\n  password: "CANARY-rollout-Zq81x\n');
+    const bad = await runSecretops(['rollout', '--cluster', 'prod', '--from-dist', 'broken-dist'], { cwd });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/applicationset-prod\.yaml:\d+:\d+: not valid YAML/);
+    expect(bad.stderr + bad.stdout).not.toContain('CANARY-rollout');
     const missing = await runSecretops(['rollout', '--cluster', 'prod', '--from-dist', 'no-such-dist'], { cwd });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no-such-dist: is not a folder of synthesized manifests');

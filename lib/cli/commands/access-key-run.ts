@@ -178,7 +178,13 @@ function keyHandOut(io: CliIo, opts: AccessKeyCliOptions, ctx: ReturnType<typeof
     async deliver({ info, key }) {
       if (file) writeKeyFile(file, key, opts.outputFile!);
       const secretName = outputSecretName(opts, info.scope.runId);
-      if (secretName) await writeRunKeySecret(ctx.kube(), { name: secretName, scope: info.scope, keyId: info.id, key });
+      try {
+        if (secretName) await writeRunKeySecret(ctx.kube(), { name: secretName, scope: info.scope, keyId: info.id, key });
+      } catch (err) {
+        // The key is revoked when delivery fails: leave no copy of it on disk either.
+        if (file) rmSync(file, { force: true });
+        throw err;
+      }
     },
   };
 }
