@@ -1,17 +1,19 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { minimatch } from 'minimatch';
 import type { Project } from '../project/load';
 import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
-import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf } from './parse';
+import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf, textAs } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { touches } from './locate';
-import { CollectedSources, SourceFile, stagedFiles, treeContext, walkPaths } from './sources';
+import { chartBeside, isHelmValuesName } from './helm-values';
+import { openCache } from './outcome-cache';
+import { CollectedSources, displayPath, SourceFile, stagedFiles, treeContext, walkPaths } from './sources';
 import { detached, FileReader, SummaryDocument, summaryFile } from './summary';
 import type {
   FileKind,
@@ -70,12 +72,18 @@ export interface ScanOptions {
    * `spec` describes exactly this scan's may pass it (the CLI does). @default one thread
    */
   readonly parallel?: ParallelOptions;
+  /**
+   * Remember each file's outcome in this cache file (absolute) and take it from there when the
+   * file and everything else deciding its outcome are unchanged (`lib/scan/cache.ts`). The output
+   * is byte-identical with and without it. Not with `sources`. @default no cache
+   */
+  readonly cache?: string;
 }
 
 export interface ParallelOptions {
   /** What a worker needs to rebuild the scan's configuration and catalog loader. */
   readonly spec: WorkerSpec;
-  /** @default os.availableParallelism() */
+  /** @default os.availableParallelism() from three cores up, else 1 (see `defaultThreads`) */
   readonly threads?: number;
   /** Use workers from this many files... @default 400 */
   readonly minFiles?: number;
@@ -95,6 +103,12 @@ export interface WorkerSpec {
 
 /** Thrown by `ctx.project` before the catalog is loaded: the scan loads it and starts over. */
 export class CatalogWanted extends Error {}
+
+/**
+ * The scan cache of the last `scan` with `cache` set (tests, benchmarks): files found, files
+ * looked up and not found, files not looked up (over the size limit, unreadable).
+ */
+export let lastScanCache: { readonly hits: number; readonly misses: number; readonly unkeyed: number } | undefined;
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { cwd, config } = options;
@@ -128,7 +142,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const keepSummaries = (src: SourceFile, o: FileOutcome) => {
     if (o.kept) kept.push(...o.kept);
     if (o.summaries.length === 0) return;
-    const reader = sourceReader(src);
+    const reader = sourceReader(src, o.kind!);
     const file = summaryFile({ path: src.path, kind: o.kind!, ...(o.helmValues ? { helmValues: true } : {}) }, reader);
     for (const s of o.summaries) summaries.get(s.rule)!.push(new SummaryDocument(file, s.index, s.value, s.object, s.suppressed, reader, s.problem));
   };
@@ -166,9 +180,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   };
 
-  const threads = options.parallel && !options.staged && !options.sources && !pass.keepWhole ? threadsFor(inputs, options.parallel) : 1;
+  // Files the cache knows are taken from it; only the others are read and checked (in threads when many).
+  const cache = options.cache !== undefined && !options.sources && !pass.keepWhole ? openCache(options, today, contextRoot) : undefined;
+  const fromCache = cache ? await cache.lookUp(inputs, catalog, loadCatalog) : new Map<number, FileOutcome>();
+  const fresh = fromCache.size === 0 ? inputs : inputs.filter((_, i) => !fromCache.has(i));
+  const threads = options.parallel && !options.staged && !options.sources && !pass.keepWhole ? threadsFor(fresh, options.parallel) : 1;
   // Threads share the process's memory: each collects after a quarter of the single thread's budget.
   const collectGarbage = memoryBudget(threads > 1 ? THREAD_GC_BUDGET : undefined);
+  const absorbAll = (outcomes: readonly FileOutcome[]) => {
+    let j = 0;
+    inputs.forEach((src, i) => absorb(src, fromCache.get(i) ?? outcomes[j++]!));
+  };
   if (threads > 1) {
     const { passInWorkers } = await import('./parallel.js');
     // The main thread reads chunks too, and collects its garbage as it would alone.
@@ -182,16 +204,26 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ...(contextRoot !== undefined ? { contextRoot } : {}),
       ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
     };
-    const { outcomes, catalogWanted } = await passInWorkers(inputs, threads, init, local);
+    const { outcomes, catalogWanted } = await passInWorkers(fresh, threads, init, local);
     // A worker loaded the catalog for its own files: load it here too, so that notes and project
     // rules are what a scan in one thread gives.
     if (catalogWanted && !catalog.loaded) await loadCatalog();
-    inputs.forEach((src, i) => absorb(src, outcomes[i]!));
+    // Which of a worker's files read the catalog is not known here: each counts as having read it.
+    if (cache) await cache.remember(fresh, outcomes, () => true);
+    absorbAll(outcomes);
   } else {
-    for (const src of inputs) {
+    const outcomes: FileOutcome[] = [];
+    for (const src of fresh) {
       collectGarbage(src.size);
-      absorb(src, await passWithCatalog(src));
+      const reads = catalog.reads ?? 0;
+      outcomes.push(await passWithCatalog(cache?.withBytes(src) ?? src));
+      if (cache) await cache.remember([src], outcomes.slice(-1), () => (catalog.reads ?? 0) > reads);
     }
+    absorbAll(outcomes);
+  }
+  if (cache) {
+    cache.save((message) => warnings.push({ file: displayPath(cwd, resolve(cwd, options.cache!)), message }));
+    lastScanCache = { hits: fromCache.size, misses: cache.keyed - fromCache.size, unkeyed: inputs.length - cache.keyed };
   }
   if (perProject.length > 0 && sources.context && wanted > 0) {
     // Only when a scanned document is one some rule reads: a commit of unrelated files does not
@@ -276,6 +308,8 @@ function allowlistSuppressions(config: ScanOptions['config'], today: string, all
 export interface CatalogState {
   loaded: boolean;
   project?: Project;
+  /** How often a rule read `ctx.project` once it was loaded (the cache tells which files depend on the catalog). */
+  reads?: number;
 }
 
 /** What the file pass needs, built the same way in the main thread and in workers. */
@@ -322,6 +356,7 @@ export function filePass(
         ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
         get project() {
           if (!catalog.loaded && options.project) throw new CatalogWanted();
+          catalog.reads = (catalog.reads ?? 0) + 1;
           return catalog.project;
         },
       };
@@ -449,13 +484,26 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
  * starting a worker (loading the scanner and its rules again) costs more than it saves there.
  */
 function threadsFor(inputs: readonly SourceFile[], parallel: ParallelOptions): number {
-  const threads = parallel.threads ?? availableParallelism();
+  const threads = parallel.threads ?? defaultThreads();
   // Workers run the compiled scanner (build/); run from TypeScript sources (tests under tsx),
   // the scan stays in one thread. test/scan/parallel.test.ts runs the compiled CLI both ways.
   if (threads <= 1 || __filename.endsWith('.ts')) return 1;
   const bytes = inputs.reduce((n, f) => n + f.size, 0);
   return inputs.length >= (parallel.minFiles ?? PARALLEL_MIN_FILES) || bytes >= (parallel.minBytes ?? PARALLEL_MIN_BYTES) ? threads : 1;
 }
+
+/**
+ * Threads by default: every core, from three cores up. On two cores a worker beside the main
+ * thread did not pay even on 100,000 documents (1.11x the one-thread wall time, 1.46x its CPU
+ * time, 322 against 288 MB: docs/scanner.md), since each worker loads the scanner again and
+ * collects its own garbage.
+ */
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  return cores >= MIN_CORES_FOR_THREADS ? cores : 1;
+}
+
+const MIN_CORES_FOR_THREADS = 3;
 
 /** Bytes read between collections per thread when several threads read (`memoryBudget`). */
 export const THREAD_GC_BUDGET = 8 * 1024 * 1024;
@@ -548,8 +596,7 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
   if (utf16 === undefined && !isUtf8(buf)) return unread('not scanned: not valid UTF-8; store manifests as UTF-8 text');
   const read = decodeText(src.path, buf, kind0, utf16);
   const kind = read.kind;
-  const chart = `${dirname(src.path) === '.' ? '' : `${dirname(src.path)}/`}Chart.yaml`;
-  const helmValues = kind === 'yaml' && /^values[^/]*\.ya?ml$/i.test(basename(src.path)) && (scanned.has(chart) || existsSync(resolve(cwd, chart)));
+  const helmValues = kind === 'yaml' && isHelmValuesName(src.path) && chartBeside(src.path, scanned, cwd);
   const problems: ParseProblem[] = [];
   return { path: src.path, text: read.text, kind, ...(helmValues ? { helmValues } : {}), problems };
 }
@@ -578,17 +625,22 @@ function decodeUtf16(buf: Buffer): string | undefined {
  * decode here, so positions agree.
  */
 function decodeText(path: string, buf: Buffer, kind: FileKind, utf16 = decodeUtf16(buf)): { kind: FileKind; text: string } {
-  let text = utf16 ?? buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = decodeBytes(buf, utf16);
   return readFileAs(path, text) ?? { kind, text };
+}
+
+function decodeBytes(buf: Buffer, utf16 = decodeUtf16(buf)): string {
+  const text = utf16 ?? buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
  * Reads a source again, decoded and split as the scan read it: summary documents keep no text,
- * and the few that a finding needs a position in (or a rule the text of) read it here.
+ * and the few that a finding needs a position in (or a rule the text of) read it here. The kind
+ * the scan gave the file is known, so it is not told again (that parses a file with `{{ }}`).
  */
-function sourceReader(src: SourceFile): FileReader {
-  return new FileReader(() => decodeText(src.path, src.read(), classifyFile(src.path) ?? 'text'));
+function sourceReader(src: SourceFile, kind: FileKind): FileReader {
+  return new FileReader(() => ({ kind, text: textAs(kind, decodeBytes(src.read())) }));
 }
 
 function docKey(doc: ManifestDocument): string {

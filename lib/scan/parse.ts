@@ -63,6 +63,11 @@ export function readFileAs(path: string, text: string): { kind: FileKind; text: 
   return { kind: 'yaml', text: bare };
 }
 
+/** The text `readFileAs` gives a file it read as `kind` (known from an earlier read of the same bytes). */
+export function textAs(kind: FileKind, text: string): string {
+  return kind === 'yaml' && text.includes('{%') ? text.replace(JINJA_RAW_LINE, (line) => ' '.repeat(line.length)) : text;
+}
+
 /** A line holding only a Jinja/Liquid `raw` or `endraw` tag. */
 const JINJA_RAW_LINE = /^[ \t]*\{%-?\s*(?:end)?raw\s*-?%\}[ \t]*$/gm;
 

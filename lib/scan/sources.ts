@@ -49,22 +49,34 @@ export function displayPath(cwd: string, abs: string): string {
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }
 
+/** A glob matched as minimatch matches it; as its regular expression when it has one (several times faster per path). */
+interface PathMatcher {
+  test(path: string): boolean;
+}
+
+export function compileGlob(glob: string): PathMatcher {
+  const m = new Minimatch(glob, GLOB);
+  const re = m.makeRe();
+  // `match` reads a trailing slash (a folder: `excludedDir`) as the folder itself; the expression does not.
+  return re ? { test: (p) => (p.endsWith('/') ? m.match(p) : re.test(p)) } : { test: (p) => m.match(p) };
+}
+
 /** Include/exclude globs compiled once (minimatch compiles on every call otherwise). */
 class Selection {
-  private readonly include: Minimatch[];
-  private readonly exclude: Minimatch[];
+  private readonly include: PathMatcher[];
+  private readonly exclude: PathMatcher[];
   constructor(sel: SourceSelection) {
-    this.include = sel.include.map((g) => new Minimatch(g, GLOB));
-    this.exclude = sel.exclude.map((g) => new Minimatch(g, GLOB));
+    this.include = sel.include.map(compileGlob);
+    this.exclude = sel.exclude.map(compileGlob);
   }
   excludedDir(path: string): boolean {
-    const p = globbed(path);
-    return this.exclude.some((m) => m.match(`${p}/`));
+    const p = `${globbed(path)}/`;
+    return this.exclude.some((m) => m.test(p));
   }
   selected(path: string, explicit: boolean): boolean {
     const p = globbed(path);
-    if (this.exclude.some((m) => m.match(p))) return false;
-    return explicit || this.include.some((m) => m.match(p));
+    if (this.exclude.some((m) => m.test(p))) return false;
+    return explicit || this.include.some((m) => m.test(p));
   }
 }
 

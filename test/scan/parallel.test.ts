@@ -95,4 +95,18 @@ describe('scanning in worker threads', () => {
     expect(three.stderr).toBe(one.stderr);
     expect(three.status).toBe(one.status);
   }, 120_000);
+
+  it('gives the same output with --cache, cold (misses read in three threads) and warm, with the example catalog', async () => {
+    const cache = join(tempDir(), 'scan-cache');
+    const args = ['--services', join(REPO_ROOT, 'services.yaml')];
+    const plain = await scanWith(1, args);
+    const cold = await scanWith(3, [...args, '--cache-location', cache]);
+    const warm = await scanWith(3, [...args, '--cache', '--cache-location', cache]);
+    const alone = await scanWith(1, [...args, '--cache-location', cache]);
+    for (const r of [cold, warm, alone]) {
+      expect(r.stdout).toBe(plain.stdout);
+      expect(r.stderr).toBe(plain.stderr);
+      expect(r.status).toBe(plain.status);
+    }
+  }, 120_000);
 });

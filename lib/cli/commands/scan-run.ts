@@ -28,6 +28,8 @@ export interface ScanCommandInput {
   readonly colour: boolean;
   /** `YYYY-MM-DD` for allowlist expiry. @default `todayUtc()` */
   readonly today?: string;
+  /** `--cache` / `--cache-location`: the scan cache file (absolute). @default no cache */
+  readonly cache?: string;
 }
 
 export interface ScanCommandOutput {
@@ -75,6 +77,7 @@ export async function runScanCommand(input: ScanCommandInput): Promise<ScanComma
     project,
     parallel,
     ...(input.today !== undefined ? { today: input.today } : {}),
+    ...(input.cache !== undefined ? { cache: input.cache } : {}),
   });
   const help = input.format === 'sarif' ? Object.fromEntries(result.rules.flatMap((r) => {
     const text = packageText(r.docs);

@@ -10,6 +10,8 @@ interface ScanCliOptions {
   readonly services?: string;
   readonly fixtures?: string;
   readonly today?: string;
+  readonly cache?: boolean;
+  readonly cacheLocation?: string;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -31,10 +33,13 @@ export const scanCommand: CommandModule = {
       .option('--services <file>', 'the service catalog for catalog-aware rules (default: services.yaml here or in the nearest folder above, up to the git root, when present)')
       .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)')
       .option('--today <date>', 'YYYY-MM-DD used for allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
+      .option('--cache', 'remember each file\'s outcome and check only files that changed since (output unchanged; nothing readable is stored)')
+      .option('--cache-location <file>', 'the cache file of --cache (default: .cache/secretops/scan-cache)')
       .action(async (paths: string[], opts: ScanCliOptions) => {
         const format = parseFormat(opts.format, FORMATS);
         const { runScanCommand } = await import('./scan-run.js');
         const { todayUtc } = await import('../../clock.js');
+        const { DEFAULT_CACHE_LOCATION } = await import('../../scan/cache.js');
         const result = await runScanCommand({
           cwd: io.cwd,
           paths,
@@ -44,6 +49,7 @@ export const scanCommand: CommandModule = {
           ...(opts.services !== undefined ? { services: inCwd(io, opts.services) } : {}),
           ...(opts.fixtures !== undefined ? { fixtures: inCwd(io, opts.fixtures) } : {}),
           today: todayUtc(opts.today, io.env),
+          ...(opts.cache || opts.cacheLocation !== undefined ? { cache: inCwd(io, opts.cacheLocation ?? DEFAULT_CACHE_LOCATION) } : {}),
           format,
           colour: useColour(io),
         });

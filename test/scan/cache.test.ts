@@ -1,0 +1,216 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScanCommand, ScanCommandInput } from '../../lib/cli/commands/scan-run';
+import { contentsDigest, ScanCache } from '../../lib/scan/cache';
+import * as engine from '../../lib/scan/engine';
+import { MINI_PROJECT } from '../support/scan-files';
+import { tempDir } from '../support/tmp';
+
+/**
+ * `scan --cache`: the output with a cache, cold or warm, is byte-identical to a scan without one;
+ * a file is found in the cache only when it and everything deciding its outcome are unchanged;
+ * the cache file holds nothing readable without the files it describes.
+ */
+const corpus = join(__dirname, '..', 'corpora', 'realworld');
+
+const CANARY = 'Zq7vKp2mWx9rTb4nLc8s-cache-canary';
+
+function scanOf(cwd: string, extra: Partial<ScanCommandInput> = {}) {
+  return runScanCommand({ cwd, paths: ['.'], staged: false, format: 'json', colour: false, today: '2026-06-01', ...extra });
+}
+
+/** Hits and misses of the last scan (the module's live binding). */
+function counts() {
+  return { ...(engine as { lastScanCache?: { hits: number; misses: number } }).lastScanCache! };
+}
+
+function ingress(path: string): string {
+  return `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: b\n  namespace: ai-slot-1\n  annotations:\n    secretops.dev/route: bypass\nspec:\n  rules:\n    - host: api-ai-slot-1.ai.mini.dev\n      http:\n        paths:\n          - {path: "${path}", pathType: ImplementationSpecific, backend: {service: {name: api, port: {number: 8080}}}}\n`;
+}
+
+/** A small project: the mini catalog, an ingress a catalog-aware document rule reads, a Secret, an ExternalSecret. */
+function project(): string {
+  const dir = tempDir();
+  cpSync(MINI_PROJECT, dir, { recursive: true });
+  mkdirSync(join(dir, 'apps'));
+  writeFileSync(join(dir, 'apps', 'ingress.yaml'), ingress('/api/admin'));
+  writeFileSync(join(dir, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: apps}\ndata: {k: v}\n');
+  // The applied-configuration annotation copies the Secret whole: summaries keep annotations.
+  const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: CANARY } });
+  writeFileSync(
+    join(dir, 'apps', 'secret.yaml'),
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: apps\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '${applied}'\nstringData:\n  password: ${CANARY}\n`,
+  );
+  writeFileSync(
+    join(dir, 'apps', 'es.yaml'),
+    `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: es\n  namespace: apps\n  annotations:\n    note: '${CANARY}'\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: nowhere}\n  target: {name: es}\n  data:\n    - secretKey: k\n      remoteRef: {key: app/es, property: k}\n`,
+  );
+  return dir;
+}
+
+describe('scan --cache', () => {
+  it('gives the output of a scan without a cache, cold and warm, and finds every file the second time', async () => {
+    const folder = join(tempDir(), 'c');
+    const cache = join(folder, 'scan-cache');
+    const plain = await scanOf(corpus);
+    const cold = await scanOf(corpus, { cache });
+    expect(counts().hits).toBe(0);
+    const warm = await scanOf(corpus, { cache });
+    // One corpus file is over maxFileSize: it is reported unread at once, without being read or looked up.
+    expect(counts()).toEqual({ hits: cold.result.stats.files + cold.result.stats.skippedFiles - 1, misses: 0, unkeyed: 1 });
+    expect(cold.output).toBe(plain.output);
+    expect(warm.output).toBe(plain.output);
+    expect(warm.exitCode).toBe(plain.exitCode);
+    expect(readFileSync(join(folder, '.gitignore'), 'utf8').trim().endsWith('*')).toBe(true);
+  }, 120_000);
+
+  it('checks again exactly the files that changed, and agrees with a fresh scan', async () => {
+    const dir = project();
+    const cache = join(dir, '.cache', 'secretops', 'scan-cache');
+    const first = await scanOf(dir, { cache });
+    expect(first.result.findings.some((f) => f.ruleId === 'no-undeclared-bypass-route')).toBe(true);
+    writeFileSync(join(dir, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: apps}\ndata: {password: hunter2-but-longer}\n');
+    const second = await scanOf(dir, { cache });
+    expect(counts().misses).toBe(1);
+    expect(second.output).toBe((await scanOf(dir)).output);
+    // The cache's own folder is ignored by Git and never scanned.
+    expect(readFileSync(join(dir, '.cache', 'secretops', '.gitignore'), 'utf8')).toContain('*');
+    expect(second.result.findings.every((f) => !f.file.startsWith('.cache/'))).toBe(true);
+  });
+
+  it('keys each outcome to its path: two files that swap contents are both checked again', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    await scanOf(dir, { cache });
+    const a = readFileSync(join(dir, 'apps', 'ingress.yaml'));
+    const b = readFileSync(join(dir, 'apps', 'secret.yaml'));
+    writeFileSync(join(dir, 'apps', 'ingress.yaml'), b);
+    writeFileSync(join(dir, 'apps', 'secret.yaml'), a);
+    const swapped = await scanOf(dir, { cache });
+    expect(counts().misses).toBe(2);
+    expect(swapped.output).toBe((await scanOf(dir)).output);
+  });
+
+  it('checks a catalog-reading file again when the catalog changes, and only then', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    await scanOf(dir, { cache });
+    // An unrelated edit of the catalog's folder (not an input): every file is found.
+    writeFileSync(join(dir, 'README.txt'), 'notes\n');
+    await scanOf(dir, { cache });
+    expect(counts().misses).toBe(0);
+    // Declaring the path in the catalog: the ingress is checked again, the ConfigMap is not.
+    const services = join(dir, 'services.yaml');
+    writeFileSync(services, readFileSync(services, 'utf8').replace('bypassPaths: [/api/v1/runs/*/bypass]', 'bypassPaths: [/api/v1/runs/*/bypass, /api/admin]'));
+    const after = await scanOf(dir, { cache });
+    const { hits, misses } = counts();
+    expect(misses).toBeGreaterThanOrEqual(1);
+    expect(hits).toBeGreaterThanOrEqual(1);
+    expect(after.result.findings.some((f) => f.ruleId === 'no-undeclared-bypass-route')).toBe(false);
+    expect(after.output).toBe((await scanOf(dir)).output);
+  });
+
+  it('checks every file again for another configuration, date or set of paths', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    await scanOf(dir, { cache });
+    const files = counts().misses;
+    await scanOf(dir, { cache, today: '2026-06-02' });
+    expect(counts()).toEqual({ hits: 0, misses: files, unkeyed: 0 });
+    writeFileSync(join(dir, 'secretops.config.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nrules:\n  unknown-secret-store: warning\n');
+    const configured = await scanOf(dir, { cache, today: '2026-06-02' });
+    expect(counts().hits).toBe(0);
+    expect(configured.output).toBe((await scanOf(dir, { today: '2026-06-02' })).output);
+    await scanOf(dir, { cache, today: '2026-06-02', paths: ['apps'] });
+    expect(counts().hits).toBe(0);
+  });
+
+  it('holds no value of the files it describes, and nothing readable without them', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    const result = await scanOf(dir, { cache });
+    // The canary is in summaries (annotations) and in findings' files: none of it reaches the file.
+    const bytes = readFileSync(cache);
+    for (const form of [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(CANARY, 'utf16le').toString('latin1'), 'last-applied-configuration', 'secret.yaml', 'apps/', 'no-inline-secret', 'ExternalSecret']) {
+      expect(bytes.includes(Buffer.from(form, 'latin1')), form).toBe(false);
+    }
+    expect(result.output).not.toContain(CANARY);
+    expect(readFileSync(cache).length).toBeGreaterThan(0);
+  });
+
+  it('reads a damaged or foreign cache file as empty and replaces it', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    const plain = await scanOf(dir);
+    for (const damage of [Buffer.from('not a cache'), Buffer.alloc(0)]) {
+      writeFileSync(cache, damage);
+      expect((await scanOf(dir, { cache })).output).toBe(plain.output);
+      expect(counts().hits).toBe(0);
+      expect((await scanOf(dir, { cache })).output).toBe(plain.output);
+      expect(counts().misses).toBe(0);
+    }
+    // Cut short (a torn write) or with one entry changed: nothing wrong is taken from it.
+    const whole = readFileSync(cache);
+    writeFileSync(cache, whole.subarray(0, whole.length - 7));
+    expect((await scanOf(dir, { cache })).output).toBe(plain.output);
+    const flipped = Buffer.from(readFileSync(cache));
+    flipped[flipped.length - 3] ^= 0xff;
+    writeFileSync(cache, flipped);
+    expect((await scanOf(dir, { cache })).output).toBe(plain.output);
+    expect(counts().misses).toBe(1);
+  });
+
+  it('warns when the cache cannot be written and scans as without it', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'blocker'), 'a file where the cache folder would be\n');
+    const out = await scanOf(dir, { cache: join(dir, 'blocker', 'scan-cache') });
+    const plain = await scanOf(dir);
+    expect(out.exitCode).toBe(plain.exitCode);
+    expect(out.result.findings).toEqual(plain.result.findings);
+    expect(out.warnings.join('\n')).toMatch(/^blocker\/scan-cache: the scan cache could not be written \((EEXIST|ENOTDIR)\); the next scan reads every file again/);
+    expect(out.warnings.join('\n')).not.toContain(CANARY);
+    expect(existsSync(join(dir, 'blocker', 'scan-cache'))).toBe(false);
+  });
+
+  it('is written only by runs that add to it, readable by its owner only', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    await scanOf(dir, { cache });
+    expect(statSync(cache).mode & 0o777).toBe(0o600);
+    const before = readFileSync(cache);
+    const written = statSync(cache).mtimeMs;
+    await scanOf(dir, { cache });
+    expect(counts().misses).toBe(0);
+    expect(statSync(cache).mtimeMs).toBe(written);
+    expect(readFileSync(cache).equals(before)).toBe(true);
+  });
+});
+
+describe('ScanCache', () => {
+  it('finds an outcome only under the same scope, path and bytes', () => {
+    const file = join(tempDir(), 'c');
+    const a = ScanCache.open<string>(file, ['code-1', 'config-1']);
+    a.set(a.lookupFor('x.yaml', Buffer.from('k: v\n')), { outcome: 'found' });
+    a.save(() => {});
+    const same = ScanCache.open<string>(file, ['code-1', 'config-1']);
+    expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: v\n')))?.outcome).toBe('found');
+    expect(same.get(same.lookupFor('y.yaml', Buffer.from('k: v\n')))).toBeUndefined();
+    expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: w\n')))).toBeUndefined();
+    expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: v\n'), 'helm-values'))).toBeUndefined();
+    const other = ScanCache.open<string>(file, ['code-2', 'config-1']);
+    expect(other.get(other.lookupFor('x.yaml', Buffer.from('k: v\n')))).toBeUndefined();
+    // Scope parts are kept apart: ["ab", "c"] is not ["a", "bc"].
+    const split = ScanCache.open<string>(file, ['code-1con', 'fig-1']);
+    expect(split.get(split.lookupFor('x.yaml', Buffer.from('k: v\n')))).toBeUndefined();
+  });
+
+  it('tells the scanner\'s code apart by size and modification time', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'build'));
+    writeFileSync(join(dir, 'build', 'a.js'), 'one');
+    const before = contentsDigest(dir, ['build'], () => true, 'stat');
+    utimesSync(join(dir, 'build', 'a.js'), new Date('2020-01-01'), new Date('2020-01-01'));
+    expect(contentsDigest(dir, ['build'], () => true, 'stat')).not.toBe(before);
+  });
+});
