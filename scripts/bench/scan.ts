@@ -59,6 +59,8 @@ interface Variant {
   readonly cmd: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Run before each measured run of this variant (not timed). */
+  readonly before?: () => void;
 }
 
 interface Summary {
@@ -73,7 +75,12 @@ interface Summary {
 /** Every variant once per round, `runs` rounds: interleaved, so load changes hit all alike. */
 function interleaved(variants: readonly Variant[], cwd: string, runs: number): Map<string, Summary> {
   const all = new Map<string, Measured[]>(variants.map((v) => [v.name, []]));
-  for (let i = 0; i < runs; i++) for (const v of variants) all.get(v.name)!.push(measure(v.cmd, v.args, cwd, v.env));
+  for (let i = 0; i < runs; i++) {
+    for (const v of variants) {
+      v.before?.();
+      all.get(v.name)!.push(measure(v.cmd, v.args, cwd, v.env));
+    }
+  }
   return new Map(
     [...all].map(([name, ms]) => {
       const cpus = ms.map((m) => m.cpu).filter((c): c is number => c !== undefined);
@@ -137,12 +144,25 @@ interface TreeFigures {
   readonly figures: Record<string, unknown>;
 }
 
-function compare(label: string, dir: string, runs: number): TreeFigures {
+function compare(label: string, dir: string, files: readonly string[], runs: number): TreeFigures {
   const fastConfig = join(tmpdir(), `secretops-bench-fast-${process.pid}.yaml`);
   writeFileSync(fastConfig, 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nrules:\n  parse-error:\n    options:\n      everyDocument: false\n');
   const slConfig = join(dir, '.secretlintrc.bench.json');
   writeFileSync(slConfig, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
   const scanArgs = [BIN, 'scan', '--format', 'json', '.'];
+  // --cache: one cache of the unchanged tree (filled once before the rounds), one where a file
+  // gets a new comment line before each run (the commit-after-commit case: one file read again).
+  const cacheDir = mkdtempSync(join(tmpdir(), 'secretops-bench-cache-'));
+  const cached = (name: string) => [BIN, 'scan', '--format', 'json', '--cache-location', join(cacheDir, name), '.'];
+  const edited = join(dir, files.find((f) => /\.ya?ml$/.test(f) && !/templates\//.test(f))!);
+  const original = readFileSync(edited);
+  let edits = 0;
+  const editOne = () => {
+    // Replaced, not written through: the tree's files are hard links to the corpus.
+    rmSync(edited);
+    writeFileSync(edited, Buffer.concat([original, Buffer.from(`\n# benchmark edit ${++edits}\n`)]));
+  };
+  for (const name of ['unchanged', 'edited']) measure('node', cached(name), dir);
   const variants: Variant[] = [
     { name: 'secretops scan', cmd: 'node', args: scanArgs },
     { name: 'secretops scan, one thread', cmd: 'node', args: scanArgs, env: { SECRETOPS_SCAN_THREADS: '1' } },
@@ -151,11 +171,16 @@ function compare(label: string, dir: string, runs: number): TreeFigures {
     // `json` format embeds every file's content (a 550 MB string overflows V8), hence `compact`.
     { name: 'secretlint 13 + preset-recommend', cmd: 'node', args: [SECRETLINT, '--secretlintrc', slConfig, '--format', 'compact', '**/*.{yaml,yml,json,tpl,gotmpl}'] },
     { name: 'floor (walk, read, token regexes)', cmd: 'node', args: ['-e', FLOOR] },
+    { name: 'secretops scan --cache, unchanged tree', cmd: 'node', args: cached('unchanged') },
+    { name: 'secretops scan --cache, one file changed', cmd: 'node', args: cached('edited'), before: editOne },
   ];
   const load = loadavg();
   const r = interleaved(variants, dir, runs);
   rmSync(fastConfig);
   rmSync(slConfig);
+  rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(edited);
+  writeFileSync(edited, original);
   const ours = r.get('secretops scan')!;
   if (ours.exit !== 0 && ours.exit !== 1) throw new Error(`secretops scan exited ${ours.exit}`);
   const stats = JSON.parse(ours.stdout).stats as { files: number; documents: number; parsedDocuments: number; bytes: number };
@@ -174,9 +199,13 @@ function compare(label: string, dir: string, runs: number): TreeFigures {
     ...Object.fromEntries([...r].map(([name, s]) => [name, { 'wall s': round(s.wallS), ...(s.cpuS !== undefined ? { 'cpu s': round(s.cpuS) } : {}), ...(s.peakMb !== undefined ? { 'peak MB': Math.round(s.peakMb) } : {}), exit: s.exit }])),
     'secretops / secretlint (goal <= 0.2 by wall time)': ratio(ours, theirs),
     'secretops everyDocument: false / secretlint': ratio(r.get('secretops scan, parse-error everyDocument: false')!, theirs),
+    'secretops --cache, unchanged tree / secretlint': ratio(r.get('secretops scan --cache, unchanged tree')!, theirs),
+    'secretops --cache, one file changed / secretlint': ratio(r.get('secretops scan --cache, one file changed')!, theirs),
+    'secretops --cache, unchanged tree / floor': ratio(r.get('secretops scan --cache, unchanged tree')!, floor),
     'secretops / floor': ratio(ours, floor),
     'secretlint / floor': ratio(theirs, floor),
     'threads: default / one thread': ratio(ours, one),
+    '--cache output byte-identical to a scan without it': r.get('secretops scan --cache, unchanged tree')!.stdout === ours.stdout,
     'load average (1 min) before': round(load[0]!),
   };
   console.log(`\n## ${label}`);
@@ -236,12 +265,14 @@ function main(): void {
   const trees: TreeFigures[] = [];
   const real = gitTree(corpus, files, 1);
   try {
-    trees.push(compare('real-world corpus', real, RUNS));
+    trees.push(compare('real-world corpus', real, files, RUNS));
     const docs = Number(JSON.parse(measure('node', [BIN, 'scan', '--format', 'json', '.'], real).stdout).stats.documents);
-    for (const copies of [20, Math.max(1, Math.round(TARGET_DOCUMENTS / Math.max(docs, 1)))]) {
+    // BENCH_SCAN_QUICK=1: the real-world corpus and --staged only (a check of the script, minutes shorter).
+    const replicas = process.env.BENCH_SCAN_QUICK ? [] : [20, Math.max(1, Math.round(TARGET_DOCUMENTS / Math.max(docs, 1)))];
+    for (const copies of replicas) {
       const scaled = gitTree(corpus, files, copies);
       try {
-        trees.push(compare(`replicated x${copies} (${(docs * copies).toLocaleString('en')} documents)`, scaled, RUNS_LARGE));
+        trees.push(compare(`replicated x${copies} (${(docs * copies).toLocaleString('en')} documents)`, scaled, copies > 1 ? files.map((f) => `copy-0/${f}`) : files, RUNS_LARGE));
       } finally {
         rmSync(scaled, { recursive: true, force: true });
       }
