@@ -47,6 +47,13 @@ export interface CacheLookup {
   readonly id: string;
   /** Encrypts it. */
   readonly key: Buffer;
+  /** SHA-256 of the bytes looked up (hex; kept in memory only, never stored). */
+  readonly content: string;
+}
+
+/** The digest `CacheLookup.content` holds, of bytes read again (an outcome is stored only for the bytes it was looked up by). */
+export function contentDigest(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** An outcome as cached, with the catalog digest it was computed against when its rules read the catalog. */
@@ -83,6 +90,7 @@ export class ScanCache<T> {
     return {
       id: createHash('sha256').update(base).update('id').update(content).digest('hex'),
       key: createHash('sha256').update(base).update('key').update(content).digest(),
+      content: content.toString('hex'),
     };
   }
 

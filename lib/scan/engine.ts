@@ -204,12 +204,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ...(contextRoot !== undefined ? { contextRoot } : {}),
       ...(options.catalogInputs ? { catalogInputs: options.catalogInputs } : {}),
     };
-    const { outcomes, catalogWanted } = await passInWorkers(fresh, threads, init, local);
+    const { outcomes, digests, catalogWanted } = await passInWorkers(fresh, threads, cache ? { ...init, digests: true } : init, (src) => local(cache?.withBytes(src) ?? src));
     // A worker loaded the catalog for its own files: load it here too, so that notes and project
     // rules are what a scan in one thread gives.
     if (catalogWanted && !catalog.loaded) await loadCatalog();
     // Which of a worker's files read the catalog is not known here: each counts as having read it.
-    if (cache) await cache.remember(fresh, outcomes, () => true);
+    // The main thread's own chunks read through `withBytes`, which notes their digests.
+    if (cache) await cache.remember(fresh, outcomes, () => true, (i) => digests[i] ?? cache.readDigestOf(fresh[i]!.path));
     absorbAll(outcomes);
   } else {
     const outcomes: FileOutcome[] = [];

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { contentsDigest, CacheLookup, ScanCache } from './cache';
+import { contentDigest, contentsDigest, CacheLookup, ScanCache } from './cache';
 import { helmKey } from './helm-values';
 import { packageRoot } from './package-files';
 import { VERSION } from '../version';
@@ -13,10 +13,19 @@ import type { SourceFile } from './sources';
 export interface OutcomeCache {
   /** The outcomes found, by index into `inputs`. Loads the catalog when a found outcome was made with it. */
   lookUp(inputs: readonly SourceFile[], catalog: CatalogState, loadCatalog: () => Promise<void>): Promise<Map<number, FileOutcome>>;
-  /** The source with the bytes the lookup read (read once). */
+  /**
+   * The source for the file pass: with the bytes the lookup read (a small tree), else reading the
+   * file again and noting the digest of what it read.
+   */
   withBytes(src: SourceFile): SourceFile;
-  /** Remembers fresh outcomes; `usedCatalog(i)` tells whether the i-th one read the catalog. */
-  remember(sources: readonly SourceFile[], outcomes: readonly FileOutcome[], usedCatalog: (i: number) => boolean): Promise<void>;
+  /**
+   * Remembers fresh outcomes; `usedCatalog(i)` tells whether the i-th one read the catalog,
+   * `readDigest(i)` the digest of the bytes it was made from (a worker's, or `withBytes`'s). An
+   * outcome of bytes other than those looked up (the file changed in between) is not stored.
+   */
+  remember(sources: readonly SourceFile[], outcomes: readonly FileOutcome[], usedCatalog: (i: number) => boolean, readDigest?: (i: number) => string | undefined): Promise<void>;
+  /** The digest of what `withBytes`'s source read of a file, if it read. */
+  readDigestOf(path: string): string | undefined;
   save(warn: (message: string) => void): void;
   /** Files looked up so far (read and keyed; not those over the size limit or unreadable). */
   readonly keyed: number;
@@ -60,6 +69,8 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
   const cache = ScanCache.open<FileOutcome>(options.cache!, scopeOf(options, today, contextRoot));
   const bytes = new Map<string, Buffer>();
   const lookups = new Map<string, CacheLookup>();
+  /** Digests of the bytes the file pass read, by path. */
+  const reread = new Map<string, string>();
   let catalogDigest: string | undefined;
   let keyed = 0;
   const catalog = () => (catalogDigest ??= contentsDigest(options.cwd, options.catalogInputs ?? []));
@@ -94,18 +105,33 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
     },
     withBytes(src) {
       const buf = bytes.get(src.path);
-      if (!buf) return src;
-      bytes.delete(src.path);
-      return { path: src.path, size: src.size, read: () => buf };
+      const lookup = lookups.get(src.path);
+      if (buf) {
+        bytes.delete(src.path);
+        if (lookup) reread.set(src.path, lookup.content);
+        return { path: src.path, size: src.size, read: () => buf };
+      }
+      const read = () => {
+        const again = src.read();
+        reread.set(src.path, contentDigest(again));
+        return again;
+      };
+      return { path: src.path, size: src.size, read };
     },
-    async remember(sources, outcomes, usedCatalog) {
+    async remember(sources, outcomes, usedCatalog, readDigest) {
       sources.forEach((src, i) => {
         const lookup = lookups.get(src.path);
         const o = outcomes[i]!;
         // Skipped files (unreadable) are looked at again next time.
         if (!lookup || !o.read) return;
+        const made = readDigest ? readDigest(i) : reread.get(src.path);
+        reread.delete(src.path);
+        if (made !== lookup.content) return;
         cache.set(lookup, { outcome: o, ...(usedCatalog(i) ? { catalog: catalog() } : {}) });
       });
+    },
+    readDigestOf(path) {
+      return reread.get(path);
     },
     save(warn) {
       cache.save(warn);

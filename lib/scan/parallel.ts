@@ -24,6 +24,8 @@ export interface WorkerInit {
   readonly catalogLoaded: boolean;
   /** Every file of the scan, in scan order; chunks name ranges of it. */
   readonly files: readonly { readonly path: string; readonly size: number }[];
+  /** Reply with the SHA-256 of the bytes each outcome was made from (`--cache`). */
+  readonly digests?: boolean;
 }
 
 export interface ChunkRequest {
@@ -35,6 +37,8 @@ export interface ChunkRequest {
 export interface ChunkReply {
   readonly chunk: number;
   readonly outcomes: readonly FileOutcome[];
+  /** With `WorkerInit.digests`: per outcome, the digest of the bytes read (hex), if any were read. */
+  readonly digests?: readonly (string | undefined)[];
   /** The worker loaded the catalog because a rule asked for it. */
   readonly catalogWanted: boolean;
 }
@@ -50,10 +54,11 @@ export async function passInWorkers(
   threads: number,
   init: Omit<WorkerInit, 'files'>,
   local: (src: SourceFile) => Promise<FileOutcome>,
-): Promise<{ outcomes: FileOutcome[]; catalogWanted: boolean }> {
+): Promise<{ outcomes: FileOutcome[]; digests: (string | undefined)[]; catalogWanted: boolean }> {
   const chunks: ChunkRequest[] = [];
   for (let from = 0, chunk = 0; from < inputs.length; from += CHUNK, chunk++) chunks.push({ chunk, from, to: Math.min(inputs.length, from + CHUNK) });
   const outcomes: FileOutcome[] = new Array(inputs.length);
+  const digests: (string | undefined)[] = new Array(inputs.length);
   let next = 0;
   let catalogWanted = false;
   const workerInit: WorkerInit = { ...init, files: inputs.map((f) => ({ path: f.path, size: f.size })) };
@@ -73,6 +78,7 @@ export async function passInWorkers(
           worker.on('message', (reply: ChunkReply) => {
             const c = chunks[reply.chunk]!;
             reply.outcomes.forEach((o, i) => (outcomes[c.from + i] = o));
+            reply.digests?.forEach((d, i) => (digests[c.from + i] = d));
             catalogWanted ||= reply.catalogWanted;
             dispatch();
           });
@@ -92,5 +98,5 @@ export async function passInWorkers(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return { outcomes, catalogWanted };
+  return { outcomes, digests, catalogWanted };
 }

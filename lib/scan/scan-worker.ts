@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { contentDigest } from './cache';
 import { catalogLoader } from './catalog-loader';
 import { loadScanConfig } from './config';
 import { CatalogState, CatalogWanted, FileOutcome, filePass, memoryBudget, passFile, severityOf, THREAD_GC_BUDGET } from './engine';
@@ -41,13 +42,25 @@ async function setup(init: WorkerInit): Promise<(req: ChunkRequest) => Promise<C
     catalog,
     new Set(init.files.map((f) => f.path)),
   );
-  const sources: SourceFile[] = init.files.map((f) => ({ path: f.path, size: f.size, read: () => readFileSync(resolve(init.cwd, f.path)) }));
+  // With --cache the main thread stores an outcome only for the bytes it looked the file up by.
+  let lastDigest: string | undefined;
+  const sources: SourceFile[] = init.files.map((f) => ({
+    path: f.path,
+    size: f.size,
+    read: () => {
+      const bytes = readFileSync(resolve(init.cwd, f.path));
+      if (init.digests) lastDigest = contentDigest(bytes);
+      return bytes;
+    },
+  }));
   const collectGarbage = memoryBudget(THREAD_GC_BUDGET);
   return async (req) => {
     const outcomes: FileOutcome[] = [];
+    const digests: (string | undefined)[] = [];
     for (let i = req.from; i < req.to; i++) {
       const src = sources[i]!;
       collectGarbage(src.size);
+      lastDigest = undefined;
       try {
         outcomes.push(await passFile(src, pass));
       } catch (err) {
@@ -56,8 +69,9 @@ async function setup(init: WorkerInit): Promise<(req: ChunkRequest) => Promise<C
         catalogWanted = true;
         outcomes.push(await passFile(src, pass));
       }
+      digests.push(lastDigest);
     }
-    return { chunk: req.chunk, outcomes, catalogWanted };
+    return { chunk: req.chunk, outcomes, ...(init.digests ? { digests } : {}), catalogWanted };
   };
 }
 

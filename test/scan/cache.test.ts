@@ -214,3 +214,41 @@ describe('ScanCache', () => {
     expect(contentsDigest(dir, ['build'], () => true, 'stat')).not.toBe(before);
   });
 });
+
+describe('the outcome cache of the engine', () => {
+  it('stores no outcome for a file that changed between its lookup and the file pass', async () => {
+    const { openCache } = await import('../../lib/scan/outcome-cache.js');
+    const { testConfig } = await import('../support/scan.js');
+    const dir = tempDir();
+    const file = join(dir, 'cache');
+    const config = testConfig();
+    const options = { cwd: dir, rules: [], config, cache: file };
+    // More files than the lookup keeps the bytes of: the pass reads each again.
+    const versions = new Map<string, number>();
+    const sources = Array.from({ length: 450 }, (_, i) => ({
+      path: `f${i}.yaml`,
+      size: 10,
+      read: () => {
+        const n = (versions.get(`f${i}`) ?? 0) + 1;
+        versions.set(`f${i}`, n);
+        // f7 is edited after its lookup read it; the others read the same twice.
+        return Buffer.from(i === 7 && n > 1 ? 'k: edited\n' : 'k: v\n');
+      },
+    }));
+    const cache = openCache(options, '2026-06-01', undefined);
+    const found = await cache.lookUp(sources, { loaded: false }, async () => {});
+    expect(found.size).toBe(0);
+    const outcome = { read: true, wanted: 0, documents: 1, parsedDocuments: 1, findings: [], warnings: [], suppressing: [], inline: [], summaries: [] };
+    for (const src of sources) {
+      cache.withBytes(src).read();
+      await cache.remember([src], [outcome], () => false);
+    }
+    cache.save(() => {});
+    const again = openCache(options, '2026-06-01', undefined);
+    // f7 is back to the bytes it was looked up by: what was made of the edited bytes must not be found.
+    const stable = sources.map((s) => ({ ...s, read: () => Buffer.from('k: v\n') }));
+    const hits = await again.lookUp(stable, { loaded: false }, async () => {});
+    expect(hits.size).toBe(449);
+    expect(hits.has(7)).toBe(false);
+  });
+});
