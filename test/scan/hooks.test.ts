@@ -37,7 +37,11 @@ describe('pre-commit and CI wiring', () => {
     expect(wf.permissions['security-events']).toBe('write');
     const steps = wf.jobs.guardrails.steps as { run?: string; uses?: string; with?: Record<string, string> }[];
     const runs = steps.map((s) => s.run ?? s.uses ?? '').join('\n');
-    const order = ['npm ci', 'npx cdk8s synth', 'git diff --exit-code', 'secretops validate', 'secretops scan --format sarif > secretops.sarif', 'github/codeql-action/upload-sarif'];
+    const order = ['npm ci', 'npx cdk8s synth', 'git diff --exit-code', 'secretops validate', 'secretops scan --cache --format sarif > secretops.sarif', 'github/codeql-action/upload-sarif'];
+    // The scan cache is restored before the scan (a later run checks only changed files).
+    const restore = steps.findIndex((s) => s.uses?.startsWith('actions/cache') && s.with?.path === '.cache/secretops');
+    expect(restore).toBeGreaterThan(0);
+    expect(restore).toBeLessThan(steps.findIndex((s) => s.run?.includes('secretops scan --cache')));
     const at = order.map((needle) => runs.indexOf(needle));
     expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
