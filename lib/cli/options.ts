@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { findServicesFile } from '../catalog/find-services';
 import { ExitCode, UserError } from '../errors';
+import { quoteInput } from '../quote-input';
 import type { CliIo } from './io';
 
 /** `--services FILE` and `--fixtures DIR`, shared by every command that reads the catalog. */
@@ -57,5 +58,5 @@ export function inCwd(io: CliIo, p: string): string {
 
 export function parseFormat<T extends string>(value: string, allowed: readonly T[], flag = '--format'): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UserError({ message: `${flag} must be one of ${allowed.join(', ')}, not "${value}"` }, ExitCode.usage);
+  throw new UserError({ message: `${flag} must be one of ${allowed.join(', ')}, not ${quoteInput(value)}` }, ExitCode.usage);
 }
