@@ -138,7 +138,16 @@ async function inspectAll(run: Run, values: Map<PlannedKey, string>): Promise<De
   for (const key of plan.keys) {
     for (const e of key.excluded) audit({ event: 'skip', result: 'excluded', reason: `${e.destination}: ${e.reason}`, key: keyAudit(key) });
     if (key.destinations.length === 0) continue;
-    decisions.push(...(await inspectKey(plan, key, deps, values)));
+    try {
+      decisions.push(...(await inspectKey(plan, key, deps, values)));
+    } catch (err) {
+      // Anything that throws outside a target's own read (deriving or guarding the value, a bug)
+      // fails this key alone, every destination with the same reason; the other keys go on and
+      // the run ends `failed`. The reason names the error's type only, never its text.
+      values.delete(key);
+      const reason = safeReason(err);
+      decisions.push(...key.destinations.map((dest): Decision => ({ key, dest, target: destinationId(dest), write: false, result: 'failed', reason })));
+    }
   }
   // A target that could not be inspected fails alone, with its own reason; its siblings go on.
   for (const d of decisions.filter((x) => !x.write && x.result === 'failed')) {
