@@ -70,11 +70,16 @@ export function isIdentifierName(normalizedName: string): boolean {
 
 /** Shannon entropy of the text in bits per character. */
 export function shannonEntropy(text: string): number {
-  const counts = new Map<string, number>();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return symbolEntropy(text, text.length);
+}
+
+/** Shannon entropy in bits per symbol of `length` symbols (characters of a text, bytes of a buffer). */
+function symbolEntropy<T>(symbols: Iterable<T>, length: number): number {
+  const counts = new Map<T, number>();
+  for (const c of symbols) counts.set(c, (counts.get(c) ?? 0) + 1);
   let h = 0;
   for (const n of counts.values()) {
-    const p = n / text.length;
+    const p = n / length;
     h -= p * Math.log2(p);
   }
   return h;
@@ -118,12 +123,5 @@ const MAX_RAW_KEY_BYTES = 128;
 /** Raw bytes (a decoded `data` value) that look like a random key rather than a file. */
 export function isRandomBytes(bytes: Uint8Array): boolean {
   if (bytes.length < 16 || bytes.length > MAX_RAW_KEY_BYTES) return false;
-  const counts = new Map<number, number>();
-  for (const b of bytes) counts.set(b, (counts.get(b) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / bytes.length;
-    h -= p * Math.log2(p);
-  }
-  return h / Math.log2(Math.min(bytes.length, 256)) >= ENTROPY_RATIO;
+  return symbolEntropy(bytes, bytes.length) / Math.log2(Math.min(bytes.length, 256)) >= ENTROPY_RATIO;
 }

@@ -55,8 +55,14 @@ export function githubClaims(catalog: ServiceCatalog, resolver: Resolver, enviro
  * The GitHub names in `environment` that more than one catalog key claims. Repository secrets
  * are one scope for every environment, so their claims are gathered across all of them.
  */
-export function githubCollisions(catalog: ServiceCatalog, resolver: Resolver, environment: string): Map<string, GithubClaim[]> {
-  const all = [...githubClaims(catalog, resolver, environment).values()];
+export function githubCollisions(
+  catalog: ServiceCatalog,
+  resolver: Resolver,
+  environment: string,
+  /** The claims of `environment`, when the caller has them already. @default githubClaims(catalog, resolver, environment) */
+  claims: ReadonlyMap<KeySpec, GithubClaim> = githubClaims(catalog, resolver, environment),
+): Map<string, GithubClaim[]> {
+  const all = [...claims.values()];
   for (const env of catalog.spec.environments) {
     if (env.name !== environment) all.push(...[...githubClaims(catalog, resolver, env.name).values()].filter((c) => c.scope === 'repository'));
   }
@@ -75,9 +81,9 @@ export function githubCollisions(catalog: ServiceCatalog, resolver: Resolver, en
  * diagnostic per key involved, at the key, naming the others and the way out.
  */
 export function refuseGithubCollisions(catalog: ServiceCatalog, resolver: Resolver, environment: string, selected: readonly KeySpec[], source?: YamlSource): void {
-  const collisions = githubCollisions(catalog, resolver, environment);
-  if (collisions.size === 0) return;
   const claims = githubClaims(catalog, resolver, environment);
+  const collisions = githubCollisions(catalog, resolver, environment, claims);
+  if (collisions.size === 0) return;
   const touched = new Set<string>();
   for (const key of selected) {
     const c = claims.get(key);

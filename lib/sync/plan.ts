@@ -145,8 +145,16 @@ export function assembleSyncPlan(
  * `github.scope: repository`, named by the rule in github-names.ts; keys that would share one
  * GitHub secret are refused (positioned in `source` when given).
  */
-export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncSelection, approval: SyncPlan['approval'], source?: YamlSource): SyncPlan {
+export function planSync(
+  catalog: ServiceCatalog,
+  resolver: Resolver,
+  sel: SyncSelection,
+  /** The approval requirement of the canonical environment the selection names (asked once, before any key is planned). */
+  approvalOf: (environment: string) => SyncPlan['approval'],
+  source?: YamlSource,
+): SyncPlan {
   const { environment, instance } = environmentTarget(catalog, sel.environment);
+  const approval = approvalOf(environment.name);
   const project = catalog.metadata.name;
   const repository = catalog.spec.github?.repository;
   const wantGithub = sel.to !== 'kubernetes';

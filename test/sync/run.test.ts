@@ -31,7 +31,7 @@ describe('executeSync: one key that throws fails alone', () => {
   it('records the key as failed in the outcome and the audit, writes the other keys, and ends failed', async () => {
     const h = await syncHarness();
     const project = loadProject({ servicesFile: join(h.dir, 'services.yaml') });
-    const plan = planSync(project.catalog, project.resolver, { environment: 'dev', service: 'agents-runtime', to: 'github', policy: 'deterministic' }, { required: false, reasons: [] }, project.source);
+    const plan = planSync(project.catalog, project.resolver, { environment: 'dev', service: 'agents-runtime', to: 'github', policy: 'deterministic' }, () => ({ required: false, reasons: [] }), project.source);
     expect(plan.keys.length).toBeGreaterThan(1);
     const [bad, ...good] = plan.keys;
     const badValue = deterministicValue(SEED, bad!.subject);
