@@ -2,7 +2,7 @@ import { environmentInstances, serviceNamespace } from '../catalog/layout';
 import type { Project } from '../project/load';
 import type { KeySpec, SecretSpec, ServiceSpec } from '../catalog/types';
 import { githubNameProblem } from '../sync/github-limits';
-import { githubSecretName, refuseGithubCollisions } from '../sync/github-names';
+import { githubSecretName, refuseGithubCollisions, refuseSharedRepositorySecrets } from '../sync/github-names';
 import { quoteInput } from '../quote-input';
 import { assembleSyncPlan, deriveIdempotencyKey, environmentTarget, githubDestination, planKey, SyncPlan } from '../sync/plan';
 import type { Destination } from '../sync/target';
@@ -90,6 +90,7 @@ export function planFromToolInput(
       const problem = githubNameProblem(name);
       if (problem) throw invalid('github_secret_name', `${name}: ${problem}`);
       refuseGithubCollisions(catalog, resolver, environment.name, [keySpec], project.source);
+      refuseSharedRepositorySecrets(catalog, resolver, environment.name, [keySpec], input.policy, project.source);
       destinations.push(githubDestination(repository!, secret, environment, name));
     }
     if (wantKube) {

@@ -6,7 +6,7 @@ import type { Resolution, Resolver } from '../resolver/resolver';
 import type { YamlSource } from '../yaml-source';
 import { quoteInput } from '../quote-input';
 import { githubNameProblem } from './github-limits';
-import { githubSecretName, refuseGithubCollisions } from './github-names';
+import { githubSecretName, refuseGithubCollisions, refuseSharedRepositorySecrets } from './github-names';
 import type { Destination } from './target';
 import type { ValuePolicy, ValueSubject } from './values';
 
@@ -221,6 +221,7 @@ export function planSync(
     }
   }
   refuseGithubCollisions(catalog, resolver, environment.name, toGithub, source);
+  refuseSharedRepositorySecrets(catalog, resolver, environment.name, toGithub, sel.policy, source);
   if (matched === 0) {
     throw new UserError({ message: `no key matches ${[sel.service && `service ${sel.service}`, sel.secret && `secret ${sel.secret}`, sel.key && `key ${sel.key}`].filter(Boolean).join(', ') || 'the selection'}`, hint: 'check the names with `secretops resolve --env ENV`' }, ExitCode.usage);
   }
