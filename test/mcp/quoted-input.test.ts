@@ -153,6 +153,9 @@ describe('token-shaped and random-looking input is masked, not echoed', () => {
         ['sync', '--env', c, '--to', 'github', '--dry-run'],
         ['sync', '--env', c, '--to', 'github'],
         ['access-key', 'issue', '--env', 'ai', '--project', c, '--run-id', 'r1'],
+        ['access-key', 'issue', '--env', 'ai', '--project', 'ameide', '--run-id', 'r1', '--namespace', 'ai-slot-1', '--mode', 'agent', '--ttl', c],
+        ['rollout', '--cluster', c],
+        ['sync', '--env', 'dev', '--service', 'graph', '--to', 'kubernetes', '--context', c, '--yes'],
         [c],
       ]) {
         const r = await h.run(argv);
