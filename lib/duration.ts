@@ -1,4 +1,5 @@
 import { ExitCode, UserError } from './errors';
+import { quoteInput } from './quote-input';
 
 /**
  * Durations as the catalog spells them (`30s`, `5m`, `1h`, `1h30m`; the schema's `duration`
@@ -18,7 +19,7 @@ export function parseDuration(text: string): number | undefined {
 /** A duration given on the command line: a usage error naming the flag when it is not one. */
 export function requireDuration(text: string, flag: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new UserError({ message: `${flag} "${text}" is not a duration`, hint: 'write it like 30s, 5m, 1h or 1h30m' }, ExitCode.usage);
+  if (ms === undefined) throw new UserError({ message: `${flag} ${quoteInput(text)} is not a duration`, hint: 'write it like 30s, 5m, 1h or 1h30m' }, ExitCode.usage);
   return ms;
 }
 

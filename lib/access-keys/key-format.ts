@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import { ACCESS_KEY_ID_BYTES as ID_BYTES, ACCESS_KEY_ID_LENGTH, ACCESS_KEY_PREFIX, ACCESS_KEY_SECRET_BYTES as SECRET_BYTES, ACCESS_KEY_SECRET_LENGTH as SECRET_LENGTH } from '../access-key-shape';
+import { ACCESS_KEY_ID_BYTES as ID_BYTES, ACCESS_KEY_ID_LENGTH, ACCESS_KEY_PREFIX, ACCESS_KEY_SECRET_BYTES as SECRET_BYTES, ACCESS_KEY_SECRET_LENGTH as SECRET_LENGTH } from '../detect/access-key-shape';
 
-/** The access-key format `sok_<id>_<secret>` (lib/access-key-shape.ts says why each part is so). */
-export { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_LENGTH, ACCESS_KEY_PATTERN, ACCESS_KEY_PREFIX } from '../access-key-shape';
+/** The access-key format `sok_<id>_<secret>` (lib/detect/access-key-shape.ts says why each part is so). */
+export { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_LENGTH, ACCESS_KEY_PATTERN, ACCESS_KEY_PREFIX } from '../detect/access-key-shape';
 
 const EXACT = new RegExp(`^${ACCESS_KEY_PREFIX}([0-9a-f]{${ACCESS_KEY_ID_LENGTH}})_[A-Za-z0-9_-]{${SECRET_LENGTH}}$`);
 const ID = new RegExp(`^[0-9a-f]{${ACCESS_KEY_ID_LENGTH}}$`);

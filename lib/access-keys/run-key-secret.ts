@@ -4,6 +4,7 @@ import { ExitCode, UserError } from '../errors';
 import { apiStatus, kubeFailure } from '../kube/client';
 import { AccessKeyLabels } from './kubernetes-store';
 import type { AccessKeyScope } from './scope';
+import { quoteInput } from '../quote-input';
 
 /** The variable a run reads its key from, and the key of the Secret that holds it. */
 export const RUN_ACCESS_KEY_ENV = 'SECRETOPS_RUN_ACCESS_KEY';
@@ -27,7 +28,7 @@ export function runAccessKeyEnv(secretName: string): V1EnvVar & { valueFrom: { s
 
 function checkSecretName(name: string): void {
   if (!SECRET_NAME.test(name)) {
-    throw new UserError({ message: `"${name}" is not a valid Secret name`, hint: 'use lower-case letters, digits, `-` and `.`' }, ExitCode.usage);
+    throw new UserError({ message: `${quoteInput(name)} is not a valid Secret name`, hint: 'use lower-case letters, digits, `-` and `.`' }, ExitCode.usage);
   }
 }
 

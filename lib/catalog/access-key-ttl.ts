@@ -1,4 +1,5 @@
 import { parseDuration, formatDuration } from '../duration';
+import { quoteInput } from '../quote-input';
 import { ExitCode, UserError } from '../errors';
 import type { AccessKeySpec } from './types';
 
@@ -23,7 +24,7 @@ export function resolveTtl(requested: string | undefined, policy: TtlPolicy): nu
   if (requested === undefined) return Math.min(policy.defaultMs, policy.maxMs);
   const ms = parseDuration(requested);
   if (ms === undefined || ms <= 0) {
-    throw new UserError({ message: `--ttl "${requested}" is not a duration`, hint: 'use e.g. 30m, 2h or 1h30m' }, ExitCode.usage);
+    throw new UserError({ message: `--ttl ${quoteInput(requested)} is not a duration`, hint: 'use e.g. 30m, 2h or 1h30m' }, ExitCode.usage);
   }
   if (ms > policy.maxMs) {
     throw new UserError({ message: `--ttl ${requested} exceeds the maximum of ${formatDuration(policy.maxMs)}`, hint: 'ask for less, or raise spec.accessKeys.maxTtl in the catalog' }, ExitCode.usage);

@@ -4,6 +4,7 @@ import { ExitCode } from '../errors';
 import { reportFatal } from './fatal';
 import { COMMANDS } from './commands';
 import { CliIo, processIo } from './io';
+import { maskSecretShapes } from '../quote-input';
 import { VERSION } from '../version';
 
 export { VERSION };
@@ -16,7 +17,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // Commander's own errors quote what was typed (`unknown command 'ghp_...'`): masked like every echo.
+      writeErr: (s) => io.stderr.write(maskSecretShapes(s)),
     });
   for (const cmd of COMMANDS) cmd.register(program, io, setExit);
   return program;

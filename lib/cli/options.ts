@@ -3,12 +3,16 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { findServicesFile } from '../catalog/find-services';
 import { ExitCode, UserError } from '../errors';
+import { quoteInput } from '../quote-input';
 import type { CliIo } from './io';
+
+/** The help of `--services FILE`, for every command that reads the catalog. */
+export const SERVICES_OPTION_HELP = 'the service catalog (default: services.yaml here or in the nearest folder above, up to the git root)';
 
 /** `--services FILE` and `--fixtures DIR`, shared by every command that reads the catalog. */
 export function withCatalogOptions(cmd: Command): Command {
   return cmd
-    .option('--services <file>', 'the service catalog (default: services.yaml here or in the nearest folder above, up to the git root)')
+    .option('--services <file>', SERVICES_OPTION_HELP)
     .option('--fixtures <dir>', 'Vault fixtures and inventories (default: fixtures/ beside the services file)');
 }
 
@@ -26,9 +30,14 @@ export interface CatalogOptions {
 export function catalogPaths(io: CliIo, opts: CatalogOptions, { createsFixtures = false } = {}): { servicesFile: string; fixturesDir?: string } {
   if (opts.fixtures && !createsFixtures) checkFixturesDir(io, opts.fixtures);
   return {
-    servicesFile: opts.services !== undefined ? inCwd(io, opts.services) : defaultServicesFile(io.cwd, io),
+    servicesFile: servicesFileOf(io, opts.services),
     ...(opts.fixtures ? { fixturesDir: inCwd(io, opts.fixtures) } : {}),
   };
+}
+
+/** The catalog a command reads: `--services FILE` as given, else services.yaml found upward to the git root (`findServicesFile`). */
+export function servicesFileOf(io: CliIo, services: string | undefined): string {
+  return services !== undefined ? inCwd(io, services) : defaultServicesFile(io.cwd, io);
 }
 
 /** `services.yaml` of the working directory or the nearest folder above it in the repository, as the user would type it. */
@@ -57,5 +66,5 @@ export function inCwd(io: CliIo, p: string): string {
 
 export function parseFormat<T extends string>(value: string, allowed: readonly T[], flag = '--format'): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UserError({ message: `${flag} must be one of ${allowed.join(', ')}, not "${value}"` }, ExitCode.usage);
+  throw new UserError({ message: `${flag} must be one of ${allowed.join(', ')}, not ${quoteInput(value)}` }, ExitCode.usage);
 }

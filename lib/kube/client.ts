@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { ExitCode, UserError } from '../errors';
+import { quoteInput } from '../quote-input';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`: wins over `KUBECONFIG`. */
@@ -43,7 +44,7 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
-      throw new UserError({ message: `kubeconfig has no context "${opts.context}"`, hint: `use one of: ${kc.getContexts().map((c) => c.name).join(', ')}` }, ExitCode.usage);
+      throw new UserError({ message: `kubeconfig has no context ${quoteInput(opts.context)}`, hint: `use one of: ${kc.getContexts().map((c) => c.name).join(', ')}` }, ExitCode.usage);
     }
     kc.setCurrentContext(opts.context);
   }

@@ -2,9 +2,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, CallToolResult, ListToolsRequestSchema, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compileSchema } from '../catalog/schema';
-import { canonicalEnvironment } from '../catalog/layout';
 import { ProjectPaths } from '../catalog/load';
-import { loadProject, Project } from '../project/load';
+import { loadProject, Project, selectEnvironment, selectService } from '../project/load';
 import { isUserError } from '../errors';
 import { resolutionsToJson } from '../resolver/format';
 import { HttpApprover, NoApprover } from '../sync/approver';
@@ -18,7 +17,7 @@ import { seedFrom } from '../sync/values';
 import { VERSION } from '../version';
 import { PLAN_INPUT_SCHEMA, PLAN_OUTPUT_SCHEMA, RESOLVE_INPUT_SCHEMA, RESOLVE_OUTPUT_SCHEMA, SYNC_INPUT_SCHEMA, SYNC_OUTPUT_SCHEMA } from './schemas';
 import { planFromToolInput, SyncToolInput } from './sync-input';
-import { invalid, ToolError } from './tool-error';
+import { checkField, invalid, ToolError } from './tool-error';
 import { clipInput, quoteInput } from '../quote-input';
 
 export const SYNC_TOOL = 'secret.sync.github_k8s';
@@ -107,9 +106,11 @@ export function createMcpServer(opts: McpServerOptions): Server {
 
 async function syncTool(project: Project, input: SyncToolInput, operation: string, io: SessionIo): Promise<Record<string, unknown>> {
   const { state, audit, ledger } = openState(io);
-  const plan = planFromToolInput(project, input, operation, (env) => approvalFor(project, io, env), (v) => fingerprint(approvalKey(io.env, state), v));
+  // Derived once: it binds the automatic idempotency key to a provided value, and the approval request to the values written.
+  const bindingKey = approvalKey(io.env, state);
+  const plan = planFromToolInput(project, input, operation, (env) => approvalFor(project, io, env), (v) => fingerprint(bindingKey, v));
   const approver = io.env.SECRETOPS_APPROVER_URL ? new HttpApprover({ url: io.env.SECRETOPS_APPROVER_URL, token: io.env.SECRETOPS_APPROVER_TOKEN, stateDir: state }) : new NoApprover();
-  const deps = await syncDeps(plan, io, { policy: plan.policy, ...(input.secret_value !== undefined ? { provided: input.secret_value } : {}), audit, ledger, state, approver });
+  const deps = await syncDeps(plan, io, { policy: plan.policy, ...(input.secret_value !== undefined ? { provided: input.secret_value } : {}), audit, ledger, state, approver, approvalKey: bindingKey });
   const outcome = await executeSync(plan, { ...deps, waitForApproval: false });
   return syncResult(plan.instance ?? plan.environment, plan.policy, plan.approval.reasons, outcome, plan.keys[0]!.targetKey);
 }
@@ -159,9 +160,9 @@ function planTool(project: Project, input: SyncToolInput, io: SessionIo): Record
 }
 
 function resolveTool(project: Project, input: { environment: string; service?: string }, io: SessionIo): Record<string, unknown> {
-  const env = canonicalEnvironment(project.catalog, input.environment);
-  if (!env) throw invalid('environment', `unknown environment ${quoteInput(input.environment)}`, `use one of: ${project.catalog.spec.environments.map((e) => e.name).join(', ')}`);
-  if (input.service && !project.catalog.spec.services.some((s) => s.name === input.service)) throw invalid('service', `unknown service ${quoteInput(input.service)}`);
+  // The CLI's own checks (`secretops resolve`), each refusal naming its field.
+  const env = checkField('environment', () => selectEnvironment(project, input.environment));
+  if (input.service) checkField('service', () => selectService(project, input.service!));
   const resolutions = project.resolver.resolveEnvironment(input.environment, input.service ? { service: input.service } : {});
   openState(io).audit.record({ event: 'request', operation: RESOLVE_TOOL, project: project.catalog.metadata.name, environment: env.environment.name, result: 'resolved', reason: `${resolutions.length} key(s)` });
   return resolutionsToJson(env.environment.name, resolutions, env.alias) as Record<string, unknown>;

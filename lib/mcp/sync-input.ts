@@ -1,14 +1,13 @@
 import { environmentInstances, serviceNamespace } from '../catalog/layout';
 import type { Project } from '../project/load';
 import type { KeySpec, SecretSpec, ServiceSpec } from '../catalog/types';
-import { isUserError } from '../errors';
 import { githubNameProblem } from '../sync/github-limits';
-import { githubSecretName, refuseGithubCollisions } from '../sync/github-names';
+import { githubSecretName, refuseGithubCollisions, refuseSharedRepositorySecrets } from '../sync/github-names';
 import { quoteInput } from '../quote-input';
 import { assembleSyncPlan, deriveIdempotencyKey, environmentTarget, githubDestination, planKey, SyncPlan } from '../sync/plan';
 import type { Destination } from '../sync/target';
 import type { ValuePolicy } from '../sync/values';
-import { invalid } from './tool-error';
+import { checkField, invalid } from './tool-error';
 
 /** The arguments of `secret.sync.github_k8s` / `secret.plan`, after schema validation. */
 export interface SyncToolInput {
@@ -44,13 +43,7 @@ export function planFromToolInput(
   if (input.project_id !== catalog.metadata.name) throw invalid('project_id', `unknown project ${quoteInput(input.project_id)}`, `this server serves "${catalog.metadata.name}"`);
   const repository = catalog.spec.github?.repository;
   if (input.repository !== repository) throw invalid('repository', `repository ${quoteInput(input.repository)} is not the project's repository`, repository ? `use "${repository}"` : 'the catalog has no spec.github.repository');
-  let target;
-  try {
-    target = environmentTarget(catalog, input.environment);
-  } catch (err) {
-    if (isUserError(err)) throw invalid('environment', err.diagnostics[0]!.message, err.diagnostics[0]!.hint);
-    throw err;
-  }
+  const target = checkField('environment', () => environmentTarget(catalog, input.environment));
   const { environment } = target;
   const givenKube = KUBE_FIELDS.filter((f) => input[f] !== undefined);
   if (givenKube.length > 0 && givenKube.length < KUBE_FIELDS.length) {
@@ -97,6 +90,7 @@ export function planFromToolInput(
       const problem = githubNameProblem(name);
       if (problem) throw invalid('github_secret_name', `${name}: ${problem}`);
       refuseGithubCollisions(catalog, resolver, environment.name, [keySpec], project.source);
+      refuseSharedRepositorySecrets(catalog, resolver, environment.name, [keySpec], input.policy, project.source);
       destinations.push(githubDestination(repository!, secret, environment, name));
     }
     if (wantKube) {

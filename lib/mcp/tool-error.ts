@@ -1,3 +1,5 @@
+import { isUserError } from '../errors';
+
 /** A tool call the server refuses, with the input field at fault. Messages carry names, never values. */
 export class ToolError extends Error {
   constructor(
@@ -19,6 +21,19 @@ export class ToolError extends Error {
         ...(this.hint ? { hint: this.hint } : {}),
       },
     };
+  }
+}
+
+/**
+ * Runs a catalog check shared with the CLI (which throws a UserError) on one input field: its
+ * refusal becomes that field's ToolError, with the same message and hint.
+ */
+export function checkField<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (isUserError(err)) throw invalid(field, err.diagnostics[0]!.message, err.diagnostics[0]!.hint);
+    throw err;
   }
 }
 

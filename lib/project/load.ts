@@ -3,6 +3,7 @@ import { diagnosticAt } from '../yaml-source';
 import { DEFAULT_SERVICES_FILE, defaultFixturesDir, LoadedCatalog, loadCatalog, ProjectPaths } from '../catalog/load';
 import { buildInventories, checkFixtures, FixtureSet, readFixtureFiles } from '../catalog/fixtures';
 import { canonicalEnvironment } from '../catalog/layout';
+import type { ServiceSpec } from '../catalog/types';
 import { Resolver, unresolvedDiagnostics } from '../resolver/resolver';
 import { quoteInput } from '../quote-input';
 
@@ -76,14 +77,19 @@ export function loadProject(paths: ProjectPaths = {}): Project {
 /** The environment (or alias) and service a command names; an unknown one is bad usage (exit 2). */
 export function selectEnvironment(project: Project, environment: string, service?: string): NonNullable<ReturnType<typeof canonicalEnvironment>> {
   const { catalog } = project;
-  const file = project.source.file;
   const canonical = canonicalEnvironment(catalog, environment);
   if (!canonical) {
     const known = [...catalog.spec.environments.map((e) => e.name), ...Object.keys(catalog.spec.secretResolution?.environmentAliases ?? {})];
-    throw new UserError({ file, message: `unknown environment ${quoteInput(environment)}`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
+    throw new UserError({ file: project.source.file, message: `unknown environment ${quoteInput(environment)}`, hint: `use one of: ${known.join(', ')}` }, ExitCode.usage);
   }
-  if (service !== undefined && !catalog.spec.services.some((s) => s.name === service)) {
-    throw new UserError({ file, message: `unknown service ${quoteInput(service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
-  }
+  if (service !== undefined) selectService(project, service);
   return canonical;
+}
+
+/** The service a command names; an unknown one is bad usage (exit 2). */
+export function selectService(project: Project, service: string): ServiceSpec {
+  const { catalog } = project;
+  const found = catalog.spec.services.find((s) => s.name === service);
+  if (!found) throw new UserError({ file: project.source.file, message: `unknown service ${quoteInput(service)}`, hint: `use one of: ${catalog.spec.services.map((s) => s.name).join(', ')}` }, ExitCode.usage);
+  return found;
 }

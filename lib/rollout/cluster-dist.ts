@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { syntaxErrorMessage } from '../yaml-source';
 import { ExitCode, UserError } from '../errors';
+import { clipInput, quoteInput } from '../quote-input';
 
 /**
  * What the rollout simulator reads from a synthesized `dist/`: per cluster, the ApplicationSet's
@@ -97,7 +98,8 @@ export function readClusterDist(files: ReadonlyMap<string, string>, cluster: str
   const appsetFile = `_argocd/applicationset-${cluster}.yaml`;
   const appsetText = files.get(appsetFile);
   if (appsetText === undefined) {
-    throw new UserError({ file: appsetFile, message: `no ApplicationSet for cluster "${cluster}" in dist/`, hint: `--cluster must name a cluster of this dist/: ${distClusters(files).join(', ') || 'none'}` }, 2);
+    // The file named is built from --cluster: echoed like any input (masked, clipped).
+    throw new UserError({ file: `_argocd/applicationset-${clipInput(cluster)}.yaml`, message: `no ApplicationSet for cluster ${quoteInput(cluster)} in dist/`, hint: `--cluster must name a cluster of this dist/: ${distClusters(files).join(', ') || 'none'}` }, 2);
   }
   const appset = parseYaml(appsetFile, appsetText).find((m) => m.kind === 'ApplicationSet');
   const spec = (appset?.spec ?? {}) as {

@@ -52,11 +52,38 @@ export interface Prerequisites {
 
 export type ApplicationState = 'Healthy' | 'Progressing' | 'Degraded' | 'Waiting';
 
+/** A step of the production runbook that a person does, and the flag that tells the simulation it is done. */
+export interface ManualStep {
+  /** What to do, as an imperative: "provision the scoped bootstrap token Secret vault/vault-bootstrap-token". */
+  readonly action: string;
+  /** The runbook section that says how: `docs/vault-production-bootstrap.md, "3. The bootstrap token"`. */
+  readonly runbook: string;
+  /** The `secretops rollout` flag that records the step as done. */
+  readonly flag: string;
+}
+
+const RUNBOOK = 'docs/vault-production-bootstrap.md';
+/** The runbook's manual steps by the input that records each (the sections of docs/vault-production-bootstrap.md). */
+const MANUAL_STEPS = {
+  autoUnseal: { runbook: `${RUNBOOK}, "1. Before the ceremony: KMS auto-unseal"`, flag: '--auto-unseal' },
+  initCeremony: { runbook: `${RUNBOOK}, "2. The init ceremony (once, by named people)"`, flag: '--init-ceremony' },
+  bootstrapToken: { runbook: `${RUNBOOK}, "3. The bootstrap token"`, flag: '--bootstrap-token' },
+  tlsProvisioned: { runbook: `${RUNBOOK}, "TLS: the certificate before anything talks to Vault"`, flag: '--tls-provisioned' },
+  valuesProvisioned: { runbook: `${RUNBOOK}, "5. The production values"`, flag: '--values-provisioned' },
+} as const satisfies Record<string, Omit<ManualStep, 'action'>>;
+
+/** Where an Application waits: the resource, `Kind namespace/name`, why, and the manual step that clears it when one does. */
+export interface Blocker {
+  readonly resource: string;
+  readonly reason: string;
+  readonly manualStep?: ManualStep;
+}
+
 export interface ApplicationResult {
   readonly name: string;
   readonly state: ApplicationState;
   /** The resource the Application waits on, `Kind namespace/name`, and why. */
-  readonly blockedBy?: { readonly resource: string; readonly reason: string };
+  readonly blockedBy?: Blocker;
 }
 
 export interface StepResult {
@@ -71,8 +98,8 @@ export interface RolloutResult {
   readonly cluster: string;
   readonly converged: boolean;
   readonly steps: readonly StepResult[];
-  /** Where the rollout stops, when it does. */
-  readonly stoppedAt?: { readonly step: number; readonly application: string; readonly resource: string; readonly reason: string };
+  /** Where the rollout stops, when it does (with the runbook step and flag when a manual step is missing). */
+  readonly stoppedAt?: { readonly step: number; readonly application: string } & Blocker;
   /** Applications no RollingSync step selects: the rollout never syncs them. */
   readonly unselected: readonly string[];
   readonly vault: { readonly initialized: boolean; readonly sealed: boolean; readonly configured: boolean };
@@ -157,26 +184,33 @@ class Simulation {
   }
 
   private readonly crdGroups: ReadonlySet<string>;
+  /** `namespace/name` of the Secrets people provision: the TLS section's (stores' CA) and step 3's (the bootstrap token). */
+  private readonly tlsSecrets = new Set<string>();
+  private readonly tokenSecrets = new Map<string, Set<string>>();
+  /** A production bootstrap Job seeds nothing: the values ExternalSecrets read are written by people. */
+  private production = false;
 
   /** The runbook's manual steps that leave something in the cluster or in Vault. */
   private applyManualSteps(all: readonly Manifest[]): void {
     // The Secrets the stores read their CA from are the TLS section's, not the bootstrap token's.
-    const tls = new Set<string>();
+    const tls = this.tlsSecrets;
     for (const store of all.filter((m) => /SecretStore$/.test(m.kind))) {
       const ca = (store.spec as { provider?: { vault?: { caProvider?: { type?: string; name: string; key?: string; namespace?: string } } } }).provider?.vault?.caProvider;
       if (!ca || (ca.type ?? 'Secret') !== 'Secret') continue;
       const at = `${ca.namespace ?? store.metadata.namespace ?? ''}/${ca.name}`;
       tls.add(at);
     }
-    if (this.inputs.bootstrapToken) {
-      for (const job of all.filter((m) => m.kind === 'Job')) {
-        const pod = (job.spec as { template?: { spec?: PodSpec } }).template?.spec ?? {};
-        if (!isProductionBootstrap(pod)) continue;
-        for (const v of pod.volumes ?? []) {
-          const at = `${job.metadata.namespace}/${v.secret?.secretName}`;
-          if (v.secret && !tls.has(at)) this.state.secrets.set(at, new Set((v.secret.items ?? []).map((i) => i.key)));
-        }
+    for (const job of all.filter((m) => m.kind === 'Job')) {
+      const pod = (job.spec as { template?: { spec?: PodSpec } }).template?.spec ?? {};
+      if (!isProductionBootstrap(pod)) continue;
+      this.production = true;
+      for (const v of pod.volumes ?? []) {
+        const at = `${job.metadata.namespace}/${v.secret?.secretName}`;
+        if (v.secret && !tls.has(at)) this.tokenSecrets.set(at, new Set((v.secret.items ?? []).map((i) => i.key)));
       }
+    }
+    if (this.inputs.bootstrapToken) {
+      for (const [at, keys] of this.tokenSecrets) this.state.secrets.set(at, keys);
     }
     if (this.inputs.tlsProvisioned) {
       // The runbook's TLS Secret holds the CA and the listener's certificate and key (docs/vault-production-bootstrap.md).
@@ -195,6 +229,32 @@ class Simulation {
         }
       }
     }
+  }
+
+  /**
+   * The manual step whose absence explains a blocker, when one does and it is not recorded as
+   * done: a missing token or TLS Secret, Vault not initialized or sealed (the production Job's
+   * own messages), a production ExternalSecret reading a value nobody wrote. Anything else is a
+   * defect of the rendered files, not a step to do, and gets none.
+   */
+  private manualStepFor(b: { resource: string; reason: string }): ManualStep | undefined {
+    const ns = /^\S+ ([^/\s]+)\//.exec(b.resource)?.[1];
+    const mounted = /secret "([^"]+)" (?:not found|has no key)/.exec(b.reason)?.[1];
+    const at = mounted && ns ? `${ns}/${mounted}` : /caProvider secret ([^\s:]+): not found/.exec(b.reason)?.[1];
+    const step = (input: keyof typeof MANUAL_STEPS, action: string): ManualStep | undefined => (this.inputs[input] ? undefined : { action, ...MANUAL_STEPS[input] });
+    if (at && this.tokenSecrets.has(at)) return step('bootstrapToken', `provision the scoped bootstrap token Secret ${at}`);
+    if (at && this.tlsSecrets.has(at)) return step('tlsProvisioned', `provision the TLS Secret ${at} with Vault's CA, certificate and key`);
+    if (b.reason.includes('Vault is not initialized: run the init ceremony')) return step('initCeremony', 'run the init ceremony');
+    if (b.reason.includes('Vault is sealed: KMS auto-unseal')) return step('autoUnseal', 'give Vault its KMS auto-unseal configuration');
+    if (this.production && b.resource.startsWith('ExternalSecret ') && /Secret does not exist: |cannot find secret data for key: /.test(b.reason)) {
+      return step('valuesProvisioned', 'write the production values the ExternalSecrets read to Vault');
+    }
+    return undefined;
+  }
+
+  private withManualStep(b: { resource: string; reason: string }): Blocker {
+    const manualStep = this.manualStepFor(b);
+    return manualStep ? { ...b, manualStep } : b;
   }
 
   private live(t: Task): LiveObject | undefined {
@@ -297,13 +357,13 @@ class Simulation {
         if (!progressed) break;
       }
       const results: ApplicationResult[] = runs.map((r) => {
-        if (r.next < r.groups.length) return { name: r.app.name, state: r.blocked?.reason.startsWith('Degraded') ? 'Degraded' : 'Progressing', ...(r.blocked ? { blockedBy: r.blocked } : {}) };
+        if (r.next < r.groups.length) return { name: r.app.name, state: r.blocked?.reason.startsWith('Degraded') ? 'Degraded' : 'Progressing', ...(r.blocked ? { blockedBy: this.withManualStep(r.blocked) } : {}) };
         const h = this.appHealth(r);
         const state: ApplicationState = h.status === 'Healthy' ? 'Healthy' : h.status === 'Degraded' ? 'Degraded' : 'Progressing';
-        return { name: r.app.name, state, ...(h.blocked && state !== 'Healthy' ? { blockedBy: h.blocked } : {}) };
+        return { name: r.app.name, state, ...(h.blocked && state !== 'Healthy' ? { blockedBy: this.withManualStep(h.blocked) } : {}) };
       });
       const failed = results.find((r) => r.state !== 'Healthy');
-      if (failed) stoppedAt = { step: i + 1, application: failed.name, resource: failed.blockedBy?.resource ?? '', reason: failed.blockedBy?.reason ?? failed.state };
+      if (failed) stoppedAt = { step: i + 1, application: failed.name, ...(failed.blockedBy ?? { resource: '', reason: failed.state }) };
       steps.push({ step: i + 1, selector: selectorText(selector), state: failed ? 'Stopped' : 'Healthy', applications: results });
     });
     const v = this.state.vault;

@@ -3,6 +3,7 @@ import type { KeySpec, ServiceCatalog } from '../catalog/types';
 import type { Resolver } from '../resolver/resolver';
 import { diagnosticAt, type YamlSource } from '../yaml-source';
 import { githubNameProblem } from './github-limits';
+import type { ValuePolicy } from './values';
 
 /**
  * Which GitHub Actions secret each catalog key is written to. The naming rule (docs/sync.md,
@@ -55,8 +56,14 @@ export function githubClaims(catalog: ServiceCatalog, resolver: Resolver, enviro
  * The GitHub names in `environment` that more than one catalog key claims. Repository secrets
  * are one scope for every environment, so their claims are gathered across all of them.
  */
-export function githubCollisions(catalog: ServiceCatalog, resolver: Resolver, environment: string): Map<string, GithubClaim[]> {
-  const all = [...githubClaims(catalog, resolver, environment).values()];
+export function githubCollisions(
+  catalog: ServiceCatalog,
+  resolver: Resolver,
+  environment: string,
+  /** The claims of `environment`, when the caller has them already. @default githubClaims(catalog, resolver, environment) */
+  claims: ReadonlyMap<KeySpec, GithubClaim> = githubClaims(catalog, resolver, environment),
+): Map<string, GithubClaim[]> {
+  const all = [...claims.values()];
   for (const env of catalog.spec.environments) {
     if (env.name !== environment) all.push(...[...githubClaims(catalog, resolver, env.name).values()].filter((c) => c.scope === 'repository'));
   }
@@ -75,9 +82,9 @@ export function githubCollisions(catalog: ServiceCatalog, resolver: Resolver, en
  * diagnostic per key involved, at the key, naming the others and the way out.
  */
 export function refuseGithubCollisions(catalog: ServiceCatalog, resolver: Resolver, environment: string, selected: readonly KeySpec[], source?: YamlSource): void {
-  const collisions = githubCollisions(catalog, resolver, environment);
-  if (collisions.size === 0) return;
   const claims = githubClaims(catalog, resolver, environment);
+  const collisions = githubCollisions(catalog, resolver, environment, claims);
+  if (collisions.size === 0) return;
   const touched = new Set<string>();
   for (const key of selected) {
     const c = claims.get(key);
@@ -96,6 +103,52 @@ export function refuseGithubCollisions(catalog: ServiceCatalog, resolver: Resolv
     }
   }
   throw new UserError(diagnostics, ExitCode.usage);
+}
+
+/**
+ * A repository secret (`github.scope: repository`) is one value for the whole repository, while
+ * `sync` runs per environment. Where several catalog environments write one key to the same
+ * repository secret, their values must be the same or the runs never converge: each sync would
+ * overwrite what the previous environment wrote. A `deterministic` value is derived from its
+ * environment (docs/sync.md, "Values") and a `random` one is new on every run, so those differ by
+ * construction and are refused here, before anything is read or written: one diagnostic per key,
+ * at the key, naming the environments and the fix. A `provided` value may be the same from every
+ * environment (one shared value): it passes here, and the run compares it with what the ledger
+ * says another environment wrote (sync/run.ts), writing it once or refusing the key.
+ */
+export function refuseSharedRepositorySecrets(
+  catalog: ServiceCatalog,
+  resolver: Resolver,
+  environment: string,
+  selected: readonly KeySpec[],
+  policy: ValuePolicy,
+  source?: YamlSource,
+): void {
+  if (policy === 'provided') return;
+  const claimsOf = new Map<string, Map<KeySpec, GithubClaim>>();
+  const claims = (env: string) => claimsOf.get(env) ?? claimsOf.set(env, githubClaims(catalog, resolver, env)).get(env)!;
+  const diagnostics: Diagnostic[] = [];
+  for (const key of selected) {
+    const c = claims(environment).get(key);
+    if (c?.scope !== 'repository') continue;
+    const writers = catalog.spec.environments.map((e) => e.name).filter((env) => {
+      const other = claims(env).get(key);
+      return other?.scope === 'repository' && other.name === c.name;
+    });
+    if (writers.length < 2) continue;
+    const why = policy === 'deterministic' ? 'a deterministic value is derived from its environment' : 'a random value is new on every run';
+    const message = `${c.label} would be written to repository secret ${c.name} (github.scope: repository) from environments ${andList(writers)}, with a different ${policy} value from each (${why}); every sync would overwrite the value the other environments wrote`;
+    const hint =
+      'give the secret a GitHub environment (remove `github: { scope: repository }`: each environment then keeps its own), or a name of its own in each environment (`spec.secretResolution.keyOverrides`; `github.name` is the same in every environment); ' +
+      'for one value that every environment shares, sync it with --policy provided and the same value, which is written once (docs/sync.md, "Repository secrets")';
+    diagnostics.push(source ? diagnosticAt(source, c.pointer, message, hint) : { pointer: c.pointer, message, hint });
+  }
+  if (diagnostics.length > 0) throw new UserError(diagnostics, ExitCode.usage);
+}
+
+/** `dev`, `dev and production`, `dev, ai and production`. */
+function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** `agents/agents-db-credentials#DATABASE_URL` -> `AGENTS_DATABASE_URL`. */

@@ -22,6 +22,11 @@ export interface LedgerEntry {
   readonly policy: string;
   /** The slot instance whose sync wrote it (`ai-slot-1`), when one was named: slots share GitHub targets. */
   readonly instance?: string;
+  /**
+   * The canonical environment whose sync wrote it: every environment shares a repository secret.
+   * Entries written before this field have none and are not compared by environment.
+   */
+  readonly environment?: string;
   /** ISO 8601 time of the write. */
   readonly writtenAt: string;
 }

@@ -6,7 +6,7 @@ import type { Resolution, Resolver } from '../resolver/resolver';
 import type { YamlSource } from '../yaml-source';
 import { quoteInput } from '../quote-input';
 import { githubNameProblem } from './github-limits';
-import { githubSecretName, refuseGithubCollisions } from './github-names';
+import { githubSecretName, refuseGithubCollisions, refuseSharedRepositorySecrets } from './github-names';
 import type { Destination } from './target';
 import type { ValuePolicy, ValueSubject } from './values';
 
@@ -145,8 +145,16 @@ export function assembleSyncPlan(
  * `github.scope: repository`, named by the rule in github-names.ts; keys that would share one
  * GitHub secret are refused (positioned in `source` when given).
  */
-export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncSelection, approval: SyncPlan['approval'], source?: YamlSource): SyncPlan {
+export function planSync(
+  catalog: ServiceCatalog,
+  resolver: Resolver,
+  sel: SyncSelection,
+  /** The approval requirement of the canonical environment the selection names (asked once, before any key is planned). */
+  approvalOf: (environment: string) => SyncPlan['approval'],
+  source?: YamlSource,
+): SyncPlan {
   const { environment, instance } = environmentTarget(catalog, sel.environment);
+  const approval = approvalOf(environment.name);
   const project = catalog.metadata.name;
   const repository = catalog.spec.github?.repository;
   const wantGithub = sel.to !== 'kubernetes';
@@ -213,6 +221,7 @@ export function planSync(catalog: ServiceCatalog, resolver: Resolver, sel: SyncS
     }
   }
   refuseGithubCollisions(catalog, resolver, environment.name, toGithub, source);
+  refuseSharedRepositorySecrets(catalog, resolver, environment.name, toGithub, sel.policy, source);
   if (matched === 0) {
     throw new UserError({ message: `no key matches ${[sel.service && `service ${sel.service}`, sel.secret && `secret ${sel.secret}`, sel.key && `key ${sel.key}`].filter(Boolean).join(', ') || 'the selection'}`, hint: 'check the names with `secretops resolve --env ENV`' }, ExitCode.usage);
   }

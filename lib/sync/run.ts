@@ -138,7 +138,16 @@ async function inspectAll(run: Run, values: Map<PlannedKey, string>): Promise<De
   for (const key of plan.keys) {
     for (const e of key.excluded) audit({ event: 'skip', result: 'excluded', reason: `${e.destination}: ${e.reason}`, key: keyAudit(key) });
     if (key.destinations.length === 0) continue;
-    decisions.push(...(await inspectKey(plan, key, deps, values)));
+    try {
+      decisions.push(...(await inspectKey(plan, key, deps, values)));
+    } catch (err) {
+      // Anything that throws outside a target's own read (deriving or guarding the value, a bug)
+      // fails this key alone, every destination with the same reason; the other keys go on and
+      // the run ends `failed`. The reason names the error's type only, never its text.
+      values.delete(key);
+      const reason = safeReason(err);
+      decisions.push(...key.destinations.map((dest): Decision => ({ key, dest, target: destinationId(dest), write: false, result: 'failed', reason })));
+    }
   }
   // A target that could not be inspected fails alone, with its own reason; its siblings go on.
   for (const d of decisions.filter((x) => !x.write && x.result === 'failed')) {
@@ -224,7 +233,7 @@ async function writeAll(run: Run, writes: readonly Decision[], values: Map<Plann
       } else {
         result = await deps.kubernetes!.writeKey(w.dest, value, plan.environment);
       }
-      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, ...(plan.instance ? { instance: plan.instance } : {}), writtenAt: (deps.now?.() ?? new Date()).toISOString() });
+      deps.ledger.put({ target: w.target, valueFingerprint: fingerprint(deps.fingerprintKey, value), ...(keyId ? { keyId } : {}), idempotencyKey: plan.idempotencyKey, policy: plan.policy, ...(plan.instance ? { instance: plan.instance } : {}), environment: plan.environment, writtenAt: (deps.now?.() ?? new Date()).toISOString() });
       outcome(w, result, w.reason);
       audit({ event: 'write', target: w.target, result, reason: w.reason, key: keyAudit(w.key) });
     } catch (err) {
@@ -283,6 +292,19 @@ async function inspectKey(plan: SyncPlan, key: PlannedKey, deps: SyncDeps, value
   const sharedWith = plan.policy === 'deterministic' || !plan.instance ? undefined : states.find((s) => s.dest.kind === 'github' && s.live === 'present' && s.entry?.instance && s.entry.instance !== plan.instance);
   if (sharedWith) {
     const reason = `${sharedWith.target} is shared by every slot of ${plan.environment} and holds the value ${sharedWith.entry!.instance} wrote; a ${plan.policy} value from ${plan.instance} would change it under ${sharedWith.entry!.instance} (use --policy deterministic, or --to kubernetes for this slot)`;
+    return [...failed, ...states.map((s): Decision => ({ key, dest: s.dest, target: s.target, write: false, result: 'failed', reason }))];
+  }
+
+  // A repository secret is one value for every environment. The plan refuses the policies whose
+  // values differ by environment (github-names.ts: refuseSharedRepositorySecrets); a value from
+  // another environment than the one that wrote it passes only when it is that same value (the
+  // ledger's fingerprint: then nothing is written), else the key is refused, not half written.
+  const otherEnvironment = states.find(
+    (s) => s.dest.kind === 'github' && s.dest.scope === 'repository' && s.live === 'present' && s.entry?.environment !== undefined && s.entry.environment !== plan.environment && (value === undefined || s.entry.valueFingerprint !== fp(value)),
+  );
+  if (otherEnvironment) {
+    const writer = otherEnvironment.entry!.environment!;
+    const reason = `${otherEnvironment.target} is a repository secret that ${writer} wrote with another value; a ${plan.policy} value from ${plan.environment} would change it under ${writer} (sync the same value from every environment, or give ${key.secret} a GitHub environment by removing github.scope: repository; docs/sync.md, "Repository secrets")`;
     return [...failed, ...states.map((s): Decision => ({ key, dest: s.dest, target: s.target, write: false, result: 'failed', reason }))];
   }
 

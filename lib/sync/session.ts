@@ -54,7 +54,7 @@ export function approvalFor(project: Project, io: SessionIo, environment: string
 export async function syncDeps(
   plan: SyncPlan,
   io: SessionIo,
-  opts: { policy: ValuePolicy; valueFromEnv?: string; provided?: string; context?: string; approver?: Approver; audit: AuditLog; ledger: Ledger; state: string },
+  opts: { policy: ValuePolicy; valueFromEnv?: string; provided?: string; context?: string; approver?: Approver; audit: AuditLog; ledger: Ledger; state: string; /** When the caller already derived it. @default approvalKey(env, state) */ approvalKey?: string },
 ): Promise<SyncDeps> {
   const retry = retryOptionsFrom(io.env);
   const dests = plan.keys.flatMap((k) => k.destinations);
@@ -67,7 +67,7 @@ export async function syncDeps(
     ...(kubernetes ? { kubernetes } : {}),
     ledger: opts.ledger,
     fingerprintKey: fingerprintKey(io.env, opts.state),
-    approvalKey: approvalKey(io.env, opts.state),
+    approvalKey: opts.approvalKey ?? approvalKey(io.env, opts.state),
     audit: opts.audit,
     approver: opts.approver ?? approverFrom(io.env, opts.state, { stdin: io.stdin, stderr: io.stderr ?? { write: () => true } }),
     ...(seed ? { seed } : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSecretops } from '../support/cli';
 import { canary, expectNoLeak } from '../support/canary';
@@ -17,6 +18,25 @@ function project() {
     runSecretops(['access-key', ...argv], { cwd, env: { ...env, ...extra.env }, stdin: extra.stdin });
   return { cwd, cli, seed, audit: () => readFileSync(join(cwd, '.secretops', 'audit.jsonl'), 'utf8') };
 }
+
+describe('secretops access-key finds the catalog like the other commands', () => {
+  it('in a subfolder of the repository it reads services.yaml upward to the git root (TTLs, environments, namespaces)', async () => {
+    const { cwd, cli } = project();
+    execFileSync('git', ['init', '-q'], { cwd });
+    mkdirSync(join(cwd, 'apps', 'web'), { recursive: true });
+    const sub = (argv: string[]) => runSecretops(['access-key', ...argv], { cwd: join(cwd, 'apps', 'web'), env: { SECRETOPS_SEED: canary('seed-for-access-keys'), SECRETOPS_STATE_DIR: join(cwd, '.secretops') } });
+    const issued = await sub(['issue', ...SCOPE_FLAGS, '--ttl', '2h']);
+    expect(issued.stderr).toMatch(/issued access key [0-9a-f]{16} for run run-7 in ai-slot-2/);
+    expect(issued.code).toBe(0);
+    // The catalog's rules apply: a namespace of another environment is refused by name.
+    const wrong = await sub(['issue', ...SCOPE_FLAGS.map((f) => (f === 'ai-slot-2' ? 'production' : f))]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('namespace "production" is not a namespace of environment "ai"');
+    expect(wrong.stderr).toContain(join(cwd, 'services.yaml'));
+    // From the project folder itself, the same catalog.
+    expect((await cli(['issue', ...SCOPE_FLAGS])).code).toBe(0);
+  });
+});
 
 describe('secretops access-key with the file store', () => {
   it('issues, verifies, regenerates, revokes and reports status, with full audit and no leak', async () => {

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../support/tmp';
  * import each other. A new folder must be placed here before it can import anything.
  */
 export const LAYERS: readonly (readonly string[])[] = [
+  ['lib/detect'], // pure detectors of secret shapes (token formats, entropy, PEM, base64, access-key shape): import nothing outside their folder
   ['lib', 'lib/imports'], // foundation: errors, yaml-source, duration, text-table, version, ...; generated ESO bindings
   ['lib/catalog', 'lib/audit', 'lib/kube'], // the services.yaml contract and its facts; audit log; kubeconfig
   ['lib/resolver'], // the one secret resolver

@@ -32,6 +32,16 @@ describe('secretops report', () => {
     expect(r.stdout).toMatch(/`examples\/demo-secret.yaml` \| demo credentials for the local kind cluster \| 2026-12-01 ⚠️ 8 days left/);
   });
 
+  it('run in a subfolder, it finds services.yaml upward to the git root as the other commands do', async () => {
+    const args = ['report', '--base', 'HEAD~1', '--format', 'json', '--today', '2026-11-23'];
+    const fromRoot = await runSecretops(args, { cwd: repo });
+    const fromSub = await runSecretops(args, { cwd: join(repo, 'k8s') });
+    expect(fromSub.stderr).toBe('');
+    expect(fromSub.code).toBe(0);
+    expect(JSON.parse(fromSub.stdout)).toEqual(JSON.parse(fromRoot.stdout));
+    expect(fromSub.stdout).toContain('billing-credentials');
+  });
+
   it('writes JSON and HTML with --out, atomically and deterministically', async () => {
     const a = await runSecretops(['report', '--base', 'HEAD~1', '--format', 'json', '--out', 'out/report.json', '--today', '2026-11-23'], { cwd: repo });
     expect(a.code).toBe(0);

@@ -29,12 +29,14 @@ describe('secretops rollout', () => {
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toContain('step 2  Stopped  secretops.dev/stage In (bootstrap)  (1 application)\n  prod-vault-bootstrap: Progressing, at Job vault/vault-bootstrap: Progressing: pod cannot start: secret "vault-bootstrap-token" not found\n');
     expect(stopped.stdout).toContain('step 3  Waiting');
-    expect(stopped.stdout.trimEnd().split('\n').pop()).toBe('stopped at step 2: prod-vault-bootstrap, Job vault/vault-bootstrap: Progressing: pod cannot start: secret "vault-bootstrap-token" not found');
+    const todo = 'to do: provision the scoped bootstrap token Secret vault/vault-bootstrap-token (docs/vault-production-bootstrap.md, "3. The bootstrap token"), then record it with --bootstrap-token';
+    expect(stopped.stdout).toContain(`secret "vault-bootstrap-token" not found\n    ${todo}\n`);
+    expect(stopped.stdout.trimEnd().split('\n').slice(-2)).toEqual(['stopped at step 2: prod-vault-bootstrap, Job vault/vault-bootstrap: Progressing: pod cannot start: secret "vault-bootstrap-token" not found', todo]);
 
     const partial = await runSecretops(['rollout', '--cluster', 'prod', '--bootstrap-token', '--tls-provisioned', '--init-ceremony', '--format', 'json'], { cwd });
     expect(partial.code).toBe(1);
     const json = JSON.parse(partial.stdout);
-    expect(json).toMatchObject({ version: 1, cluster: 'prod', converged: false, stoppedAt: { step: 2, reason: 'Progressing: vault-bootstrap: Vault is sealed: KMS auto-unseal has not unsealed it (runbook step 1)' } });
+    expect(json).toMatchObject({ version: 1, cluster: 'prod', converged: false, stoppedAt: { step: 2, reason: 'Progressing: vault-bootstrap: Vault is sealed: KMS auto-unseal has not unsealed it (runbook step 1)', manualStep: { flag: '--auto-unseal', runbook: 'docs/vault-production-bootstrap.md, "1. Before the ceremony: KMS auto-unseal"' } } });
 
     const done = await runSecretops(['rollout', '--cluster', 'prod', '--runbook-done', '--format', 'json'], { cwd });
     expect(done.code).toBe(0);

@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { rolloutCommand } from '../../lib/cli/commands/rollout';
+import { processIo } from '../../lib/cli/io';
+import { REPO_ROOT } from '../support/tmp';
 import { ClusterDist, distClusters, Manifest, readClusterDist, SimApplication } from '../../lib/rollout/cluster-dist';
 import { simulateRollout } from '../../lib/rollout/simulate';
 import { exampleDist, generatedDist, RUNBOOK_DONE } from './support';
@@ -7,6 +13,13 @@ const PRODUCTION = new Set(['prod']);
 
 function withApps(dist: ClusterDist, edit: (apps: SimApplication[]) => SimApplication[]): ClusterDist {
   return { ...dist, applications: edit(dist.applications.map((a) => ({ ...a, objects: [...a.objects] }))) };
+}
+
+/** The long flags `secretops rollout` registers. */
+function rolloutFlags(): string[] {
+  const program = new Command();
+  rolloutCommand.register(program, processIo(), () => undefined);
+  return program.commands[0]!.options.map((o) => o.long!).filter(Boolean);
 }
 
 const app = (dist: ClusterDist, suffix: string) => dist.applications.find((a) => a.name.endsWith(suffix))!;
@@ -91,7 +104,13 @@ describe('where the rollout stops, and why', () => {
   it('production stops at the bootstrap step on each manual step not done, naming it', () => {
     const dist = readClusterDist(exampleDist('nginx'), 'prod');
     const stop = (inputs: Parameters<typeof simulateRollout>[1]) => simulateRollout(dist, inputs).stoppedAt;
-    expect(stop({})).toEqual({ step: 2, application: 'prod-vault-bootstrap', resource: 'Job vault/vault-bootstrap', reason: 'Progressing: pod cannot start: secret "vault-bootstrap-token" not found' });
+    expect(stop({})).toEqual({
+      step: 2,
+      application: 'prod-vault-bootstrap',
+      resource: 'Job vault/vault-bootstrap',
+      reason: 'Progressing: pod cannot start: secret "vault-bootstrap-token" not found',
+      manualStep: { action: 'provision the scoped bootstrap token Secret vault/vault-bootstrap-token', runbook: 'docs/vault-production-bootstrap.md, "3. The bootstrap token"', flag: '--bootstrap-token' },
+    });
     // Production Vault speaks TLS (issue 17): the Job and the stores need the runbook's TLS Secret.
     expect(stop({ bootstrapToken: true })?.reason).toBe('Progressing: pod cannot start: secret "vault-tls" not found');
     const tls = { bootstrapToken: true, tlsProvisioned: true } as const;
@@ -100,6 +119,34 @@ describe('where the rollout stops, and why', () => {
     const values = stop({ ...tls, initCeremony: true, autoUnseal: true });
     expect(values).toMatchObject({ step: 3, resource: expect.stringMatching(/^ExternalSecret production\//) });
     expect(values?.reason).toMatch(/^Degraded: error processing spec\.data\[\w+\]: Secret does not exist: secret\/(production|shared)\//);
+  });
+
+  it('every production stop that a manual step explains names its runbook section and its flag; the next run with the flag gets past it', () => {
+    const dist = readClusterDist(exampleDist('nginx'), 'prod');
+    const runbook = readFileSync(join(REPO_ROOT, 'docs/vault-production-bootstrap.md'), 'utf8');
+    const headings = new Set([...runbook.matchAll(/^## (.+)$/gm)].map((m) => m[1]!));
+    const flags = new Set(rolloutFlags());
+    const flagInput: Record<string, keyof typeof RUNBOOK_DONE> = { '--auto-unseal': 'autoUnseal', '--init-ceremony': 'initCeremony', '--bootstrap-token': 'bootstrapToken', '--tls-provisioned': 'tlsProvisioned', '--values-provisioned': 'valuesProvisioned' };
+    // Walk the runbook in the order the stops ask for it, recording each step by the flag the stop names.
+    let inputs: Partial<Record<keyof typeof RUNBOOK_DONE, boolean>> = {};
+    const named: string[] = [];
+    for (let stop = simulateRollout(dist, inputs).stoppedAt; stop; stop = simulateRollout(dist, inputs).stoppedAt) {
+      const step = stop.manualStep;
+      expect(step, `${stop.resource}: ${stop.reason}`).toBeDefined();
+      expect(flags.has(step!.flag), step!.flag).toBe(true);
+      const section = /^docs\/vault-production-bootstrap\.md, "(.+)"$/.exec(step!.runbook)?.[1];
+      expect(section !== undefined && headings.has(section), step!.runbook).toBe(true);
+      const input = flagInput[step!.flag]!;
+      expect(inputs[input], `${step!.flag} named twice`).toBeUndefined();
+      named.push(step!.flag);
+      inputs = { ...inputs, [input]: true };
+    }
+    expect(named.sort()).toEqual(Object.keys(flagInput).sort());
+    // A stop that no manual step explains (a defect of the rendered files) names none.
+    const broken = withApps(dist, (apps) => apps.map((a) => ({ ...a, objects: a.objects.filter((o) => o.kind !== 'ServiceAccount') })));
+    const defect = simulateRollout(broken, RUNBOOK_DONE).stoppedAt;
+    expect(defect).toBeDefined();
+    expect(defect?.manualStep).toBeUndefined();
   });
 
   it("a store whose caProvider Secret lacks the CA key cannot talk TLS to Vault, so its step stops there", () => {

@@ -2,30 +2,17 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeKubeconfig } from '../stand-ins/kubernetes-api';
-import { kubeValue, syncHarness } from './harness';
+import { CI_SERVICE, kubeValue, syncHarness } from './harness';
 
-/** A CI-only entry with project-level secrets: one in repository scope, one per environment. */
-const CI_SERVICE = `
-    - name: ci
-      scope: environment
-      workload: false
-      secrets:
-        - name: ci-release
-          level: project
-          github: { scope: repository }
-          keys:
-            - name: RELEASE_SIGNING_KEY
-        - name: ci-deploy
-          level: project
-          keys:
-            - name: DEPLOY_TOKEN
-`;
 
 describe('what a sync covers, by catalog level and scope', () => {
   it('writes project secrets to GitHub only, in the scope the catalog names', async () => {
     const h = await syncHarness();
     appendFileSync(join(h.dir, 'services.yaml'), CI_SERVICE);
-    const r = await h.run(['sync', '--env', 'dev', '--service', 'ci', '--to', 'both', '--yes']);
+    // The repository secret is shared by every environment: one provided value (docs/sync.md, "Repository secrets").
+    const repo = await h.run(['sync', '--env', 'dev', '--service', 'ci', '--secret', 'ci-release', '--to', 'both', '--policy', 'provided', '--yes'], { stdin: 'one-release-key\n' });
+    expect(repo.code, repo.stderr).toBe(0);
+    const r = await h.run(['sync', '--env', 'dev', '--service', 'ci', '--secret', 'ci-deploy', '--to', 'both', '--yes']);
     expect(r.code).toBe(0);
     expect(h.github.secretNames('ameide/ameide')).toEqual(['RELEASE_SIGNING_KEY']);
     expect(h.github.secretNames('ameide/ameide', 'dev')).toEqual(['DEPLOY_TOKEN']);

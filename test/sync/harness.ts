@@ -66,3 +66,20 @@ export function kubeValue(kube: KubernetesApiStandIn, namespace: string, name: s
 export function b64(s: string): string {
   return Buffer.from(s, 'utf8').toString('base64');
 }
+
+/** A CI-only entry with project-level secrets: one in repository scope, one per environment. */
+export const CI_SERVICE = `
+    - name: ci
+      scope: environment
+      workload: false
+      secrets:
+        - name: ci-release
+          level: project
+          github: { scope: repository }
+          keys:
+            - name: RELEASE_SIGNING_KEY
+        - name: ci-deploy
+          level: project
+          keys:
+            - name: DEPLOY_TOKEN
+`;

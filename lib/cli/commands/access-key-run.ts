@@ -7,7 +7,7 @@ import { JsonLinesAuditLog } from '../../audit/audit-log';
 import { canonicalEnvironment, environmentInstances, serviceNamespace } from '../../catalog/layout';
 import { loadCatalog } from '../../catalog/load';
 import type { CliIo } from '../io';
-import { inCwd, parseFormat } from '../options';
+import { inCwd, parseFormat, servicesFileOf } from '../options';
 import { renderTable } from '../../text-table';
 import { ExitCode, UserError } from '../../errors';
 import { diagnosticAt, type YamlSource } from '../../yaml-source';
@@ -58,7 +58,7 @@ function context(io: CliIo, opts: AccessKeyCliOptions, namespace?: string) {
   if (!seed) throw new UserError({ message: 'SECRETOPS_SEED is not set: access keys are hashed with it', hint: 'export SECRETOPS_SEED (the same value wherever keys are issued and verified)' }, ExitCode.usage);
   const format = parseFormat(opts.format, ['text', 'json'] as const);
   let loaded: ReturnType<typeof loadCatalog> | undefined;
-  const catalog = () => (loaded ??= loadCatalog(inCwd(io, opts.services ?? 'services.yaml')));
+  const catalog = () => (loaded ??= loadCatalog(servicesFileOf(io, opts.services)));
   const keys = (ttlFromCatalog: boolean) =>
     new AccessKeys({
       store,

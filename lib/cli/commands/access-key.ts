@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
+import { SERVICES_OPTION_HELP } from '../options';
 import type { AccessKeyCliOptions } from './access-key-run';
 
 /** Issue and regenerate read TTLs (and, for issue, environments and namespaces) from the catalog only. */
 function withServicesOption(cmd: Command): Command {
-  return cmd.option('--services <file>', 'the service catalog', 'services.yaml');
+  return cmd.option('--services <file>', SERVICES_OPTION_HELP);
 }
 
 /** Options every access-key subcommand shares: where keys are stored and where audit goes. */

@@ -1,11 +1,12 @@
 import type { CommandModule } from '../command';
-import { inCwd, parseFormat } from '../options';
+import { inCwd, parseFormat, SERVICES_OPTION_HELP, servicesFileOf } from '../options';
 
 interface ReportCliOptions {
   readonly base?: string;
   readonly format: string;
   readonly out?: string;
-  readonly services: string;
+  /** @default services.yaml found upward to the git root, as every catalog command (`findServicesFile`) */
+  readonly services?: string;
   readonly config?: string;
   readonly today?: string;
 }
@@ -21,7 +22,7 @@ export const reportCommand: CommandModule = {
       .option('--base <ref>', 'git ref to compare with (default: the merge base with the default branch)')
       .option('--format <format>', 'markdown, html or json', 'markdown')
       .option('--out <file>', 'write the report here instead of stdout')
-      .option('--services <file>', 'the service catalog', 'services.yaml')
+      .option('--services <file>', SERVICES_OPTION_HELP)
       .option('--config <file>', 'scanner configuration for the guardrail summary')
       .option('--today <date>', 'YYYY-MM-DD used for exception and allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
       .action(async (opts: ReportCliOptions) => {
@@ -34,7 +35,7 @@ export const reportCommand: CommandModule = {
         const model = await buildPolicyReport({
           cwd: io.cwd,
           ...(opts.base !== undefined ? { base: opts.base } : {}),
-          servicesFile: opts.services,
+          servicesFile: servicesFileOf(io, opts.services),
           today,
           scan: async (repoRoot) =>
             (

@@ -1,4 +1,5 @@
 import type { CommandModule } from '../command';
+import { quoteInput } from '../../quote-input';
 import { catalogPaths, CatalogOptions, inCwd, parseFormat, withCatalogOptions } from '../options';
 
 interface SmokeCliOptions extends CatalogOptions {
@@ -32,7 +33,7 @@ export const smokeCommand: CommandModule = {
         let slot: number | undefined;
         if (opts.slot !== undefined) {
           slot = Number(opts.slot);
-          if (!/^\d+$/.test(opts.slot)) throw new UserError({ message: `--slot must be a slot number, not "${opts.slot}"` }, ExitCode.usage);
+          if (!/^\d+$/.test(opts.slot)) throw new UserError({ message: `--slot must be a slot number, not ${quoteInput(opts.slot)}` }, ExitCode.usage);
         }
         const { loadProject } = await import('../../project/load.js');
         const { smokeTargets } = await import('../../smoke/targets.js');

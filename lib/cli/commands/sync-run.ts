@@ -5,7 +5,7 @@ import { askLine } from '../../sync/approver';
 import { outcomeToText, planToText } from '../../sync/format';
 import { loadKubeConfig } from '../../kube/client';
 import { KubernetesSecrets } from '../../sync/kubernetes';
-import { environmentTarget, PlannedKey, planSync, SyncSelection } from '../../sync/plan';
+import { PlannedKey, planSync, SyncSelection } from '../../sync/plan';
 import { pullEnvFile } from '../../sync/pull';
 import { retryOptionsFrom } from '../../sync/retry';
 import { executeSync } from '../../sync/run';
@@ -26,9 +26,8 @@ export interface SyncCliOptions extends SyncSelection {
 /** `secretops sync`: plan, then (unless --dry-run) approve and write. Resolves to the exit code. */
 export async function runSyncCli(io: CliIo, opts: SyncCliOptions): Promise<number> {
   const project = loadProject({ servicesFile: opts.servicesFile, ...(opts.fixturesDir ? { fixturesDir: opts.fixturesDir } : {}) });
-  const { environment } = environmentTarget(project.catalog, opts.environment);
-  const approval = approvalFor(project, io, environment.name);
-  const plan = planSync(project.catalog, project.resolver, opts, approval, project.source);
+  const plan = planSync(project.catalog, project.resolver, opts, (environment) => approvalFor(project, io, environment), project.source);
+  const { approval } = plan;
   const { state, audit, ledger } = openState(io);
 
   if (opts.dryRun) {
@@ -40,7 +39,7 @@ export async function runSyncCli(io: CliIo, opts: SyncCliOptions): Promise<numbe
   }
 
   if (approval.required && opts.yes) {
-    throw new UserError({ message: `--yes cannot approve writes to ${environment.name}: ${approval.reasons.join('; ')}`, hint: 'drop --yes; an approver decides (SECRETOPS_APPROVER_URL or a terminal)' }, ExitCode.usage);
+    throw new UserError({ message: `--yes cannot approve writes to ${plan.environment}: ${approval.reasons.join('; ')}`, hint: 'drop --yes; an approver decides (SECRETOPS_APPROVER_URL or a terminal)' }, ExitCode.usage);
   }
   if (!approval.required && !opts.yes && !io.stdin.isTTY) {
     throw new UserError({ message: 'sync writes secrets and there is no terminal to confirm on', hint: 'pass --yes to write without confirmation, or --dry-run to see the plan' }, ExitCode.usage);
