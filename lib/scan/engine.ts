@@ -41,7 +41,8 @@ export interface ScanOptions {
   readonly paths?: readonly string[];
   /**
    * Read the git index instead of the working tree: the staged changes are scanned, and the whole
-   * index is the cross-file context. @default false
+   * index is the cross-file context. The CLI runs staged scans with `cwd` at the repository's top
+   * (`lib/scan/staged.ts`). @default false
    */
   readonly staged?: boolean;
   /**

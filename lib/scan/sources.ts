@@ -210,6 +210,11 @@ function git(cwd: string, args: readonly string[], input?: string): Buffer {
   }
 }
 
+/** The top folder of the git repository `cwd` is in (a usage error outside one). */
+export function gitTop(cwd: string): string {
+  return git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+}
+
 /**
  * The staged version of every added, copied, modified or renamed file (the index, not the working
  * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection as they narrow
@@ -219,7 +224,7 @@ function git(cwd: string, args: readonly string[], input?: string): Buffer {
  */
 export function stagedFiles(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
   const sel = new Selection(selection);
-  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+  const top = gitTop(cwd);
   // Absolute pathspecs: git takes them from the top, wherever the scan runs from.
   const given = paths.length > 0 ? paths : ['.'];
   const specs = given.map((p) => realFolder(resolve(cwd, p)));
@@ -270,7 +275,7 @@ function checkPathspec(top: string, given: string, spec: string): void {
  * reached through a linked folder is still the same repository. The last segment stays as given (a
  * staged symbolic link is a path of its own, not its target), and so does a pattern.
  */
-function realFolder(path: string): string {
+export function realFolder(path: string): string {
   try {
     return join(realpathSync(dirname(path)), basename(path));
   } catch {

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
-import { es, findings, git, repo, STORE } from '../support/git-repo';
+import { catalogRepo, es, findings, git, repo, STORE } from '../support/git-repo';
 
 /**
  * `scan --staged [PATH...]` selects what `git diff --cached -- PATH` lists, from any folder of the
@@ -65,4 +65,46 @@ describe('scan --staged PATH: the staged files git diff --cached -- PATH lists',
     const outside = await staged(dir, '..');
     expect(outside).toMatchObject({ code: 2, stderr: expect.stringContaining('secretops: ..: is outside the git repository') });
   });
+});
+
+describe('scan --staged from a subfolder scans, configures and reports as at the top', () => {
+  it('the same staged files, the same output byte for byte, paths relative to the top; `.` narrows to the subfolder', async () => {
+    const dir = repo({ 'infra/store.yaml': STORE, 'apps/keep.yaml': 'a: 1\n' });
+    writeFileSync(join(dir, 'apps/es.yaml'), es('app', 'vault') + '---\n' + es('typo', 'vualt'));
+    writeFileSync(join(dir, 'top.yaml'), BROKEN);
+    git(dir, 'add', '-A');
+    const top = await staged(dir);
+    expect(findings(top.stdout)).toEqual(['unknown-secret-store apps/es.yaml:26', 'parse-error top.yaml:3']);
+    const sub = await staged(join(dir, 'apps'));
+    expect(sub).toEqual(top);
+    // As `git diff --cached -- .` in the subfolder: its staged files only, the whole index as context.
+    const here = await staged(join(dir, 'apps'), '.');
+    expect(findings(here.stdout)).toEqual(['unknown-secret-store apps/es.yaml:26']);
+    expect(JSON.parse(here.stdout).stats.files).toBe(1);
+    expect(findings((await staged(join(dir, 'apps'), '../top.yaml')).stdout)).toEqual(['parse-error top.yaml:3']);
+    expect(await staged(join(dir, 'apps'), 'nope')).toMatchObject({ code: 2, stderr: expect.stringContaining('secretops: apps/nope: does not exist') });
+  });
+
+  it("the top's secretops.config.yaml applies, not one of the subfolder", async () => {
+    const dir = repo({ 'secretops.config.yaml': 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nexclude: ["vendor/**"]\n', 'apps/secretops.config.yaml': 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\n' });
+    for (const p of ['vendor/x.yaml', 'apps/y.yaml']) {
+      mkdirSync(join(dir, p, '..'), { recursive: true });
+      writeFileSync(join(dir, p), BROKEN);
+    }
+    git(dir, 'add', '-A');
+    expect(files((await staged(dir)).stdout)).toEqual(['apps/y.yaml']);
+    expect(files((await staged(join(dir, 'apps'))).stdout)).toEqual(['apps/y.yaml']);
+  });
+
+  it('a services.yaml edited without synthesizing is dist-drift from a subfolder too (the context root was `..`, so dist/ never counted as scanned)', async () => {
+    const dir = catalogRepo();
+    const services = readFileSync(join(dir, 'services.yaml'), 'utf8');
+    writeFileSync(join(dir, 'services.yaml'), services.replace('store: ameide-vault', 'store: ameide-vault-2'));
+    git(dir, 'add', 'services.yaml');
+    const top = await staged(dir);
+    expect(findings(top.stdout).filter((f) => f.startsWith('dist-drift dist/')).length).toBeGreaterThan(0);
+    expect(top.code).toBe(1);
+    expect(await staged(join(dir, 'fixtures'))).toEqual(top);
+    expect(await staged(join(dir, 'fixtures'), '..')).toEqual(top);
+  }, 60_000);
 });
