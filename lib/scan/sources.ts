@@ -33,6 +33,12 @@ export interface CollectedSources {
    * are reported for `files` only.
    */
   readonly context?: CrossFileContext;
+  /**
+   * Staged deletions (`--staged`): each deleted file as the commit removes it (its HEAD version),
+   * selected like the scanned files. Never reported on; the project rules' findings on unchanged
+   * files that a deletion causes are (`lib/scan/deletions.ts`). @default none
+   */
+  readonly deleted?: readonly SourceFile[];
 }
 
 export interface CrossFileContext {
@@ -229,13 +235,17 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
   const given = paths.length > 0 ? paths : ['.'];
   const specs = given.map((p) => realFolder(resolve(cwd, p)));
   for (const [i, spec] of specs.entries()) checkPathspec(top, given[i]!, spec);
-  const raw = git(top, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR', '--no-abbrev', '--', ...specs]).toString('utf8');
+  // Deletions too (a rename is a deletion and an addition with --no-renames): a deleted store or
+  // Secret breaks committed files the commit does not touch (see `CollectedSources.deleted`).
+  const raw = git(top, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMRD', '--no-abbrev', '--', ...specs]).toString('utf8');
   const warnings: ScanWarning[] = [];
   // A file named on the command line is scanned even when no include glob matches it, as on disk.
   const named = new Set(specs);
   const wanted: Blob[] = [];
+  const gone: Blob[] = [];
   const parts = raw.split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
+    // ":<mode before> <mode after> <sha before> <sha after> <status>"
     const meta = parts[i]!.split(' ');
     const file = parts[i + 1]!;
     const mode = meta[1];
@@ -243,6 +253,11 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
     const abs = join(top, file);
     const path = displayPath(cwd, abs);
     if (!sel.selected(path, named.has(abs))) continue;
+    if (meta[4] === 'D') {
+      // The version the commit removes (HEAD's), of a regular file.
+      if (meta[0] === ':100644' || meta[0] === ':100755') gone.push({ path, sha: meta[2]! });
+      continue;
+    }
     if (mode === '120000') {
       warnings.push({ file: path, message: 'staged symbolic link: not followed' });
       continue;
@@ -251,7 +266,11 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
     wanted.push({ path, sha });
   }
   const context: CrossFileContext = { root: displayPath(cwd, top), files: () => readBlobs(top, indexBlobs(cwd, top, sel)) };
-  return { files: readBlobs(top, wanted), warnings, context };
+  // One `git cat-file` for both (a path is either deleted or staged, never both).
+  const removed = new Set(gone.map((b) => b.path));
+  const blobs = readBlobs(top, [...wanted, ...gone]);
+  const deleted = blobs.filter((f) => removed.has(f.path));
+  return { files: blobs.filter((f) => !removed.has(f.path)), warnings, context, ...(deleted.length > 0 ? { deleted } : {}) };
 }
 
 /**

@@ -1,8 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
-import { catalogRepo, es, findings, git, repo, STORE } from '../support/git-repo';
+import { RULES } from '../../policies';
+import { scan } from '../../lib/scan/engine';
+import type { SourceFile } from '../../lib/scan/sources';
+import { catalogRepo, commitAll, deployment, es, findings, git, repo, store, STORE } from '../support/git-repo';
+import { testConfig } from '../support/scan';
+import { REPO_ROOT, tempDir } from '../support/tmp';
 
 /**
  * `scan --staged [PATH...]` selects what `git diff --cached -- PATH` lists, from any folder of the
@@ -106,5 +112,140 @@ describe('scan --staged from a subfolder scans, configures and reports as at the
     expect(top.code).toBe(1);
     expect(await staged(join(dir, 'fixtures'))).toEqual(top);
     expect(await staged(join(dir, 'fixtures'), '..')).toEqual(top);
+  }, 60_000);
+});
+
+describe('scan --staged with staged deletions: what the deletion breaks in unchanged files is reported', () => {
+  /** A store in use, an unused one, a committed ExternalSecret already broken, and an unrelated file. */
+  const stores = () =>
+    repo({ 'infra/store.yaml': STORE, 'infra/unused.yaml': store('unused'), 'app/es.yaml': es('app', 'vault'), 'old/es.yaml': es('old', 'missing'), 'notes.yaml': 'kind: ConfigMap\n' });
+
+  it('deleting the ClusterSecretStore an unchanged ExternalSecret uses is unknown-secret-store on it; what was already broken stays out', async () => {
+    const dir = stores();
+    git(dir, 'rm', '-q', 'infra/store.yaml');
+    const run = await staged(dir);
+    expect(findings(run.stdout)).toEqual(['unknown-secret-store app/es.yaml:9']);
+    expect(run.code).toBe(1);
+    // The deleted path names the deletion; a PATH that leaves it out leaves it out, as git diff --cached -- PATH.
+    expect(findings((await staged(dir, 'infra/store.yaml')).stdout)).toEqual(['unknown-secret-store app/es.yaml:9']);
+    expect(findings((await staged(dir, 'infra')).stdout)).toEqual(['unknown-secret-store app/es.yaml:9']);
+    expect(findings((await staged(dir, 'old')).stdout)).toEqual([]);
+  });
+
+  it('renaming it away counts as deleting it; moving it to another manifest does not', async () => {
+    const gone = stores();
+    git(gone, 'mv', 'infra/store.yaml', 'infra/store.yaml.bak');
+    expect(findings((await staged(gone)).stdout)).toEqual(['unknown-secret-store app/es.yaml:9']);
+    const moved = stores();
+    git(moved, 'mv', 'infra/store.yaml', 'platform-store.yaml');
+    const run = await staged(moved);
+    expect(findings(run.stdout)).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+
+  it('deleting the ExternalSecret that provides a Secret an unchanged workload reads is missing-secret-ref on the workload, as the full scan says', async () => {
+    const dir = repo({ 'infra/store.yaml': STORE, 'app/es.yaml': es('db', 'vault'), 'app/web.yaml': deployment('db', 'password') });
+    git(dir, 'rm', '-q', 'app/es.yaml');
+    const run = await staged(dir);
+    expect(findings(run.stdout)).toEqual(['missing-secret-ref app/web.yaml:16']);
+    expect(findings((await runSecretops(['scan', '--format', 'json'], { cwd: dir })).stdout)).toEqual(findings(run.stdout));
+  });
+
+  it('deleting an unrelated file, or a store nothing uses, reports nothing, although old/es.yaml is broken', async () => {
+    const dir = stores();
+    git(dir, 'rm', '-q', 'notes.yaml', 'infra/unused.yaml');
+    const run = await staged(dir);
+    expect(findings(run.stdout)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(findings((await runSecretops(['scan', '--format', 'json'], { cwd: dir })).stdout)).toEqual(['unknown-secret-store old/es.yaml:9']);
+  });
+
+  it('deleting a generated dist/ file without changing the catalog is dist-drift at that path, and nothing else of dist/', async () => {
+    const dir = catalogRepo();
+    const folder = 'dist/nonprod/dev/agents-runtime';
+    const file = `${folder}/${readdirSync(join(dir, folder)).sort()[0]}`;
+    // Drift that was already there (a dist/ file edited by hand in an earlier commit) stays out.
+    const other = `dist/nonprod/dev/graph/${readdirSync(join(dir, 'dist/nonprod/dev/graph')).sort()[0]}`;
+    writeFileSync(join(dir, other), `${readFileSync(join(dir, other), 'utf8')}\n`);
+    commitAll(dir);
+    git(dir, 'rm', '-q', file);
+    const run = await staged(dir);
+    expect(findings(run.stdout)).toEqual([`dist-drift ${file}:1`]);
+    expect(run.code).toBe(1);
+    const whole = findings((await runSecretops(['scan', '--format', 'json', 'dist'], { cwd: dir })).stdout);
+    expect(whole.map((f) => f.replace(/:\d+$/, ''))).toEqual([`dist-drift ${other}`, `dist-drift ${file}`].sort());
+  }, 60_000);
+
+  it('deleting a fixtures file the catalog reads is fixture-drift on the ExternalSecrets it leaves without values', async () => {
+    const dir = catalogRepo();
+    git(dir, 'rm', '-q', 'fixtures/dev.yaml');
+    const run = await staged(dir);
+    const drift = findings(run.stdout).filter((f) => f.startsWith('fixture-drift '));
+    expect(drift.length).toBeGreaterThan(0);
+    expect(drift.every((f) => f.startsWith('fixture-drift dist/nonprod/dev/'))).toBe(true);
+    expect(run.code).toBe(1);
+  }, 60_000);
+});
+
+describe('deletions read the index only when a project rule reads the deleted file', () => {
+  const file = (path: string, text: string): SourceFile => ({ path, size: text.length, read: () => Buffer.from(text) });
+  const scanWith = async (deleted: SourceFile[]) => {
+    let listed = 0;
+    const index = [file('app/es.yaml', es('app', 'vault'))];
+    const result = await scan({
+      cwd: '/',
+      rules: RULES,
+      config: testConfig(),
+      staged: true,
+      sources: { files: [], warnings: [], deleted, context: { root: '.', files: () => (listed++, index) } },
+    });
+    return { listed, findings: result.findings.map((f) => `${f.ruleId} ${f.file}`) };
+  };
+
+  it('a deleted ConfigMap: the index is not listed; a deleted store: it is, and the break is found', async () => {
+    expect(await scanWith([file('notes.yaml', 'kind: ConfigMap\nmetadata:\n  name: notes\n')])).toEqual({ listed: 0, findings: [] });
+    expect(await scanWith([file('infra/store.yaml', STORE)])).toEqual({ listed: 1, findings: ['unknown-secret-store app/es.yaml'] });
+  });
+});
+
+describe('pre-commit hooks and deletions (Debian pre-commit, local hooks)', () => {
+  /**
+   * pre-commit passes the commit's files without deletions (`git diff --staged --name-only
+   * --diff-filter=ACMRTUXB`, pre_commit/git.py get_staged_files), so a hook scanning the files it
+   * is passed cannot see a deleted store; `scan --staged` with `always_run` can.
+   */
+  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  const cli = join(REPO_ROOT, 'lib', 'cli', 'main.ts');
+  const config = `repos:
+  - repo: local
+    hooks:
+      - id: passed-files
+        name: secretops scan --context-dir . FILES
+        entry: ${tsx} ${cli} scan --context-dir .
+        language: system
+        pass_filenames: true
+        files: '\\.(ya?ml|json)$'
+        require_serial: true
+      - id: staged
+        name: secretops scan --staged
+        entry: ${tsx} ${cli} scan --staged
+        language: system
+        pass_filenames: false
+        always_run: true
+`;
+
+  it('a commit deleting the store in use: the passed-files hook is skipped, the --staged hook blocks it', () => {
+    const dir = repo({ 'infra/store.yaml': STORE, 'app/es.yaml': es('app', 'vault'), '.pre-commit-config.yaml': config });
+    const home = tempDir();
+    git(dir, 'rm', '-q', 'infra/store.yaml');
+    const env = { ...process.env, HOME: home, PRE_COMMIT_HOME: join(home, 'cache'), NO_COLOR: '1' };
+    const hook = (id: string) => spawnSync('pre-commit', ['run', id], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    const passed = hook('passed-files');
+    expect(passed.status).toBe(0);
+    expect(passed.stdout).toMatch(/secretops scan --context-dir \. FILES\.+\(no files to check\)Skipped/);
+    const blocked = hook('staged');
+    expect(blocked.status).toBe(1);
+    expect(blocked.stdout).toContain('app/es.yaml:9:11  error');
+    expect(blocked.stdout).toContain('unknown-secret-store');
   }, 60_000);
 });
