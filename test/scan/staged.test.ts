@@ -6,7 +6,7 @@ import { runSecretops } from '../support/cli';
 import { RULES } from '../../policies';
 import { scan } from '../../lib/scan/engine';
 import type { SourceFile } from '../../lib/scan/sources';
-import { catalogRepo, commitAll, deployment, es, findings, git, repo, store, STORE } from '../support/git-repo';
+import { catalogRepo, commitAll, deployment, es, findings, git, LEAK, LEAK_CANARY, repo, store, STORE } from '../support/git-repo';
 import { testConfig } from '../support/scan';
 import { REPO_ROOT, tempDir } from '../support/tmp';
 
@@ -158,6 +158,18 @@ describe('scan --staged with staged deletions: what the deletion breaks in uncha
     expect(findings(run.stdout)).toEqual([]);
     expect(run.code).toBe(0);
     expect(findings((await runSecretops(['scan', '--format', 'json'], { cwd: dir })).stdout)).toEqual(['unknown-secret-store old/es.yaml:9']);
+  });
+
+  it('a deleted file is never reported on itself, and nothing of it reaches the output', async () => {
+    const dir = repo({ 'old/leak.yaml': LEAK, 'old/broken.yaml': BROKEN, 'app/web.yaml': deployment('old', 'password') });
+    git(dir, 'rm', '-q', 'old/leak.yaml', 'old/broken.yaml');
+    const run = await staged(dir);
+    // The Secret's deletion leaves the workload without it: that is reported, the deleted leak is not.
+    expect(findings(run.stdout)).toEqual(['missing-secret-ref app/web.yaml:16']);
+    for (const format of ['text', 'json', 'sarif', 'markdown']) {
+      const out = await runSecretops(['scan', '--staged', '--format', format], { cwd: dir });
+      expect(out.stdout + out.stderr).not.toContain(LEAK_CANARY);
+    }
   });
 
   it('deleting a generated dist/ file without changing the catalog is dist-drift at that path, and nothing else of dist/', async () => {

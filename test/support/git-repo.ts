@@ -43,4 +43,6 @@ export const es = (name: string, storeName: string) =>
   `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: ${name}\n  namespace: app\nspec:\n  secretStoreRef:\n    kind: ClusterSecretStore\n    name: ${storeName}\n  target:\n    name: ${name}\n  data:\n    - secretKey: password\n      remoteRef:\n        key: app/${name}\n        property: password\n`;
 export const deployment = (secret: string, key: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: app\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ${secret}\n                  key: ${key}\n`;
-export const LEAK = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: old\n  namespace: app\nstringData:\n  password: canary-ctx-Wq3Zr8Lp5Xv1\n';
+/** The value planted in `LEAK`: it must never reach any output. */
+export const LEAK_CANARY = 'canary-ctx-Wq3Zr8Lp5Xv1';
+export const LEAK = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: old\n  namespace: app\nstringData:\n  password: ${LEAK_CANARY}\n`;
