@@ -223,7 +223,7 @@ export function gitTop(cwd: string): string {
 
 /**
  * The staged version of every added, copied, modified or renamed file (the index, not the working
- * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection as they narrow
+ * tree), and the HEAD version of every deleted one, read in one `git cat-file --batch`. PATH arguments narrow the selection as they narrow
  * `git diff --cached -- PATH`: they are git pathspecs (a file, a folder, or a wildcard pattern such
  * as `apps/*.yaml`), matched by git itself. The context is the whole index: a staged
  * ExternalSecret's store may live in a committed, unchanged file.
