@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../project/load';
 import { findServicesFile } from '../catalog/find-services';
 import { isUserError } from '../errors';
@@ -13,6 +13,12 @@ export interface CatalogInput {
    */
   readonly services?: string;
   readonly fixtures?: string;
+  /**
+   * Where `services.yaml` is looked for upward when `services` is not given (`scan --staged` runs
+   * at the repository's top but finds the catalog from the folder it was started in).
+   * @default cwd
+   */
+  readonly searchFrom?: string;
 }
 
 /** The catalog a scan reads, located (not loaded): the same in the main thread and in workers. */
@@ -29,12 +35,14 @@ export interface CatalogLocation {
 }
 
 export function locateCatalog(input: CatalogInput): CatalogLocation {
-  const found = input.services === undefined ? findServicesFile(input.cwd) : undefined;
+  const found = input.services === undefined ? findServicesFile(input.searchFrom ?? input.cwd) : undefined;
   const servicesFile = input.services ?? found ?? resolve(input.cwd, 'services.yaml');
   const shown = input.services ?? (found ? slashed(relative(input.cwd, found)) : 'services.yaml');
   if (!existsSync(servicesFile)) return { servicesFile, shown };
   const fixtures = slashed(relative(input.cwd, resolve(input.cwd, input.fixtures ?? join(dirname(servicesFile), 'fixtures'))));
-  return { servicesFile, shown, catalogInputs: [shown, fixtures] };
+  // Relative to the working directory, as scanned paths are (an absolute --services too).
+  const services = isAbsolute(servicesFile) ? slashed(relative(input.cwd, servicesFile)) : shown;
+  return { servicesFile, shown, catalogInputs: [services, fixtures] };
 }
 
 function slashed(p: string): string {

@@ -10,6 +10,7 @@ import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf, textAs } from './parse';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
+import { deletionsMatter, inPathOrder, runWithDeletions } from './deletions';
 import { touches } from './locate';
 import { chartBeside, isHelmValuesName } from './helm-values';
 import { openCache } from './outcome-cache';
@@ -43,7 +44,8 @@ export interface ScanOptions {
   readonly paths?: readonly string[];
   /**
    * Read the git index instead of the working tree: the staged changes are scanned, and the whole
-   * index is the cross-file context. @default false
+   * index is the cross-file context. The CLI runs staged scans with `cwd` at the repository's top
+   * (`lib/scan/staged.ts`). @default false
    */
   readonly staged?: boolean;
   /**
@@ -120,9 +122,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Given sources are exactly what is scanned; a scan of the disk also checks the configuration in force.
   const inputs = options.sources ? sources.files : withConfigFile(sources.files, config, cwd);
   const scannedPaths = new Set(inputs.map((f) => f.path));
-  // With a cross-file context the rules' roots are the context, and `ctx.scanned` the scanned files.
+  // With a cross-file context the rules' roots are the context, and `ctx.scanned` the scanned files
+  // and the staged deletions (findings there, or dueTo them, are the commit's).
   const contextRoot = sources.context?.root;
-  const pass = filePass({ ...options, today, rules: enabled, ...(contextRoot !== undefined ? { contextRoot } : {}) }, catalog, scannedPaths);
+  const deletedPaths = (sources.deleted ?? []).map((f) => f.path);
+  const reportable = deletedPaths.length > 0 ? new Set([...scannedPaths, ...deletedPaths]) : scannedPaths;
+  const pass = filePass({ ...options, today, rules: enabled, ...(contextRoot !== undefined ? { contextRoot } : {}) }, catalog, reportable);
   const { contextFor, severities } = pass;
   const perProject = enabled.filter((r) => r.checkProject);
   const summaries = new Map<string, ManifestDocument[]>(pass.summarizing.map((r) => [r.meta.id, []]));
@@ -139,12 +144,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   /** Documents of the scanned files some rule read: without one, a cross-file context is not read. */
   let wanted = 0;
   // One reader and one file object per file, shared by its summary documents.
-  const keepSummaries = (src: SourceFile, o: FileOutcome) => {
-    if (o.kept) kept.push(...o.kept);
+  const keepSummaries = (src: SourceFile, o: FileOutcome, into = summaries, keptInto = kept) => {
+    if (o.kept) keptInto.push(...o.kept);
     if (o.summaries.length === 0) return;
     const reader = sourceReader(src, o.kind!);
     const file = summaryFile({ path: src.path, kind: o.kind!, ...(o.helmValues ? { helmValues: true } : {}) }, reader);
-    for (const s of o.summaries) summaries.get(s.rule)!.push(new SummaryDocument(file, s.index, s.value, s.object, s.suppressed, reader, s.problem));
+    for (const s of o.summaries) into.get(s.rule)!.push(new SummaryDocument(file, s.index, s.value, s.object, s.suppressed, reader, s.problem));
   };
   const absorb = (src: SourceFile, o: FileOutcome) => {
     warnings.push(...o.warnings);
@@ -226,12 +231,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     cache.save((message) => warnings.push({ file: displayPath(cwd, resolve(cwd, options.cache!)), message }));
     lastScanCache = { hits: fromCache.size, misses: cache.keyed - fromCache.size, unkeyed: inputs.length - cache.keyed };
   }
-  if (perProject.length > 0 && sources.context && wanted > 0) {
-    // Only when a scanned document is one some rule reads: a commit of unrelated files does not
-    // pay for listing and reading the rest of the repository. Context files are summarized (or
-    // kept whole) for the project rules only; nothing is reported about them by the per-file
-    // rules, and what cannot be read is left out quietly: the scan was not asked about them.
-    const contextPass: FilePass = { ...pass, plan: fastPath(perProject), perFile: [] };
+  // Context files and deleted files are summarized (or kept whole) for the project rules only;
+  // nothing is reported about them by the per-file rules, and what cannot be read is left out
+  // quietly: the scan was not asked about them.
+  const contextPass: FilePass = { ...pass, plan: fastPath(perProject), perFile: [] };
+  // Staged deletions, as they were before the commit (lib/scan/deletions.ts).
+  const removed = new Map<string, ManifestDocument[]>(pass.summarizing.map((r) => [r.meta.id, []]));
+  const removedWhole: ManifestDocument[] = [];
+  if (perProject.length > 0) {
+    for (const src of sources.deleted ?? []) {
+      const o = await passFile(src, contextPass);
+      if (o.read && !o.unread) keepSummaries(src, o, removed, removedWhole);
+    }
+  }
+  const deletions = deletedPaths.length > 0 && deletionsMatter([...removed.values(), removedWhole], deletedPaths, options.catalogInputs);
+  if (perProject.length > 0 && sources.context && (wanted > 0 || deletions)) {
+    // Only when a scanned document (or a deleted one) is one some rule reads: a commit of
+    // unrelated files does not pay for listing and reading the rest of the repository.
     for (const src of sources.context.files()) {
       if (scannedPaths.has(src.path)) continue;
       collectGarbage(src.size);
@@ -239,19 +255,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (o.read && !o.unread) keepSummaries(src, o);
     }
     // In path order, as a scan of the whole tree hands them over (rules that name a "first" copy agree).
-    const inPathOrder = (a: ManifestDocument, b: ManifestDocument) => byCodePoint(a.file.path, b.file.path) || a.index - b.index;
     kept.sort(inPathOrder);
     for (const docs of summaries.values()) docs.sort(inPathOrder);
   }
   if (perProject.length > 0) {
-    // With a cross-file context, findings are reported for the scanned files (or dueTo one of them).
-    const keep = sources.context ? (f: Finding, r: { dueTo?: readonly string[] }) => scannedPaths.has(f.file) || (r.dueTo ?? []).some((p) => touches(scannedPaths, p)) : undefined;
+    // With a cross-file context, findings are reported for the scanned files (or dueTo one of them);
+    // a staged deletion counts as scanned.
+    const keep = sources.context ? (f: Finding, r: { dueTo?: readonly string[] }) => reportable.has(f.file) || (r.dueTo ?? []).some((p) => touches(reportable, p)) : undefined;
     // One rule at a time: each gets its own summaries (or the documents kept whole).
     const runProject = async () => {
       const out: Awaited<ReturnType<typeof runRulesDetailed>> = { findings: [], suppressed: [] };
       for (const rule of perProject) {
         const docs = rule.summarize ? summaries.get(rule.meta.id)! : kept;
-        const run = await runRulesDetailed({ rules: [rule], files: [], docs, context: contextFor, severities, ...(keep ? { keep } : {}) });
+        const gone = deletions ? (rule.summarize ? removed.get(rule.meta.id)! : removedWhole) : [];
+        const run = await runWithDeletions((d, k) => runRulesDetailed({ rules: [rule], files: [], docs: d, context: contextFor, severities, ...(k ? { keep: k } : {}) }), docs, gone, keep);
         out.findings.push(...run.findings);
         out.suppressed.push(...run.suppressed);
       }

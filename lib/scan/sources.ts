@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import { Minimatch } from 'minimatch';
 import { ExitCode, UserError } from '../errors';
@@ -33,6 +33,12 @@ export interface CollectedSources {
    * are reported for `files` only.
    */
   readonly context?: CrossFileContext;
+  /**
+   * Staged deletions (`--staged`): each deleted file as the commit removes it (its HEAD version),
+   * selected like the scanned files. Never reported on; the project rules' findings on unchanged
+   * files that a deletion causes are (`lib/scan/deletions.ts`). @default none
+   */
+  readonly deleted?: readonly SourceFile[];
 }
 
 export interface CrossFileContext {
@@ -222,35 +228,48 @@ function git(cwd: string, args: readonly string[], input?: string): Buffer {
   }
 }
 
+/** The top folder of the git repository `cwd` is in (a usage error outside one). */
+export function gitTop(cwd: string): string {
+  return git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+}
+
 /**
  * The staged version of every added, copied, modified or renamed file (the index, not the working
- * tree), read in one `git cat-file --batch`. PATH arguments narrow the selection. The context is
- * the whole index: a staged ExternalSecret's store may live in a committed, unchanged file.
+ * tree), and the HEAD version of every deleted one, read in one `git cat-file --batch`. PATH arguments narrow the selection as they narrow
+ * `git diff --cached -- PATH`: they are git pathspecs (a file, a folder, or a wildcard pattern such
+ * as `apps/*.yaml`), matched by git itself. The context is the whole index: a staged
+ * ExternalSecret's store may live in a committed, unchanged file.
  */
 export function stagedFiles(cwd: string, paths: readonly string[], selection: SourceSelection): CollectedSources {
   const sel = new Selection(selection);
-  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
-  const raw = git(cwd, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR', '--no-abbrev']).toString('utf8');
+  const top = gitTop(cwd);
+  // Absolute pathspecs: git takes them from the top, wherever the scan runs from.
+  const given = paths.length > 0 ? paths : ['.'];
+  const specs = given.map((p) => realFolder(resolve(cwd, p)));
+  for (const [i, spec] of specs.entries()) checkPathspec(top, given[i]!, spec);
+  // Deletions too (a rename is a deletion and an addition with --no-renames): a deleted store or
+  // Secret breaks committed files the commit does not touch (see `CollectedSources.deleted`).
+  const raw = git(top, ['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMRD', '--no-abbrev', '--', ...specs]).toString('utf8');
   const warnings: ScanWarning[] = [];
-  const roots = (paths.length > 0 ? paths : ['.']).map((p) => resolve(cwd, p));
-  for (const r of roots) {
-    // A path that is not in the working tree may still be staged (or deleted): only a path that
-    // names nothing at all, on disk or in the index, is a mistake.
-    if (!existsSync(r) && git(top, ['ls-files', '--', r]).length === 0) {
-      throw new UserError({ file: displayPath(cwd, r), message: 'does not exist', hint: 'pass files or directories to scan (default: .)' }, ExitCode.usage);
-    }
-  }
+  // A file named on the command line is scanned even when no include glob matches it, as on disk.
+  const named = new Set(specs);
   const wanted: Blob[] = [];
+  const gone: Blob[] = [];
   const parts = raw.split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
+    // ":<mode before> <mode after> <sha before> <sha after> <status>"
     const meta = parts[i]!.split(' ');
     const file = parts[i + 1]!;
     const mode = meta[1];
     const sha = meta[3]!;
     const abs = join(top, file);
     const path = displayPath(cwd, abs);
-    if (!roots.some((r) => abs === r || abs.startsWith(r + sep))) continue;
-    if (!sel.selected(path, false)) continue;
+    if (!sel.selected(path, named.has(abs))) continue;
+    if (meta[4] === 'D') {
+      // The version the commit removes (HEAD's), of a regular file.
+      if (meta[0] === ':100644' || meta[0] === ':100755') gone.push({ path, sha: meta[2]! });
+      continue;
+    }
     if (mode === '120000') {
       warnings.push({ file: path, message: 'staged symbolic link: not followed' });
       continue;
@@ -259,7 +278,40 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
     wanted.push({ path, sha });
   }
   const context: CrossFileContext = { root: displayPath(cwd, top), files: () => readBlobs(top, indexBlobs(cwd, top, sel)) };
-  return { files: readBlobs(top, wanted), warnings, context };
+  // One `git cat-file` for both (a path is either deleted or staged, never both).
+  const removed = new Set(gone.map((b) => b.path));
+  const blobs = readBlobs(top, [...wanted, ...gone]);
+  const deleted = blobs.filter((f) => removed.has(f.path));
+  return { files: blobs.filter((f) => !removed.has(f.path)), warnings, context, ...(deleted.length > 0 ? { deleted } : {}) };
+}
+
+/**
+ * A PATH of a staged scan must lie in the repository (git refuses others) and name something: a
+ * file or folder on disk, index entries, or a staged change (a deleted file is in neither of the
+ * others). git is asked only about paths not on disk, so the usual hook pays for no extra process.
+ */
+function checkPathspec(top: string, given: string, spec: string): void {
+  const rel = relative(top, spec);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new UserError({ file: given, message: 'is outside the git repository', hint: '--staged scans the index of the repository it runs in: pass paths inside it' }, ExitCode.usage);
+  }
+  if (existsSync(spec)) return;
+  if (git(top, ['ls-files', '-z', '--', spec]).length > 0) return;
+  if (git(top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', spec]).length > 0) return;
+  throw new UserError({ file: given, message: 'does not exist', hint: 'pass files or directories to scan (default: .)' }, ExitCode.usage);
+}
+
+/**
+ * `path` with the folder it names resolved through symbolic links, as git's top is: a repository
+ * reached through a linked folder is still the same repository. The last segment stays as given (a
+ * staged symbolic link is a path of its own, not its target), and so does a pattern.
+ */
+export function realFolder(path: string): string {
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
 }
 
 interface Blob {

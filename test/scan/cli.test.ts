@@ -148,8 +148,9 @@ describe('secretops scan --staged', () => {
     const out = JSON.parse(run.stdout);
     expect(out.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['staged.yaml:3']);
     expect(out.stats).toMatchObject({ files: 2, documents: 2 });
+    // From a subfolder the commit is the same (test/scan/staged.test.ts has more).
     const sub = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: join(dir, 'sub') });
-    expect(JSON.parse(sub.stdout).stats.files).toBe(1);
+    expect(sub).toEqual(run);
   });
 
   it('is a usage error outside a git repository', async () => {

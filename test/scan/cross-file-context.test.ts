@@ -1,36 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
 import { fileTree } from '../support/scan';
-import { exampleProject, REPO_ROOT, tempDir } from '../support/tmp';
+import { exampleProject } from '../support/tmp';
+import { catalogRepo, commitAll, deployment, es, findings, git, LEAK, repo, STORE } from '../support/git-repo';
 
 /**
  * Cross-file rules (stores, Secret keys, fixtures, dist/ drift) in a hook: the commit's files (or
  * the files pre-commit passes) are scanned, while the rules read the whole index (`--staged`) or
  * tree (`--context-dir`), and findings are reported for the scanned files only.
  */
-
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe' }).toString();
-const commitAll = (cwd: string, message = 'c') => {
-  git(cwd, 'add', '-A');
-  git(cwd, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--no-verify', '-m', message);
-};
-const repo = (files: Record<string, string>) => {
-  const dir = fileTree(files);
-  git(dir, 'init', '-q');
-  commitAll(dir);
-  return dir;
-};
-const findings = (stdout: string) => (JSON.parse(stdout).findings as { ruleId: string; file: string; line: number }[]).map((f) => `${f.ruleId} ${f.file}:${f.line}`);
-
-const STORE = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: vault\nspec:\n  provider:\n    vault:\n      server: https://vault.example.com\n      path: kv\n';
-const es = (name: string, store: string) =>
-  `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: ${name}\n  namespace: app\nspec:\n  secretStoreRef:\n    kind: ClusterSecretStore\n    name: ${store}\n  target:\n    name: ${name}\n  data:\n    - secretKey: password\n      remoteRef:\n        key: app/${name}\n        property: password\n`;
-const deployment = (secret: string, key: string) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: app\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ${secret}\n                  key: ${key}\n`;
-const LEAK = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: old\n  namespace: app\nstringData:\n  password: canary-ctx-Wq3Zr8Lp5Xv1\n';
 
 describe('scan --staged reads the whole index for cross-file rules', () => {
   it('a staged ExternalSecret whose ClusterSecretStore is committed and unchanged is not unknown-secret-store', async () => {
@@ -86,15 +66,6 @@ describe('scan --staged reads the whole index for cross-file rules', () => {
 });
 
 describe('scan --staged with the catalog: fixtures and dist/ drift against the whole index', () => {
-  /** A repository holding the example catalog, its fixtures and its synthesized dist/, committed. */
-  const catalogRepo = () => {
-    const dir = tempDir();
-    for (const p of ['services.yaml', 'fixtures', 'dist']) cpSync(join(REPO_ROOT, p), join(dir, p), { recursive: true });
-    git(dir, 'init', '-q');
-    commitAll(dir);
-    return dir;
-  };
-
   it('a commit that edits services.yaml without synthesizing is dist-drift; a commit of an unrelated file is not', async () => {
     const dir = catalogRepo();
     writeFileSync(join(dir, 'notes.yaml'), 'kind: ConfigMap\n');

@@ -7,6 +7,7 @@ import { VERSION } from '../../version';
 import { loadScanConfig } from '../../scan/config';
 import { catalogLoader, locateCatalog } from '../../scan/catalog-loader';
 import { scan } from '../../scan/engine';
+import { stagedScope } from '../../scan/staged';
 import { formatResult, ScanFormat } from '../../scan/format';
 import { packageText } from '../../scan/package-files';
 import type { ScanResult } from '../../scan/types';
@@ -50,7 +51,9 @@ function checkContextDir(cwd: string, dir: string): void {
 const RULES_MODULE = join(__dirname, '..', '..', '..', 'policies');
 
 /** What `secretops scan` does between parsing its flags and printing. */
-export async function runScanCommand(input: ScanCommandInput): Promise<ScanCommandOutput> {
+export async function runScanCommand(given: ScanCommandInput): Promise<ScanCommandOutput> {
+  // A staged scan runs at the repository's top, from whichever folder it is started.
+  const input = given.staged && given.context === undefined ? { ...given, ...stagedScope(given) } : given;
   const config = await loadScanConfig(input.cwd, input.config);
   const notes: string[] = [];
   if (input.services !== undefined && !existsSync(input.services)) {

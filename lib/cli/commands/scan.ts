@@ -24,9 +24,9 @@ export const scanCommand: CommandModule = {
   register(program, io, setExit) {
     program
       .command('scan')
-      .argument('[paths...]', 'files and directories to scan (default: .)')
+      .argument('[paths...]', 'files and directories to scan (default: .); with --staged, pathspecs narrowing the staged files as in `git diff --cached -- PATH`')
       .description('scan manifests for inline secrets, SealedSecrets, drift and wiring mistakes (exit 1 on an error finding, 2 on bad usage)')
-      .option('--staged', 'scan what is staged in the git index, not the working tree (cross-file rules read the whole index)')
+      .option('--staged', 'scan what is staged in the git index (deletions included), not the working tree; from any folder as at the repository top, files named relative to it (cross-file rules read the whole index)')
       .option('--context-dir <dir>', 'cross-file rules (stores, Secret keys, fixtures, dist/ drift) also read the manifests under DIR; findings are reported for the scanned paths only')
       .option('--format <format>', 'text, json, sarif or markdown', 'text')
       .option('--config <file>', 'scanner configuration (default: ./secretops.config.yaml when present, else the built-in policy)')
