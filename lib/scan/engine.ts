@@ -187,7 +187,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // Files the cache knows are taken from it; only the others are read and checked (in threads when many).
   const cache = options.cache !== undefined && !options.sources && !pass.keepWhole ? openCache(options, today, contextRoot) : undefined;
-  const fromCache = cache ? await cache.lookUp(inputs, catalog, loadCatalog) : new Map<number, FileOutcome>();
+  const fromCache = cache ? await cache.lookUp(inputs, pass.scannedPaths, catalog, loadCatalog) : new Map<number, FileOutcome>();
   const fresh = fromCache.size === 0 ? inputs : inputs.filter((_, i) => !fromCache.has(i));
   const threads = options.parallel && !options.staged && !options.sources && !pass.keepWhole ? threadsFor(fresh, options.parallel) : 1;
   // Threads share the process's memory: each collects after a quarter of the single thread's budget.

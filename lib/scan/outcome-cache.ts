@@ -11,8 +11,12 @@ import type { SourceFile } from './sources';
  * pass, hands the pass the bytes it already read, remembers what the pass found.
  */
 export interface OutcomeCache {
-  /** The outcomes found, by index into `inputs`. Loads the catalog when a found outcome was made with it. */
-  lookUp(inputs: readonly SourceFile[], catalog: CatalogState, loadCatalog: () => Promise<void>): Promise<Map<number, FileOutcome>>;
+  /**
+   * The outcomes found, by index into `inputs`. Loads the catalog when a found outcome was made
+   * with it. `scanned` is the file pass's `scannedPaths` (a values file is Helm values when its
+   * Chart.yaml is among them).
+   */
+  lookUp(inputs: readonly SourceFile[], scanned: ReadonlySet<string>, catalog: CatalogState, loadCatalog: () => Promise<void>): Promise<Map<number, FileOutcome>>;
   /**
    * The source for the file pass: with the bytes the lookup read (a small tree), else reading the
    * file again and noting the digest of what it read.
@@ -75,9 +79,8 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
   let keyed = 0;
   const catalog = () => (catalogDigest ??= contentsDigest(options.cwd, options.catalogInputs ?? []));
   return {
-    async lookUp(inputs, state, loadCatalog) {
+    async lookUp(inputs, scanned, state, loadCatalog) {
       const found = new Map<number, FileOutcome>();
-      const scanned = new Set(inputs.map((f) => f.path));
       for (let i = 0; i < inputs.length; i++) {
         const src = inputs[i]!;
         // A file over the size limit is not read (it is reported as unread at once): nothing to key it by.

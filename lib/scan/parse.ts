@@ -212,9 +212,15 @@ export function slicesOf(file: Pick<ScanFile, 'kind' | 'text'>): DocumentSlice[]
 
 function loadProblem(e: unknown, slice: DocumentSlice): ParseProblem {
   if (e instanceof YAMLException) {
-    const mark = e.mark as { line?: number; column?: number } | undefined;
+    const mark = e.mark as { line?: number; column?: number; position?: number } | undefined;
     // js-yaml also breaks lines at a lone `\r`; keep the position inside the slice as we count it.
-    const line = Math.min(mark?.line ?? 0, slice.text.split('\n').length - 1);
+    const lastLine = slice.text.split('\n').length - 1;
+    const line = Math.min(mark?.line ?? 0, lastLine);
+    // Its line and column can be off inside flow collections (a duplicate key of `{:,!t }` is
+    // marked at column -4 of a line past the text): then the offset it gives is counted instead.
+    if ((mark?.column ?? 0) < 0 && typeof mark?.position === 'number') {
+      return { message: syntaxMessage(e.reason), ...offsetPosition(slice.text, Math.min(Math.max(mark.position, 0), slice.text.length), slice.startLine) };
+    }
     return { message: syntaxMessage(e.reason), line: slice.startLine + line + 1, column: (mark?.column ?? 0) + 1 };
   }
   // The parser recurses: pathological nesting can exhaust the stack.

@@ -236,7 +236,7 @@ describe('the outcome cache of the engine', () => {
       },
     }));
     const cache = openCache(options, '2026-06-01', undefined);
-    const found = await cache.lookUp(sources, { loaded: false }, async () => {});
+    const found = await cache.lookUp(sources, new Set(sources.map((f) => f.path)), { loaded: false }, async () => {});
     expect(found.size).toBe(0);
     const outcome = { read: true, wanted: 0, documents: 1, parsedDocuments: 1, findings: [], warnings: [], suppressing: [], inline: [], summaries: [] };
     for (const src of sources) {
@@ -247,7 +247,7 @@ describe('the outcome cache of the engine', () => {
     const again = openCache(options, '2026-06-01', undefined);
     // f7 is back to the bytes it was looked up by: what was made of the edited bytes must not be found.
     const stable = sources.map((s) => ({ ...s, read: () => Buffer.from('k: v\n') }));
-    const hits = await again.lookUp(stable, { loaded: false }, async () => {});
+    const hits = await again.lookUp(stable, new Set(stable.map((f) => f.path)), { loaded: false }, async () => {});
     expect(hits.size).toBe(449);
     expect(hits.has(7)).toBe(false);
   });

@@ -69,6 +69,13 @@ describe('hostile input never crashes or hangs the scan', () => {
     expect(result.findings.map((f) => f.message)).toEqual(['not valid YAML: too many alias expansions (possible alias bomb)']);
   });
 
+  it('positions a problem js-yaml marks at a negative column (a duplicate key in a flow mapping) where it is', () => {
+    const text = 'a: 1\n{:,!t '; // js-yaml: duplicated mapping key, line past the text, column -4
+    const file: ScanFile = { path: 'f.yaml', text, kind: 'yaml' };
+    const problems = splitDocuments(text).map((s) => parseSlice(file, s)).filter(isParseProblem);
+    expect(problems).toEqual([{ message: expect.stringContaining('duplicate'), line: 2, column: 4 }]);
+  });
+
   it('fuzz: splitting and parsing any text yields documents or positioned problems, never an exception', () => {
     const yamlish = fc.string({
       unit: fc.constantFrom('a', 'b', ':', ' ', '\n', '-', '---\n', '...\n', '[', ']', '{', '}', ',', '"', "'", '&x ', '*x', '!t ', '#', '|', '>', '\t', '<<: ', '\u0000', '\ud800', '%YAML 1.2\n', '? '),
