@@ -20,18 +20,26 @@ import { deserialize, serialize } from 'node:v8';
  */
 
 /** The cache file's format; a file of another format is ignored (and replaced). */
-const FORMAT = 'secretops-scan-cache/1';
+const FORMAT = 'secretops-scan-cache/4';
 
 /** Entries not used in this many runs are dropped, so the file tracks the tree. */
 const KEEP_RUNS = 16;
+
+/**
+ * Entries of another scope (an upgrade, another configuration or set of paths) are kept only
+ * while one of the last this-many writing runs used them: two scans that alternate keep theirs,
+ * an upgraded scanner does not carry the old generation for long.
+ */
+const KEEP_OTHER_SCOPE_RUNS = 2;
 
 /** Where `--cache` keeps its file unless `--cache-location` says otherwise (relative to the working directory). */
 export const DEFAULT_CACHE_LOCATION = '.cache/secretops/scan-cache';
 
 interface StoredEntry {
-  readonly iv: Buffer;
-  readonly tag: Buffer;
-  readonly data: Buffer;
+  /** The iv (12 bytes), the GCM tag (16) and the ciphertext, contiguous: one buffer per entry. */
+  readonly sealed: Buffer;
+  /** The first bytes of the scope's digest (a digest of digests: it tells nothing of the tree). */
+  readonly tag: number;
   /** The writing run that last used the entry. */
   run: number;
 }
@@ -56,11 +64,8 @@ export function contentDigest(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** An outcome as cached, with the catalog digest it was computed against when its rules read the catalog. */
-export interface CachedOutcome<T> {
-  readonly outcome: T;
-  readonly catalog?: string;
-}
+const IV = 12;
+const TAG = 16;
 
 export class ScanCache<T> {
   private readonly stored: StoredCache;
@@ -71,6 +76,7 @@ export class ScanCache<T> {
     readonly file: string,
     private readonly scope: string,
     stored: StoredCache | undefined,
+    private readonly tag: number,
   ) {
     this.stored = { run: (stored?.run ?? 0) + 1, entries: stored?.entries ?? new Map() };
   }
@@ -80,13 +86,18 @@ export class ScanCache<T> {
    * (it is rewritten at the end). `scope` is every input of a file's outcome but the file itself.
    */
   static open<T>(file: string, scope: readonly string[]): ScanCache<T> {
-    return new ScanCache<T>(file, digest(['scope', ...scope]).toString('hex'), readStored(file));
+    const d = digest(['scope', ...scope]);
+    return new ScanCache<T>(file, d.toString('hex'), readStored(file, d.readUInt32LE(0)), d.readUInt32LE(0));
   }
 
-  /** The lookup for a file: its path, its bytes and the scope. */
-  lookupFor(path: string, bytes: Buffer, extra = ''): CacheLookup {
-    const content = createHash('sha256').update(bytes).digest();
-    const base = digest([this.scope, path, extra]);
+  /**
+   * The lookup for a file: its path, its bytes and the scope; with `catalog` (a digest of the
+   * catalog's inputs), the lookup of an outcome made with the catalog. Both keys come from the
+   * file's bytes, so neither the catalog's part nor anything else is readable from the cache.
+   */
+  lookupFor(path: string, bytes: Buffer | CacheLookup, extra = '', catalog?: string): CacheLookup {
+    const content = Buffer.isBuffer(bytes) ? createHash('sha256').update(bytes).digest() : Buffer.from(bytes.content, 'hex');
+    const base = digest([this.scope, path, extra, catalog === undefined ? '' : `catalog:${catalog}`]);
     return {
       id: createHash('sha256').update(base).update('id').update(content).digest('hex'),
       key: createHash('sha256').update(base).update('key').update(content).digest(),
@@ -94,29 +105,44 @@ export class ScanCache<T> {
     };
   }
 
-  /** The cached outcome, or undefined (not there, or it does not decrypt: a changed file never matches). */
-  get(lookup: CacheLookup): CachedOutcome<T> | undefined {
+  /** Whether an entry is there (found entries are decrypted only when taken: see `get`). */
+  has(lookup: CacheLookup): boolean {
+    return this.stored.entries.has(lookup.id);
+  }
+
+  /**
+   * The cached outcome, decrypted now; undefined when there is none or it does not decrypt (a
+   * damaged or altered entry, which is dropped: the file is then checked afresh).
+   */
+  get(lookup: CacheLookup): T | undefined {
     const entry = this.stored.entries.get(lookup.id);
     if (!entry) return undefined;
+    let plain: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', lookup.key, entry.iv);
-      decipher.setAuthTag(entry.tag);
-      const value = deserialize(Buffer.concat([decipher.update(entry.data), decipher.final()])) as CachedOutcome<T>;
-      this.used.add(lookup.id);
-      return value;
+      const decipher = createDecipheriv('aes-256-gcm', lookup.key, entry.sealed.subarray(0, IV));
+      decipher.setAuthTag(entry.sealed.subarray(IV, IV + TAG));
+      plain = Buffer.concat([decipher.update(entry.sealed.subarray(IV + TAG)), decipher.final()]);
     } catch {
       this.stored.entries.delete(lookup.id);
       this.changed = true;
       return undefined;
     }
+    this.used.add(lookup.id);
+    return deserialize(plain) as T;
   }
 
-  set(lookup: CacheLookup, value: CachedOutcome<T>): void {
-    const iv = randomBytes(12);
+  set(lookup: CacheLookup, outcome: T): void {
+    const iv = randomBytes(IV);
     const cipher = createCipheriv('aes-256-gcm', lookup.key, iv);
-    const data = Buffer.concat([cipher.update(serialize(value)), cipher.final()]);
-    this.stored.entries.set(lookup.id, { iv, tag: cipher.getAuthTag(), data, run: this.stored.run });
+    const data = Buffer.concat([cipher.update(serialize(outcome)), cipher.final()]);
+    this.stored.entries.set(lookup.id, { sealed: Buffer.concat([iv, cipher.getAuthTag(), data]), tag: this.tag, run: this.stored.run });
     this.changed = true;
+  }
+
+  /** Lets go of the entries read and made (after `save`). */
+  close(): void {
+    this.stored.entries.clear();
+    this.used.clear();
   }
 
   /**
@@ -128,7 +154,10 @@ export class ScanCache<T> {
   save(warn: (message: string) => void): void {
     if (!this.changed) return;
     for (const id of this.used) this.stored.entries.get(id)!.run = this.stored.run;
-    for (const [id, e] of this.stored.entries) if (this.stored.run - e.run >= KEEP_RUNS) this.stored.entries.delete(id);
+    for (const [id, e] of this.stored.entries) {
+      const age = this.stored.run - e.run;
+      if (age >= KEEP_RUNS || (e.tag !== this.tag && age >= KEEP_OTHER_SCOPE_RUNS)) this.stored.entries.delete(id);
+    }
     const dir = dirname(this.file);
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
@@ -151,14 +180,12 @@ export class ScanCache<T> {
 }
 
 /**
- * The file: the format line, the run number, then per entry its id, iv, tag, run and data,
- * fixed-size fields first. A flat layout read by offsets: decoding a structured-clone of
+ * The file: the format line, the run number, then per entry its id, scope tag, run, size and
+ * sealed bytes (iv, tag, ciphertext). A flat layout read by offsets: decoding a structured-clone of
  * thousands of entries cost more than the rest of a cached scan's bookkeeping.
  */
 const ID = 32;
-const IV = 12;
-const TAG = 16;
-const HEAD = ID + IV + TAG + 4 + 4;
+const HEAD = ID + 4 + 4 + 4;
 
 function encodeStored(stored: StoredCache): Buffer {
   const head = Buffer.from(`${FORMAT}\n`);
@@ -166,11 +193,10 @@ function encodeStored(stored: StoredCache): Buffer {
   for (const [id, e] of stored.entries) {
     const fixed = Buffer.alloc(HEAD);
     fixed.write(id, 0, ID, 'hex');
-    e.iv.copy(fixed, ID);
-    e.tag.copy(fixed, ID + IV);
-    fixed.writeUInt32LE(e.run, ID + IV + TAG);
-    fixed.writeUInt32LE(e.data.length, ID + IV + TAG + 4);
-    parts.push(fixed, e.data);
+    fixed.writeUInt32LE(e.tag, ID);
+    fixed.writeUInt32LE(e.run, ID + 4);
+    fixed.writeUInt32LE(e.sealed.length, ID + 8);
+    parts.push(fixed, e.sealed);
   }
   return Buffer.concat(parts);
 }
@@ -181,7 +207,7 @@ function u32(n: number): Buffer {
   return b;
 }
 
-function readStored(file: string): StoredCache | undefined {
+function readStored(file: string, tag: number): StoredCache | undefined {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -191,19 +217,20 @@ function readStored(file: string): StoredCache | undefined {
   const head = Buffer.byteLength(`${FORMAT}\n`);
   if (buf.length < head + 4 || buf.toString('latin1', 0, head) !== `${FORMAT}\n`) return undefined;
   const entries = new Map<string, StoredEntry>();
+  const run = buf.readUInt32LE(head);
   let at = head + 4;
   while (at + HEAD <= buf.length) {
-    const size = buf.readUInt32LE(at + ID + IV + TAG + 4);
-    if (at + HEAD + size > buf.length) return undefined; // torn: start afresh
-    entries.set(buf.toString('hex', at, at + ID), {
-      iv: buf.subarray(at + ID, at + ID + IV),
-      tag: buf.subarray(at + ID + IV, at + ID + IV + TAG),
-      run: buf.readUInt32LE(at + ID + IV + TAG),
-      data: buf.subarray(at + HEAD, at + HEAD + size),
-    });
+    const entryTag = buf.readUInt32LE(at + ID);
+    const entryRun = buf.readUInt32LE(at + ID + 4);
+    const size = buf.readUInt32LE(at + ID + 8);
+    if (size < IV + TAG || at + HEAD + size > buf.length) return undefined; // torn: start afresh
+    // Another scope's entries this run would drop anyway are not even held (an upgrade's first run).
+    if (entryTag === tag || run + 1 - entryRun < KEEP_OTHER_SCOPE_RUNS) {
+      entries.set(buf.toString('hex', at, at + ID), { sealed: buf.subarray(at + HEAD, at + HEAD + size), tag: entryTag, run: entryRun });
+    }
     at += HEAD + size;
   }
-  return at === buf.length ? { run: buf.readUInt32LE(head), entries } : undefined;
+  return at === buf.length ? { run, entries } : undefined;
 }
 
 function digest(parts: readonly string[]): Buffer {

@@ -4,6 +4,7 @@ import { helmKey } from './helm-values';
 import { packageRoot } from './package-files';
 import { VERSION } from '../version';
 import type { CatalogState, FileOutcome, ScanOptions } from './engine';
+import { collectNow, memoryBudget } from './memory-budget';
 import type { SourceFile } from './sources';
 
 /**
@@ -16,7 +17,7 @@ export interface OutcomeCache {
    * with it. `scanned` is the file pass's `scannedPaths` (a values file is Helm values when its
    * Chart.yaml is among them).
    */
-  lookUp(inputs: readonly SourceFile[], scanned: ReadonlySet<string>, catalog: CatalogState, loadCatalog: () => Promise<void>): Promise<Map<number, FileOutcome>>;
+  lookUp(inputs: readonly SourceFile[], scanned: ReadonlySet<string>, catalog: CatalogState, loadCatalog: () => Promise<void>): Promise<Map<number, () => FileOutcome | undefined>>;
   /**
    * The source for the file pass: with the bytes the lookup read (a small tree), else reading the
    * file again and noting the digest of what it read.
@@ -30,6 +31,7 @@ export interface OutcomeCache {
   remember(sources: readonly SourceFile[], outcomes: readonly FileOutcome[], usedCatalog: (i: number) => boolean, readDigest?: (i: number) => string | undefined): Promise<void>;
   /** The digest of what `withBytes`'s source read of a file, if it read. */
   readDigestOf(path: string): string | undefined;
+  /** Writes the cache file when this run added to it, then lets go of the entries (`get` finds none after). */
   save(warn: (message: string) => void): void;
   /** Files looked up so far (read and keyed; not those over the size limit or unreadable). */
   readonly keyed: number;
@@ -69,35 +71,63 @@ function scopeOf(options: ScanOptions, today: string, contextRoot: string | unde
   ];
 }
 
+/** The list fields of an outcome, left out of the cache when empty (most files have none of them). */
+const LISTS = ['findings', 'warnings', 'suppressing', 'inline', 'summaries'] as const;
+
+function compact(o: FileOutcome): Partial<FileOutcome> {
+  const out: Record<string, unknown> = { ...o };
+  for (const k of LISTS) if (o[k].length === 0) delete out[k];
+  return out as Partial<FileOutcome>;
+}
+
+function expand(c: Partial<FileOutcome>): FileOutcome {
+  const out: Record<string, unknown> = { ...c };
+  for (const k of LISTS) out[k] ??= [];
+  return out as unknown as FileOutcome;
+}
+
 export function openCache(options: ScanOptions, today: string, contextRoot: string | undefined): OutcomeCache {
-  const cache = ScanCache.open<FileOutcome>(options.cache!, scopeOf(options, today, contextRoot));
+  const cache = ScanCache.open<Partial<FileOutcome>>(options.cache!, scopeOf(options, today, contextRoot));
   const bytes = new Map<string, Buffer>();
   const lookups = new Map<string, CacheLookup>();
   /** Digests of the bytes the file pass read, by path. */
   const reread = new Map<string, string>();
   let catalogDigest: string | undefined;
   let keyed = 0;
+  let scannedPaths: ReadonlySet<string> = new Set();
   const catalog = () => (catalogDigest ??= contentsDigest(options.cwd, options.catalogInputs ?? []));
   return {
     async lookUp(inputs, scanned, state, loadCatalog) {
-      const found = new Map<number, FileOutcome>();
+      const found = new Map<number, () => FileOutcome | undefined>();
+      scannedPaths = scanned;
+      // Every file is read here: collected as the file pass collects, or the reads pile up.
+      const collectGarbage = memoryBudget();
       for (let i = 0; i < inputs.length; i++) {
         const src = inputs[i]!;
         // A file over the size limit is not read (it is reported as unread at once): nothing to key it by.
         if (src.size > options.config.maxFileSize) continue;
         let buf: Buffer;
+        collectGarbage(src.size);
         try {
           buf = src.read();
         } catch {
           continue; // the file pass reports it
         }
-        const lookup = cache.lookupFor(src.path, buf, helmKey(src.path, scanned, options.cwd));
+        const extra = helmKey(src.path, scanned, options.cwd);
+        const lookup = cache.lookupFor(src.path, buf, extra);
         keyed++;
-        const hit = cache.get(lookup);
-        if (hit && (hit.catalog === undefined || hit.catalog === catalog())) {
+        // Made without the catalog, or with the catalog as it is now (its digest is in the key).
+        const withCatalog = cache.has(lookup) ? undefined : cache.lookupFor(src.path, lookup, extra, catalog());
+        const hit = withCatalog === undefined ? lookup : cache.has(withCatalog) ? withCatalog : undefined;
+        if (hit) {
           // Made with the catalog: load it, as the scan that made it did (its notes are the scan's).
-          if (hit.catalog !== undefined && !state.loaded) await loadCatalog();
-          found.set(i, hit.outcome);
+          if (hit === withCatalog && !state.loaded) await loadCatalog();
+          // Decrypted when taken, in file order: holding every decoded outcome cost more memory than the scan.
+          const entry = { id: hit.id, key: hit.key, content: '' };
+          found.set(i, () => {
+            const o = cache.get(entry);
+            return o === undefined ? undefined : expand(o);
+          });
           continue;
         }
         lookups.set(src.path, lookup);
@@ -129,8 +159,9 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
         if (!lookup || !o.read) return;
         const made = readDigest ? readDigest(i) : reread.get(src.path);
         reread.delete(src.path);
+        lookups.delete(src.path);
         if (made !== lookup.content) return;
-        cache.set(lookup, { outcome: o, ...(usedCatalog(i) ? { catalog: catalog() } : {}) });
+        cache.set(usedCatalog(i) ? cache.lookupFor(src.path, lookup, helmKey(src.path, scannedPaths, options.cwd), catalog()) : lookup, compact(o));
       });
     },
     readDigestOf(path) {
@@ -138,6 +169,12 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
     },
     save(warn) {
       cache.save(warn);
+      // The project phase that follows needs none of it.
+      cache.close();
+      lookups.clear();
+      bytes.clear();
+      reread.clear();
+      collectNow();
     },
     get keyed() {
       return keyed;

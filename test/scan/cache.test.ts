@@ -191,10 +191,15 @@ describe('ScanCache', () => {
   it('finds an outcome only under the same scope, path and bytes', () => {
     const file = join(tempDir(), 'c');
     const a = ScanCache.open<string>(file, ['code-1', 'config-1']);
-    a.set(a.lookupFor('x.yaml', Buffer.from('k: v\n')), { outcome: 'found' });
+    a.set(a.lookupFor('x.yaml', Buffer.from('k: v\n')), 'found');
     a.save(() => {});
     const same = ScanCache.open<string>(file, ['code-1', 'config-1']);
-    expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: v\n')))?.outcome).toBe('found');
+    expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: v\n')))).toBe('found');
+    // An outcome made with the catalog is found only with that catalog.
+    const withCatalog = same.lookupFor('x.yaml', Buffer.from('k: v\n'), '', 'c1');
+    same.set(withCatalog, 'with catalog c1');
+    expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: v\n'), '', 'c1'))).toBe('with catalog c1');
+    expect(same.has(same.lookupFor('x.yaml', Buffer.from('k: v\n'), '', 'c2'))).toBe(false);
     expect(same.get(same.lookupFor('y.yaml', Buffer.from('k: v\n')))).toBeUndefined();
     expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: w\n')))).toBeUndefined();
     expect(same.get(same.lookupFor('x.yaml', Buffer.from('k: v\n'), 'helm-values'))).toBeUndefined();
@@ -250,5 +255,28 @@ describe('the outcome cache of the engine', () => {
     const hits = await again.lookUp(stable, new Set(stable.map((f) => f.path)), { loaded: false }, async () => {});
     expect(hits.size).toBe(449);
     expect(hits.has(7)).toBe(false);
+  });
+});
+
+describe('scan --cache across scopes', () => {
+  it('keeps two alternating scans found, and lets an older scope go after two writing runs', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    const run = async (today: string) => {
+      await scanOf(dir, { cache, today });
+      return counts();
+    };
+    expect((await run('2026-06-01')).hits).toBe(0);
+    expect((await run('2026-06-02')).hits).toBe(0);
+    // Alternating: each finds its own entries.
+    expect((await run('2026-06-01')).misses).toBe(0);
+    expect((await run('2026-06-02')).misses).toBe(0);
+    const size = readFileSync(cache).length;
+    // Two more scopes write: the first two are dropped, and the file does not grow without end.
+    await run('2026-06-03');
+    await run('2026-06-04');
+    await run('2026-06-05');
+    expect((await run('2026-06-01')).hits).toBe(0);
+    expect(readFileSync(cache).length).toBeLessThanOrEqual(size);
   });
 });
