@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One fast-check seed in CI (test/support/fast-check-seed.ts).
+    setupFiles: ['test/support/fast-check-seed.ts'],
   },
 });
