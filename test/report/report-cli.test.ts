@@ -42,6 +42,21 @@ describe('secretops report', () => {
     expect(fromSub.stdout).toContain('billing-credentials');
   });
 
+  it('with --cache, its guardrail scan uses the scan cache and the report is the same', async () => {
+    const args = ['report', '--base', 'HEAD~1', '--format', 'json', '--today', '2026-11-23'];
+    const plain = await runSecretops(args, { cwd: repo });
+    const cache = join(repo, '..', `${repo.split('/').pop()}-report-cache`);
+    const cold = await runSecretops([...args, '--cache-location', cache], { cwd: repo });
+    expect(existsSync(cache)).toBe(true);
+    const warm = await runSecretops([...args, '--cache', '--cache-location', cache], { cwd: repo });
+    for (const r of [cold, warm]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(plain.stdout);
+    }
+    rmSync(cache, { force: true });
+  });
+
   it('writes JSON and HTML with --out, atomically and deterministically', async () => {
     const a = await runSecretops(['report', '--base', 'HEAD~1', '--format', 'json', '--out', 'out/report.json', '--today', '2026-11-23'], { cwd: repo });
     expect(a.code).toBe(0);

@@ -9,6 +9,8 @@ interface ReportCliOptions {
   readonly services?: string;
   readonly config?: string;
   readonly today?: string;
+  readonly cache?: boolean;
+  readonly cacheLocation?: string;
 }
 
 const FORMATS = ['markdown', 'html', 'json'] as const;
@@ -25,6 +27,8 @@ export const reportCommand: CommandModule = {
       .option('--services <file>', SERVICES_OPTION_HELP)
       .option('--config <file>', 'scanner configuration for the guardrail summary')
       .option('--today <date>', 'YYYY-MM-DD used for exception and allowlist expiry (default: $SECRETOPS_TODAY, else today, UTC)')
+      .option('--cache', 'the guardrail scan reads the scan cache of `secretops scan --cache` (output unchanged)')
+      .option('--cache-location <file>', 'the cache file of --cache (default: .cache/secretops/scan-cache)')
       .action(async (opts: ReportCliOptions) => {
         const format = parseFormat(opts.format, FORMATS);
         // One date for everything the report computes: exception expiry and the scan it runs.
@@ -32,6 +36,9 @@ export const reportCommand: CommandModule = {
         const today = todayUtc(opts.today, io.env);
         const { buildPolicyReport } = await import('../../report/report.js');
         const { runScanCommand } = await import('./scan-run.js');
+        const { DEFAULT_CACHE_LOCATION } = await import('../../scan/cache.js');
+        const { resolve } = await import('node:path');
+        const cache = opts.cache || opts.cacheLocation !== undefined ? resolve(io.cwd, opts.cacheLocation ?? DEFAULT_CACHE_LOCATION) : undefined;
         const model = await buildPolicyReport({
           cwd: io.cwd,
           ...(opts.base !== undefined ? { base: opts.base } : {}),
@@ -47,6 +54,7 @@ export const reportCommand: CommandModule = {
                 format: 'json',
                 colour: false,
                 today,
+                ...(cache !== undefined ? { cache } : {}),
               })
             ).result,
         });
