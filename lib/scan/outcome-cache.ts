@@ -19,6 +19,12 @@ export interface OutcomeCache {
    */
   lookUp(inputs: readonly SourceFile[], scanned: ReadonlySet<string>, catalog: CatalogState, loadCatalog: () => Promise<void>): Promise<Map<number, () => FileOutcome | undefined>>;
   /**
+   * One file's lookup (`lookUp` does each in turn): its outcome when found; else the file is
+   * noted for `withBytes` and `remember`, with its bytes when `keepBytes` (read once: the pass in
+   * one thread takes each file right after its lookup).
+   */
+  lookUpFile(src: SourceFile, scanned: ReadonlySet<string>, catalog: CatalogState, loadCatalog: () => Promise<void>, keepBytes: boolean): Promise<(() => FileOutcome | undefined) | undefined>;
+  /**
    * The source for the file pass: with the bytes the lookup read (a small tree), else reading the
    * file again and noting the digest of what it read.
    */
@@ -99,42 +105,45 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
   return {
     async lookUp(inputs, scanned, state, loadCatalog) {
       const found = new Map<number, () => FileOutcome | undefined>();
-      scannedPaths = scanned;
       // Every file is read here: collected as the file pass collects, or the reads pile up.
       const collectGarbage = memoryBudget();
       for (let i = 0; i < inputs.length; i++) {
-        const src = inputs[i]!;
-        // A file over the size limit is not read (it is reported as unread at once): nothing to key it by.
-        if (src.size > options.config.maxFileSize) continue;
-        let buf: Buffer;
-        collectGarbage(src.size);
-        try {
-          buf = src.read();
-        } catch {
-          continue; // the file pass reports it
-        }
-        const extra = helmKey(src.path, scanned, options.cwd);
-        const lookup = cache.lookupFor(src.path, buf, extra);
-        keyed++;
-        // Made without the catalog, or with the catalog as it is now (its digest is in the key).
-        const withCatalog = cache.has(lookup) ? undefined : cache.lookupFor(src.path, lookup, extra, catalog());
-        const hit = withCatalog === undefined ? lookup : cache.has(withCatalog) ? withCatalog : undefined;
-        if (hit) {
-          // Made with the catalog: load it, as the scan that made it did (its notes are the scan's).
-          if (hit === withCatalog && !state.loaded) await loadCatalog();
-          // Decrypted when taken, in file order: holding every decoded outcome cost more memory than the scan.
-          const entry = { id: hit.id, key: hit.key, content: '' };
-          found.set(i, () => {
-            const o = cache.get(entry);
-            return o === undefined ? undefined : expand(o);
-          });
-          continue;
-        }
-        lookups.set(src.path, lookup);
+        collectGarbage(inputs[i]!.size);
         // Bytes are kept only until the file pass reads them; a large tree's misses go to workers.
-        if (inputs.length < 400) bytes.set(src.path, buf);
+        const hit = await this.lookUpFile(inputs[i]!, scanned, state, loadCatalog, inputs.length < 400);
+        if (hit) found.set(i, hit);
       }
       return found;
+    },
+    async lookUpFile(src, scanned, state, loadCatalog, keepBytes) {
+      scannedPaths = scanned;
+      // A file over the size limit is not read (it is reported as unread at once): nothing to key it by.
+      if (src.size > options.config.maxFileSize) return undefined;
+      let buf: Buffer;
+      try {
+        buf = src.read();
+      } catch {
+        return undefined; // the file pass reports it
+      }
+      const extra = helmKey(src.path, scanned, options.cwd);
+      const lookup = cache.lookupFor(src.path, buf, extra);
+      keyed++;
+      // Made without the catalog, or with the catalog as it is now (its digest is in the key).
+      const withCatalog = cache.has(lookup) ? undefined : cache.lookupFor(src.path, lookup, extra, catalog());
+      const hit = withCatalog === undefined ? lookup : cache.has(withCatalog) ? withCatalog : undefined;
+      if (hit) {
+        // Made with the catalog: load it, as the scan that made it did (its notes are the scan's).
+        if (hit === withCatalog && !state.loaded) await loadCatalog();
+        // Decrypted when taken, in file order: holding every decoded outcome cost more memory than the scan.
+        const entry = { id: hit.id, key: hit.key, content: '' };
+        return () => {
+          const o = cache.get(entry);
+          return o === undefined ? undefined : expand(o);
+        };
+      }
+      lookups.set(src.path, lookup);
+      if (keepBytes) bytes.set(src.path, buf);
+      return undefined;
     },
     withBytes(src) {
       const buf = bytes.get(src.path);
