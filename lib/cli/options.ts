@@ -68,3 +68,12 @@ export function parseFormat<T extends string>(value: string, allowed: readonly T
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UserError({ message: `${flag} must be one of ${allowed.join(', ')}, not ${quoteInput(value)}` }, ExitCode.usage);
 }
+
+/**
+ * The scan cache file of `--cache` / `--cache-location FILE` (which implies it), absolute; undefined
+ * without either. `scan` and `report` read the same file.
+ */
+export function scanCacheFileOf(io: CliIo, opts: { readonly cache?: boolean; readonly cacheLocation?: string }, defaultLocation: string): string | undefined {
+  if (!opts.cache && opts.cacheLocation === undefined) return undefined;
+  return resolve(io.cwd, opts.cacheLocation ?? defaultLocation);
+}

@@ -231,7 +231,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (catalogWanted && !catalog.loaded) await loadCatalog();
     // Which of a worker's files read the catalog is not known here: each counts as having read it.
     // The main thread's own chunks read through `withBytes`, which notes their digests.
-    if (cache) await cache.remember(fresh, outcomes, () => true, (i) => digests[i] ?? cache.readDigestOf(fresh[i]!.path));
+    if (cache) cache.remember(fresh, outcomes, () => true, (i) => digests[i] ?? cache.readDigestOf(fresh[i]!.path));
     await absorbAll(outcomes);
   } else {
     // Each outcome is taken in as soon as it is made (holding them all cost 45 MB on 100,000 documents).
@@ -245,7 +245,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
       const reads = catalog.reads ?? 0;
       const o = await passWithCatalog(cache?.withBytes(src) ?? src);
-      if (cache) await cache.remember([src], [o], () => (catalog.reads ?? 0) > reads);
+      if (cache) cache.remember([src], [o], () => (catalog.reads ?? 0) > reads);
       absorb(src, o);
     }
   }

@@ -34,7 +34,7 @@ export interface OutcomeCache {
    * `readDigest(i)` the digest of the bytes it was made from (a worker's, or `withBytes`'s). An
    * outcome of bytes other than those looked up (the file changed in between) is not stored.
    */
-  remember(sources: readonly SourceFile[], outcomes: readonly FileOutcome[], usedCatalog: (i: number) => boolean, readDigest?: (i: number) => string | undefined): Promise<void>;
+  remember(sources: readonly SourceFile[], outcomes: readonly FileOutcome[], usedCatalog: (i: number) => boolean, readDigest?: (i: number) => string | undefined): void;
   /** The digest of what `withBytes`'s source read of a file, if it read. */
   readDigestOf(path: string): string | undefined;
   /** Writes the cache file when this run added to it, then lets go of the entries (`get` finds none after). */
@@ -95,12 +95,12 @@ function expand(c: Partial<FileOutcome>): FileOutcome {
 export function openCache(options: ScanOptions, today: string, contextRoot: string | undefined): OutcomeCache {
   const cache = ScanCache.open<Partial<FileOutcome>>(options.cache!, scopeOf(options, today, contextRoot));
   const bytes = new Map<string, Buffer>();
-  const lookups = new Map<string, CacheLookup>();
+  /** Files looked up and not found: their lookup, and what besides bytes and scope keyed it. */
+  const lookups = new Map<string, { readonly lookup: CacheLookup; readonly extra: string }>();
   /** Digests of the bytes the file pass read, by path. */
   const reread = new Map<string, string>();
   let catalogDigest: string | undefined;
   let keyed = 0;
-  let scannedPaths: ReadonlySet<string> = new Set();
   const catalog = () => (catalogDigest ??= contentsDigest(options.cwd, options.catalogInputs ?? []));
   return {
     async lookUp(inputs, scanned, state, loadCatalog) {
@@ -116,7 +116,6 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
       return found;
     },
     async lookUpFile(src, scanned, state, loadCatalog, keepBytes) {
-      scannedPaths = scanned;
       // A file over the size limit is not read (it is reported as unread at once): nothing to key it by.
       if (src.size > options.config.maxFileSize) return undefined;
       let buf: Buffer;
@@ -141,16 +140,16 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
           return o === undefined ? undefined : expand(o);
         };
       }
-      lookups.set(src.path, lookup);
+      lookups.set(src.path, { lookup, extra });
       if (keepBytes) bytes.set(src.path, buf);
       return undefined;
     },
     withBytes(src) {
       const buf = bytes.get(src.path);
-      const lookup = lookups.get(src.path);
+      const looked = lookups.get(src.path);
       if (buf) {
         bytes.delete(src.path);
-        if (lookup) reread.set(src.path, lookup.content);
+        if (looked) reread.set(src.path, looked.lookup.content);
         return { path: src.path, size: src.size, read: () => buf };
       }
       const read = () => {
@@ -160,17 +159,17 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
       };
       return { path: src.path, size: src.size, read };
     },
-    async remember(sources, outcomes, usedCatalog, readDigest) {
+    remember(sources, outcomes, usedCatalog, readDigest) {
       sources.forEach((src, i) => {
-        const lookup = lookups.get(src.path);
+        const looked = lookups.get(src.path);
         const o = outcomes[i]!;
         // Skipped files (unreadable) are looked at again next time.
-        if (!lookup || !o.read) return;
+        if (!looked || !o.read) return;
         const made = readDigest ? readDigest(i) : reread.get(src.path);
         reread.delete(src.path);
         lookups.delete(src.path);
-        if (made !== lookup.content) return;
-        cache.set(usedCatalog(i) ? cache.lookupFor(src.path, lookup, helmKey(src.path, scannedPaths, options.cwd), catalog()) : lookup, compact(o));
+        if (made !== looked.lookup.content) return;
+        cache.set(usedCatalog(i) ? cache.lookupFor(src.path, looked.lookup, looked.extra, catalog()) : looked.lookup, compact(o));
       });
     },
     readDigestOf(path) {

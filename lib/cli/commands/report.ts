@@ -1,5 +1,5 @@
 import type { CommandModule } from '../command';
-import { inCwd, parseFormat, SERVICES_OPTION_HELP, servicesFileOf } from '../options';
+import { inCwd, parseFormat, scanCacheFileOf, SERVICES_OPTION_HELP, servicesFileOf } from '../options';
 
 interface ReportCliOptions {
   readonly base?: string;
@@ -37,8 +37,7 @@ export const reportCommand: CommandModule = {
         const { buildPolicyReport } = await import('../../report/report.js');
         const { runScanCommand } = await import('./scan-run.js');
         const { DEFAULT_CACHE_LOCATION } = await import('../../scan/cache.js');
-        const { resolve } = await import('node:path');
-        const cache = opts.cache || opts.cacheLocation !== undefined ? resolve(io.cwd, opts.cacheLocation ?? DEFAULT_CACHE_LOCATION) : undefined;
+        const cache = scanCacheFileOf(io, opts, DEFAULT_CACHE_LOCATION);
         const model = await buildPolicyReport({
           cwd: io.cwd,
           ...(opts.base !== undefined ? { base: opts.base } : {}),

@@ -1,5 +1,5 @@
 import type { CommandModule } from '../command';
-import { inCwd, parseFormat } from '../options';
+import { inCwd, parseFormat, scanCacheFileOf } from '../options';
 import { useColour } from '../io';
 
 interface ScanCliOptions {
@@ -40,6 +40,7 @@ export const scanCommand: CommandModule = {
         const { runScanCommand } = await import('./scan-run.js');
         const { todayUtc } = await import('../../clock.js');
         const { DEFAULT_CACHE_LOCATION } = await import('../../scan/cache.js');
+        const cache = scanCacheFileOf(io, opts, DEFAULT_CACHE_LOCATION);
         const result = await runScanCommand({
           cwd: io.cwd,
           paths,
@@ -49,7 +50,7 @@ export const scanCommand: CommandModule = {
           ...(opts.services !== undefined ? { services: inCwd(io, opts.services) } : {}),
           ...(opts.fixtures !== undefined ? { fixtures: inCwd(io, opts.fixtures) } : {}),
           today: todayUtc(opts.today, io.env),
-          ...(opts.cache || opts.cacheLocation !== undefined ? { cache: inCwd(io, opts.cacheLocation ?? DEFAULT_CACHE_LOCATION) } : {}),
+          ...(cache !== undefined ? { cache } : {}),
           format,
           colour: useColour(io),
         });
