@@ -34,6 +34,14 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
 /** Cheap first pass: text without any of these substrings holds no known token. */
 export const TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|sok_|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|PRIVATE KEY|LS0tLS1CRUdJTi|eyJ/;
 
+/**
+ * `TOKEN_HINT` without spaces: every token and private key holds one of these, and YAML's line
+ * folding (which breaks only at spaces) cannot split it, so a document whose raw text holds none
+ * has no token in any value either (unless escapes spell one: see `DocumentOutline.encoded`).
+ * A private key's header holds `-----BEGIN`, a better hint than the `PRIVATE KEY` of prose.
+ */
+export const UNBROKEN_TOKEN_HINT = /gh[pousr]_|github_pat_|glpat-|sok_|A[SKBC][IC]A|xox[baprs]-|xapp-|hooks\.slack\.com|AIza|[sr]k_live_|-----BEGIN|LS0tLS1CRUdJTi|eyJ/;
+
 /** Documented sample values that have a token's shape (AWS docs, jwt.io, Slack docs). */
 const DOCUMENTED_SAMPLES = /EXAMPLE|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c/;
 /** A run of one character (`XXXXXXXX`, `00000000`) marks a made-up value in docs. */

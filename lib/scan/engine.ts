@@ -7,6 +7,7 @@ import type { Project } from '../project/load';
 import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf, textAs } from './parse';
+import { outlineBlockYaml, type DocumentOutline } from './block-outline';
 import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
 import { deletionsMatter, inPathOrder, runWithDeletions } from './deletions';
 import { touches } from './locate';
@@ -475,8 +476,22 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
     const slices = slicesOf(file);
     documents = slices.length;
     for (const slice of slices) {
-      const wanted = plan.wants(slice.text);
+      let wanted = plan.wants(slice.text);
       if (!wanted && !plan.syntax) continue;
+      // The block-YAML outline (a fraction of a parse) lets rules that read outlines turn a
+      // document down, and vouches for the syntax of one no rule reads: then it is not parsed.
+      let outline: DocumentOutline | undefined;
+      let outlined = false;
+      if (wanted && plan.refinable(slice.text)) {
+        outline = outlineBlockYaml(slice.text);
+        outlined = true;
+        if (outline) wanted = plan.readsOutline(slice.text, outline, file, pass.contextFor);
+      }
+      if (!wanted) {
+        if (!plan.syntax) continue;
+        if (!outlined) outline = outlineBlockYaml(slice.text);
+        if (outline) continue;
+      }
       parsedDocuments++;
       const parsed = parseSlice(file, slice);
       if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
@@ -570,11 +585,29 @@ export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
  * but no rule looks at them. Documents are kept in memory
  * only when a project rule needs them all at the end.
  */
-export function fastPath(rules: readonly Rule[], config?: ScanConfig): { wants(text: string): boolean; keepDocuments: boolean; syntax: boolean } {
+export interface FastPath {
+  /** Some rule's `interest` matches the document's raw text. */
+  wants(text: string): boolean;
+  /**
+   * Every rule whose interest matches reads outlines (`RuleMeta.readsOutline`): an outline of the
+   * document may turn it down.
+   */
+  refinable(text: string): boolean;
+  /** Some rule whose interest matches can report on a document with this outline. */
+  readsOutline(text: string, outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, contextFor: (rule: Rule) => RuleContext): boolean;
+  keepDocuments: boolean;
+  syntax: boolean;
+}
+
+export function fastPath(rules: readonly Rule[], config?: ScanConfig): FastPath {
   const readers = rules.filter((r) => r.checkDocument || r.checkProject);
   const everything = readers.some((r) => !r.meta.interest);
+  const outlineReaders = readers.filter((r) => r.meta.readsOutline);
+  const others = readers.filter((r) => !r.meta.readsOutline);
   return {
     wants: everything ? () => true : (text) => readers.some((r) => interested(r, text)),
+    refinable: everything || outlineReaders.length === 0 ? () => false : (text) => !others.some((r) => interested(r, text)),
+    readsOutline: (text, outline, file, contextFor) => outlineReaders.some((r) => interested(r, text) && r.meta.readsOutline!(outline, file, contextFor(r), text)),
     keepDocuments: rules.some((r) => r.checkProject),
     // A rule that reports parse problems has every document checked for syntax, unless its
     // `everyDocument: false` option limits it to the documents other rules read.

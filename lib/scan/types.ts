@@ -3,6 +3,7 @@
  * `policies/<rule-id>/index.ts` exporting a `Rule`; `policies/index.ts` lists them in order.
  * Rules never see the file system: the engine reads, parses and hands them documents.
  */
+import type { DocumentOutline } from './block-outline';
 
 export type Severity = 'error' | 'warning';
 
@@ -160,6 +161,13 @@ export interface RuleMeta {
    */
   readonly interest?: RegExp;
   /**
+   * A finer fast path after `interest` matched: for a document whose outline the block-YAML reader
+   * could make (root kind and keys, `{name, value}` names: `lib/scan/block-outline.ts`), whether
+   * the rule can report anything on it. It must be exact, never a guess: false only where
+   * `checkDocument` would report nothing, since the document is then not parsed for this rule.
+   */
+  readonly readsOutline?: (outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, ctx: RuleContext, text: string) => boolean;
+  /**
    * The rule reports `ScanFile.problems` (parse-error does): rule test helpers then accept case
    * files that do not parse instead of failing on them.
    */
@@ -223,7 +231,10 @@ export interface ScanWarning {
 export interface ScanStats {
   readonly files: number;
   readonly documents: number;
-  /** Documents fully parsed (the rest matched no enabled rule's `interest`). */
+  /**
+   * Documents fully parsed. The rest matched no enabled rule's `interest`, or were turned down by
+   * the rules reading their outline and had their syntax vouched for by it (lib/scan/block-outline.ts).
+   */
   readonly parsedDocuments: number;
   readonly bytes: number;
   readonly skippedFiles: number;

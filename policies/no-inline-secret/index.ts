@@ -1,7 +1,9 @@
 import { objectRef, parseFile, splitDocuments, suppressedRules } from '../../lib/scan/parse';
+import type { DocumentOutline } from '../../lib/scan/block-outline';
 import type { ManifestDocument, Rule, RuleContext, RuleReport, ScanFile } from '../../lib/scan/types';
+import { lastPathSegment } from '../helpers/detect/key-names';
 import { neutralizeTemplate } from '../helpers/detect/helm-template';
-import { TOKEN_HINT } from '../helpers/detect/token-formats';
+import { TOKEN_HINT, UNBROKEN_TOKEN_HINT } from '../helpers/detect/token-formats';
 import { childPointer, Inspection, ownerOf, type Owner } from './inspection';
 import { checkConfigMap, checkSecret, checkSecretGenerator } from './secret-objects';
 import { documentFirstLine, numberedPlaces, rawHits } from './raw-text';
@@ -28,6 +30,27 @@ const INTEREST = new RegExp(
 
 const MAX_VALUES_STRING = 1_000_000;
 
+/** Kinds whose own fields the rule checks (Secret data, ConfigMap data, Helm values sources). */
+const STRUCTURAL_KINDS = new Set(['Secret', 'ConfigMap', 'HelmRelease', 'HelmChart', 'Application', 'ApplicationSet']);
+/** Root keys of kustomizations and values sources the rule reads (literals, inline patches, inline values). */
+const STRUCTURAL_KEYS = new Set(['secretGenerator', 'patches', 'patchesJson6902', 'patchesStrategicMerge', 'helmCharts']);
+
+/**
+ * Whether a document with this outline can hold a finding. Outside the structures above (Secrets,
+ * ConfigMaps, Lists of objects, values files and sources, kustomize generators and patches), the
+ * rule reports only known token formats (every one needs `UNBROKEN_TOKEN_HINT` in the text) and
+ * `{name, value}` entries with a credential-like name: a vendored CRD or a Deployment whose env
+ * names are all harmless is not parsed for this rule.
+ */
+function canReport(outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, ctx: RuleContext, text: string): boolean {
+  if (file.helmValues === true || isHelmValuesPath(file.path)) return true;
+  if (outline.encoded || UNBROKEN_TOKEN_HINT.test(text)) return true;
+  const kind = outline.rootKind;
+  if (kind !== undefined && (STRUCTURAL_KINDS.has(kind) || kind.endsWith('List'))) return true;
+  if (outline.rootKeys.some((k) => STRUCTURAL_KEYS.has(k))) return true;
+  return outline.pairNames.some((n) => n === undefined || ctx.isCredentialKey(n) || ctx.isCredentialKey(lastPathSegment(n)));
+}
+
 export const noInlineSecret: Rule = {
   meta: {
     id: 'no-inline-secret',
@@ -38,6 +61,7 @@ export const noInlineSecret: Rule = {
     docs: 'policies/no-inline-secret/README.md',
     scope: 'file',
     interest: INTEREST,
+    readsOutline: canReport,
   },
 
   checkDocument(doc, ctx, report) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHits, findTokens } from '../../../../policies/helpers/detect/token-formats';
+import { describeHits, findTokens, UNBROKEN_TOKEN_HINT } from '../../../../policies/helpers/detect/token-formats';
 import { pem, samples } from './samples';
 
 /** base64url-looking filler of a given length (no runs: the filler-run rule would skip it). */
@@ -32,6 +32,10 @@ describe('findTokens', () => {
     ['private-key-base64', Buffer.from(pem('OPENSSH PRIVATE KEY')).toString('base64').replace(/(.{76})/g, '$1\n    ')],
   ])('finds %s', (id, token) => {
     expect(ids(`prefix ${token} suffix`)).toEqual([id]);
+    // The block-YAML fast path skips documents without this hint: every format must hold one,
+    // also when YAML folding turns line breaks into spaces.
+    expect(UNBROKEN_TOKEN_HINT.test(token)).toBe(true);
+    expect(UNBROKEN_TOKEN_HINT.test(token.replace(/\s+/g, ' '))).toBe(true);
   });
 
   it('gives offsets, never the matched text', () => {
