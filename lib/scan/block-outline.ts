@@ -28,6 +28,12 @@ export interface DocumentOutline {
    * document does not, so a raw-text prefilter cannot vouch for it.
    */
   readonly encoded: boolean;
+  /**
+   * `{{` in comments (whole-line and trailing, not lines of block scalars): every other `{{` of
+   * the text is in a key or a string value, which tells a manifest with Go-template text in its
+   * values from a Helm template without parsing it (`readFileAs`).
+   */
+  readonly actionsInComments: number;
 }
 
 /** What js-yaml refuses anywhere in its input (its PATTERN_NON_PRINTABLE), and a byte-order mark. */
@@ -38,6 +44,9 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '0': '\x00', a: '\x07', b: '\x08', t: '\t', '\t': '\t', n: '\n', v: '\x0B', f: '\x0C', r: '\r', e: '\x1B',
   ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xA0', L: '\u2028', P: '\u2029',
 };
+
+/** `NOT_PRINTABLE`'s characters and every surrogate as one class: only then is it worth running. */
+const MAYBE_NOT_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
 
 /** Plain keys that the core schema reads as null, booleans or floats (two spellings could collide). */
 const NON_STRING_KEY = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
@@ -50,7 +59,8 @@ const MAX_KEY = 1024;
 interface Frame {
   readonly indent: number;
   readonly seq: boolean;
-  keys?: Set<string>;
+  /** Keys so far: a list while short (most mappings have a few keys), a set beyond. */
+  keys?: string[] | Set<string>;
   /** `name`: its text, or null for a block scalar; undefined when absent or not a scalar. */
   name?: string | null;
   hasValue?: boolean;
@@ -65,7 +75,8 @@ const CR = 0x0d;
 
 /** The outline of `text` (one document), or undefined when only a full parser can tell. */
 export function outlineBlockYaml(text: string): DocumentOutline | undefined {
-  if (NOT_PRINTABLE.test(text)) return undefined;
+  // The full pattern, with its surrogate checks, cost a quarter of this reader's time.
+  if (MAYBE_NOT_PRINTABLE.test(text) && NOT_PRINTABLE.test(text)) return undefined;
   return new OutlineReader(text).read();
 }
 
@@ -79,6 +90,7 @@ class OutlineReader {
   private rootKind: string | undefined;
   private readonly rootKeys: string[] = [];
   private readonly pairNames: (string | undefined)[] = [];
+  private actionsInComments = 0;
   /** Some double-quoted scalar spells characters by number (`\\x41`, `\\u0041`). */
   private encoded = false;
   /** Offset of the next `\r` at or after the current line (2^32 - 1 when there is none). */
@@ -104,6 +116,7 @@ class OutlineReader {
       rootKeys: this.rootKeys,
       pairNames: this.pairNames,
       encoded: this.encoded,
+      actionsInComments: this.actionsInComments,
     };
   }
 
@@ -135,7 +148,7 @@ class OutlineReader {
     }
     if (i === end) return true;
     const c = text.charCodeAt(i);
-    if (c === HASH) return true;
+    if (c === HASH) return this.comment(i, end);
     if (c === TAB) return false;
     return this.node(i, indent, end);
   }
@@ -149,7 +162,7 @@ class OutlineReader {
       while (j < end && text.charCodeAt(j) === SPACE) j++;
       if (j === end || text.charCodeAt(j) === HASH) {
         this.pending = { indent: col, seq: true };
-        return true;
+        return this.comment(j, end);
       }
       if (text.charCodeAt(j) === TAB) return false;
       // `- - a`: a sequence in a sequence on one line.
@@ -234,7 +247,9 @@ class OutlineReader {
         j++;
       }
       keyText = text.slice(i, j);
-      if (NON_STRING_KEY.test(keyText)) return undefined;
+      // Only keys starting t, f, n (any case) or `.` can be one of NON_STRING_KEY's spellings.
+      const lower = c | 0x20;
+      if ((lower === 0x74 || lower === 0x66 || lower === 0x6e || c === 0x2e) && NON_STRING_KEY.test(keyText)) return undefined;
     }
     if (j >= end || text.charCodeAt(j) !== COLON) return undefined;
     if (j + 1 < end && text.charCodeAt(j + 1) !== SPACE) return undefined;
@@ -244,9 +259,7 @@ class OutlineReader {
 
   /** A mapping entry whose key starts at column `col` of `frame`. */
   private entry(frame: Frame, key: { text: string; after: number }, col: number, end: number): boolean {
-    const keys = (frame.keys ??= new Set());
-    if (keys.has(key.text)) return false;
-    keys.add(key.text);
+    if (!addKey(frame, key.text)) return false;
     const root = this.frames[0] === frame;
     if (root) this.rootKeys.push(key.text);
     const { text } = this;
@@ -256,7 +269,7 @@ class OutlineReader {
     const rootKind = root && key.text === 'kind';
     if (j === end || text.charCodeAt(j) === HASH) {
       this.pending = { indent: col, seq: false };
-      return !rootKind;
+      return !rootKind && this.comment(j, end);
     }
     if (text.charCodeAt(j) === TAB) return false;
     const scalar = this.value(j, end, col);
@@ -310,7 +323,10 @@ class OutlineReader {
       if (d === TAB) return undefined;
       if (d === COLON && (j + 1 === end || text.charCodeAt(j + 1) === SPACE)) return undefined;
       if (d === SPACE) {
-        if (j + 1 < end && text.charCodeAt(j + 1) === HASH) break;
+        if (j + 1 < end && text.charCodeAt(j + 1) === HASH) {
+          this.comment(j + 1, end);
+          break;
+        }
       } else last = j + 1;
       j++;
     }
@@ -359,8 +375,38 @@ class OutlineReader {
     if (i === end) return true;
     if (text.charCodeAt(i) !== SPACE) return false;
     while (i < end && text.charCodeAt(i) === SPACE) i++;
-    return i === end || text.charCodeAt(i) === HASH;
+    return i === end || (text.charCodeAt(i) === HASH && this.comment(i, end));
   }
+
+  /** A comment from `i` to the line's end: counts the `{{` in it (see `actionsInComments`). */
+  private comment(i: number, end: number): true {
+    const { text } = this;
+    for (let j = i; j + 1 < end; j++) {
+      if (text.charCodeAt(j) === 0x7b && text.charCodeAt(j + 1) === 0x7b) {
+        this.actionsInComments++;
+        j++;
+      }
+    }
+    return true;
+  }
+}
+
+/** Adds a key to a mapping; false when it is there already (js-yaml refuses duplicate keys). */
+function addKey(frame: Frame, key: string): boolean {
+  const keys = frame.keys;
+  if (keys === undefined) {
+    frame.keys = [key];
+    return true;
+  }
+  if (Array.isArray(keys)) {
+    if (keys.includes(key)) return false;
+    keys.push(key);
+    if (keys.length > 16) frame.keys = new Set(keys);
+    return true;
+  }
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
 }
 
 /** First character of a plain key: a letter, `_`, `$` or `.` (digits and indicators are left to js-yaml). */

@@ -8,7 +8,7 @@ import { todayUtc } from '../clock';
 import type { ScanConfig } from './config';
 import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf, textAs } from './parse';
 import { outlineBlockYaml, type DocumentOutline } from './block-outline';
-import { byCodePoint, interested, runRulesDetailed, sortFindings } from './run-rules';
+import { byCodePoint, interested, readsDocument, rememberReaders, runRulesDetailed, sortFindings } from './run-rules';
 import { deletionsMatter, inPathOrder, runWithDeletions } from './deletions';
 import { touches } from './locate';
 import { chartBeside, isHelmValuesName } from './helm-values';
@@ -475,28 +475,28 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
   if (!unread && (file.kind === 'yaml' || file.kind === 'json')) {
     const slices = slicesOf(file);
     documents = slices.length;
-    for (const slice of slices) {
-      let wanted = plan.wants(slice.text);
-      if (!wanted && !plan.syntax) continue;
+    // Outlines readFileAs made on the way (files with `{{ }}` in their values), in slice order.
+    const known = outlinesOf.get(file);
+    for (const [i, slice] of slices.entries()) {
+      let readers = plan.readersOf(slice.text);
+      if (readers.length === 0 && !plan.syntax) continue;
       // The block-YAML outline (a fraction of a parse) lets rules that read outlines turn a
       // document down, and vouches for the syntax of one no rule reads: then it is not parsed.
       let outline: DocumentOutline | undefined;
       let outlined = false;
-      if (wanted && plan.refinable(slice.text)) {
-        outline = outlineBlockYaml(slice.text);
+      const outlineOf = () => {
+        if (!outlined) outline = known && known.length === slices.length ? known[i] : outlineBlockYaml(slice.text);
         outlined = true;
-        if (outline) wanted = plan.readsOutline(slice.text, outline, file, pass.contextFor);
-      }
-      if (!wanted) {
-        if (!plan.syntax) continue;
-        if (!outlined) outline = outlineBlockYaml(slice.text);
-        if (outline) continue;
-      }
+        return outline;
+      };
+      if (plan.refinable(readers) && outlineOf()) readers = plan.narrow(readers, slice.text, outline!, file, pass.contextFor);
+      if (readers.length === 0 && (!plan.syntax || outlineOf())) continue;
       parsedDocuments++;
       const parsed = parseSlice(file, slice);
       if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
       else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
-      if (!isParseProblem(parsed) && wanted) {
+      if (!isParseProblem(parsed) && readers.length > 0) {
+        rememberReaders(parsed, readers);
         docs.push(parsed);
         if (parsed.suppressed.size > 0) suppressing.push({ key: docKey(parsed), suppression: inlineSuppression(parsed) });
       }
@@ -507,7 +507,7 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
     // Kept summaries hold no slice of the file's text (a slice keeps the whole text alive).
     let identity: Pick<SummaryRecord, 'index' | 'object' | 'suppressed' | 'problem'> | undefined;
     for (const rule of pass.summarizing) {
-      if (!interested(rule, d.text)) continue;
+      if (!readsDocument(rule, d)) continue;
       const value = rule.summarize!(d);
       if (value === undefined) continue;
       identity ??= detached({ index: d.index, ...(d.object ? { object: d.object } : {}), suppressed: [...d.suppressed], ...(d.problem ? { problem: d.problem } : {}) });
@@ -586,28 +586,22 @@ export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
  * only when a project rule needs them all at the end.
  */
 export interface FastPath {
-  /** Some rule's `interest` matches the document's raw text. */
-  wants(text: string): boolean;
-  /**
-   * Every rule whose interest matches reads outlines (`RuleMeta.readsOutline`): an outline of the
-   * document may turn it down.
-   */
-  refinable(text: string): boolean;
-  /** Some rule whose interest matches can report on a document with this outline. */
-  readsOutline(text: string, outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, contextFor: (rule: Rule) => RuleContext): boolean;
+  /** The rules that read documents and whose `interest` matches this raw text. */
+  readersOf(text: string): Rule[];
+  /** Every one of these rules reads outlines (`RuleMeta.readsOutline`): an outline may turn the document down. */
+  refinable(readers: readonly Rule[]): boolean;
+  /** The rules that can report on a document with this outline. */
+  narrow(readers: readonly Rule[], text: string, outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, contextFor: (rule: Rule) => RuleContext): Rule[];
   keepDocuments: boolean;
   syntax: boolean;
 }
 
 export function fastPath(rules: readonly Rule[], config?: ScanConfig): FastPath {
   const readers = rules.filter((r) => r.checkDocument || r.checkProject);
-  const everything = readers.some((r) => !r.meta.interest);
-  const outlineReaders = readers.filter((r) => r.meta.readsOutline);
-  const others = readers.filter((r) => !r.meta.readsOutline);
   return {
-    wants: everything ? () => true : (text) => readers.some((r) => interested(r, text)),
-    refinable: everything || outlineReaders.length === 0 ? () => false : (text) => !others.some((r) => interested(r, text)),
-    readsOutline: (text, outline, file, contextFor) => outlineReaders.some((r) => interested(r, text) && r.meta.readsOutline!(outline, file, contextFor(r), text)),
+    readersOf: (text) => readers.filter((r) => interested(r, text)),
+    refinable: (found) => found.length > 0 && found.every((r) => r.meta.readsOutline),
+    narrow: (found, text, outline, file, contextFor) => found.filter((r) => r.meta.readsOutline!(outline, file, contextFor(r), text)),
     keepDocuments: rules.some((r) => r.checkProject),
     // A rule that reports parse problems has every document checked for syntax, unless its
     // `everyDocument: false` option limits it to the documents other rules read.
@@ -649,8 +643,13 @@ function readScanFile(src: SourceFile, config: ScanConfig, cwd: string, scanned:
   const kind = read.kind;
   const helmValues = kind === 'yaml' && isHelmValuesName(src.path) && chartBeside(src.path, scanned, cwd);
   const problems: ParseProblem[] = [];
-  return { path: src.path, text: read.text, kind, ...(helmValues ? { helmValues } : {}), problems };
+  const file: ScanFile = { path: src.path, text: read.text, kind, ...(helmValues ? { helmValues } : {}), problems };
+  if (read.outlines) outlinesOf.set(file, read.outlines);
+  return file;
 }
+
+/** Outlines of a file's documents that reading it made already (`readFileAs`). */
+const outlinesOf = new WeakMap<ScanFile, readonly (DocumentOutline | undefined)[]>();
 
 /**
  * UTF-16 text with a byte order mark, decoded: YAML allows it and go-yaml, which kubectl's YAML
@@ -675,7 +674,7 @@ function decodeUtf16(buf: Buffer): string | undefined {
  * BOM removed, templates told from YAML. The scan and the re-read of summary documents both
  * decode here, so positions agree.
  */
-function decodeText(path: string, buf: Buffer, kind: FileKind, utf16 = decodeUtf16(buf)): { kind: FileKind; text: string } {
+function decodeText(path: string, buf: Buffer, kind: FileKind, utf16 = decodeUtf16(buf)): NonNullable<ReturnType<typeof readFileAs>> {
   const text = decodeBytes(buf, utf16);
   return readFileAs(path, text) ?? { kind, text };
 }

@@ -2,6 +2,7 @@ import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import type { Node as YamlNode } from 'yaml';
 import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
+import { outlineBlockYaml, type DocumentOutline } from './block-outline';
 import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys } from './merge-keys';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
@@ -55,12 +56,14 @@ export function isTemplateText(text: string): boolean {
  *   templating: the file is a manifest, and every document rule must see its objects.
  * Anything else `isTemplateText` matches stays a template (read as text around its actions).
  */
-export function readFileAs(path: string, text: string): { kind: FileKind; text: string } | undefined {
+export function readFileAs(path: string, text: string): { kind: FileKind; text: string; outlines?: readonly (DocumentOutline | undefined)[] } | undefined {
   const kind = classifyFile(path, text);
   if (kind !== 'helm-template' || classifyFile(path) !== 'yaml') return kind ? { kind, text } : undefined;
   const bare = text.replace(JINJA_RAW_LINE, (line) => ' '.repeat(line.length));
-  if (bare.includes('{%') || bare.includes('{#') || !literalActionsOnly(bare)) return { kind, text };
-  return { kind: 'yaml', text: bare };
+  if (bare.includes('{%') || bare.includes('{#')) return { kind, text };
+  const outlines = literalActionsOnly(bare);
+  // The outlines of its documents come along: the scan would make them again.
+  return outlines ? { kind: 'yaml', text: bare, outlines } : { kind, text };
 }
 
 /** The text `readFileAs` gives a file it read as `kind` (known from an earlier read of the same bytes). */
@@ -73,13 +76,22 @@ const JINJA_RAW_LINE = /^[ \t]*\{%-?\s*(?:end)?raw\s*-?%\}[ \t]*$/gm;
 
 /**
  * True when every document parses and every `{{` of the text is inside a string it parses to, or
- * on a comment line (`# password: "{{ .x }}"`, documentation's alternative spelling).
+ * on a comment line (`# password: "{{ .x }}"`, documentation's alternative spelling). Returns
+ * the block-YAML outline of each document (`splitDocuments` order) then, false otherwise.
  */
-function literalActionsOnly(text: string): boolean {
+function literalActionsOnly(text: string): (DocumentOutline | undefined)[] | false {
   const actions = countOf(text, '{{');
   const outsideComments = countOf(text.replace(/^[ \t]*#.*$/gm, ''), '{{');
   let inStrings = 0;
+  const outlines: (DocumentOutline | undefined)[] = [];
   for (const slice of splitDocuments(text)) {
+    // Plain block YAML needs no parse: outside its comments every `{{` is in a key or a string.
+    const outline = outlineBlockYaml(slice.text);
+    outlines.push(outline);
+    if (outline && !outline.encoded) {
+      inStrings += countOf(slice.text, '{{') - outline.actionsInComments;
+      continue;
+    }
     let value: unknown;
     try {
       // Duplicate keys are tolerated here as parseSlice tolerates them (and reports them).
@@ -98,7 +110,7 @@ function literalActionsOnly(text: string): boolean {
   }
   // A flow mapping made of braces (`{{- if .x }}` on its own line) or a trailing comment leaves
   // fewer in strings. A `#` line inside a block scalar is a string: hence the range, not equality.
-  return inStrings >= outsideComments && inStrings <= actions;
+  return inStrings >= outsideComments && inStrings <= actions && outlines;
 }
 
 function countOf(text: string, needle: string): number {

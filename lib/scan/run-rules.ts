@@ -62,13 +62,25 @@ export async function runRulesDetailed(input: RunRulesInput): Promise<{ findings
     if (rule.checkFile) for (const f of input.files) rule.checkFile(f, ctx, report(undefined, f));
     if (rule.checkDocument) {
       for (const d of input.docs) {
-        if (!interested(rule, d.text)) continue;
+        if (!readsDocument(rule, d)) continue;
         rule.checkDocument(d, ctx, report(d));
       }
     }
     if (rule.checkProject) await rule.checkProject(input.docs, ctx, report());
   }
   return { findings: sortFindings(findings), suppressed };
+}
+
+/** The rules the engine found a document worth parsing for (told once per document, not per use). */
+const readersOfDocument = new WeakMap<ManifestDocument, ReadonlySet<Rule>>();
+
+export function rememberReaders(doc: ManifestDocument, readers: readonly Rule[]): void {
+  readersOfDocument.set(doc, new Set(readers));
+}
+
+/** Whether a rule reads a document: as the engine decided, else by the rule's `interest`. */
+export function readsDocument(rule: Rule, doc: ManifestDocument): boolean {
+  return readersOfDocument.get(doc)?.has(rule) ?? interested(rule, doc.text);
 }
 
 const statelessInterest = new WeakMap<Rule, RegExp>();

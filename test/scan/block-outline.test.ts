@@ -46,6 +46,21 @@ function expectFaithful(text: string, outline: DocumentOutline): void {
   if (typeof root?.kind === 'string') expect(outline.rootKind).toBe(root.kind);
   if (root && !('kind' in root)) expect(outline.rootKind).toBeUndefined();
   if (!outline.pairNames.includes(undefined)) for (const name of pairs(value)) expect(outline.pairNames).toContain(name);
+  if (!outline.encoded) expect(countOf(text, '{{') - outline.actionsInComments).toBe(actionsInStrings(value));
+}
+
+function countOf(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/** `{{` in the keys and string values of a parsed value, as readFileAs counts them. */
+function actionsInStrings(value: unknown): number {
+  if (typeof value === 'string') return countOf(value, '{{');
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + actionsInStrings(v), 0);
+  if (value && typeof value === 'object') return Object.entries(value).reduce((n, [k, v]) => n + countOf(k, '{{') + actionsInStrings(v), 0);
+  return 0;
 }
 
 describe('outlineBlockYaml', () => {
@@ -76,7 +91,7 @@ describe('outlineBlockYaml', () => {
       '    served: true',
     ].join('\n');
     const outline = outlineBlockYaml(text);
-    expect(outline).toEqual({ rootKind: 'CustomResourceDefinition', rootKeys: ['apiVersion', 'kind', 'metadata', 'spec'], pairNames: [], encoded: false });
+    expect(outline).toEqual({ rootKind: 'CustomResourceDefinition', rootKeys: ['apiVersion', 'kind', 'metadata', 'spec'], pairNames: [], encoded: false, actionsInComments: 0 });
     expectFaithful(text, outline!);
   });
 
@@ -126,7 +141,7 @@ describe('outlineBlockYaml', () => {
   it('never vouches for a document js-yaml refuses, and tells what the value holds (property)', () => {
     const key = fc.constantFrom('a', 'b', 'name', 'value', 'kind', 'env', 'items', 'true', 'null', '"a"', "'b'", 'x-y', 'a.b/c', '$ref', '.inf', '_k', 'a#b', 'a]b', '-a', '1', '<<');
     const scalar = fc.constantFrom(
-      'plain', 'Secret', 'DB_PASSWORD', 'x: y', 'x:y', '-1', '- x', '-', '?x', ':x', '::1', '%x', '@x', '`x', 'a #c', 'a#b', 'a ## b', '"q"', '"a\\nb"', '"a\\"b"',
+      'plain', 'Secret', 'DB_PASSWORD', 'a {{ b }}', 'a #{{ c', 'x: y', 'x:y', '-1', '- x', '-', '?x', ':x', '::1', '%x', '@x', '`x', 'a #c', 'a#b', 'a ## b', '"q"', '"a\\nb"', '"a\\"b"',
       '"bad\\q"', '"x\\x41"', '"\\u00e9"', '"\\U0001F600"', '"un', "'s''t'", "'un", "''", '|', '|-', '>+', '|2', '| x', '[]', '{}', '[a]', '{a: 1}', '&a x', '*a',
       '!t x', 'null', '~', 'true', '0x1F', '1e3', 'tab\tx', 'x ', '"q" x', "'q'#c", '---', '...', 'é', '[', ']',
     );
@@ -138,7 +153,7 @@ describe('outlineBlockYaml', () => {
       fc.tuple(indent, key, scalar).map(([n, k, v]) => `${' '.repeat(n)}- ${k}: ${v}`),
       fc.tuple(indent, key).map(([n, k]) => `${' '.repeat(n)}- ${k}:`),
       indent.map((n) => `${' '.repeat(n)}-`),
-      indent.map((n) => `${' '.repeat(n)}# comment`),
+      indent.map((n) => `${' '.repeat(n)}# comment {{ .x }}`),
       fc.constantFrom('', '  ', '\t', '\tx: 1', 'x:\t1'),
       fc.tuple(indent, scalar).map(([n, v]) => `${' '.repeat(n)}${v}`),
     );
@@ -160,7 +175,7 @@ describe('outlineBlockYaml', () => {
       { weight: 1, arbitrary: fc.constantFrom('true', '1', '<<', 'a b', '"q\\"') },
     );
     const scalar = fc.oneof(
-      { weight: 12, arbitrary: fc.constantFrom('plain', 'Secret', 'DB_PASSWORD', 'x:y', '-1', '?x', 'a #c', 'a#b', '"q"', '"a\\nb"', '"x\\x41"', "'s''t'", '[]', '{}', 'null', '~', '0x1F', '---', 'é') },
+      { weight: 12, arbitrary: fc.constantFrom('plain', 'Secret', 'DB_PASSWORD', 'x:y', '-1', '?x', 'a #c', 'a#b', '"q"', '"a\\nb"', '"x\\x41"', "'s''t'", '[]', '{}', 'null', '~', '0x1F', '---', 'é', 'a {{ .x }}', '"{{ .y }}" # {{ z }}', "'{{{{'", 'x #{{ c }}', '{}  # {{') },
       { weight: 1, arbitrary: fc.constantFrom('x: y', '- x', '%x', '"bad\\q"', '"un', "'un", '[a]', '&a x', '*a', '!t x', 'tab\tx') },
     );
     const content = fc.constantFrom('text', 'key: v', '# not a comment', '', '  deeper', '\tx', '- item');

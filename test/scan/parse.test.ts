@@ -91,7 +91,12 @@ describe('readFileAs', () => {
 
   it('reads ExternalSecret templates (`{{ .x }}` inside strings, or on comment lines) as YAML', () => {
     const es = 'kind: ExternalSecret\nspec:\n  target:\n    template:\n      data:\n        # password: "{{ `{{ .p }}` }}" with helm\n        password: "{{ .p }}"\n        url: |\n          postgres://{{ .u }}@db\n';
-    expect(readFileAs('es.yaml', es)).toEqual({ kind: 'yaml', text: es });
+    expect(readFileAs('es.yaml', es)).toMatchObject({ kind: 'yaml', text: es });
+    // Told without a parse: the outline vouched for the document (the scan reuses it).
+    expect(readFileAs('es.yaml', es)?.outlines).toEqual([expect.objectContaining({ rootKind: 'ExternalSecret', actionsInComments: 2 })]);
+    // A flow mapping is left to js-yaml, which tells the same.
+    const flow = `${es}        other: {a: "{{ .q }}"}\n`;
+    expect(readFileAs('es.yaml', flow)).toMatchObject({ kind: 'yaml', text: flow, outlines: [undefined] });
   });
 
   it('leaves real templates templates', () => {
