@@ -8,12 +8,13 @@ import { pointerSegments } from '../json-pointer';
  * key with `key`; the deepest node found when a segment is missing) and gives up, returning
  * undefined, on anything it does not read with certainty: flow collections it must enter, anchors,
  * tags, aliases, merge keys, complex keys, keys that are not plain words or simple quoted strings,
- * quoted or flow values spanning lines, tabs, `\r`, directives. The caller then
+ * quoted or flow values spanning lines, tabs, a `\r` that does not end a line, directives. The caller then
  * builds the syntax tree. `test/scan/block-position.test.ts` checks every pointer of the corpus
  * against the tree.
  */
 export function blockNodeOffset(text: string, pointer: string, key: boolean): number | undefined {
-  if (text.includes('\r') || text.includes('\t')) return undefined;
+  // CRLF lines are read (a line ends before its `\r`); a lone `\r` breaks lines for yaml, not here.
+  if (text.includes('\t') || (text.includes('\r') && LONE_CR.test(text))) return undefined;
   // A merge key anywhere can override an entry this reader would find first (lib/scan/merge-keys.ts).
   if (text.includes('<<')) return undefined;
   const lines = new Lines(text);
@@ -57,6 +58,8 @@ interface Node {
 
 const GIVE_UP = Symbol('give up');
 
+const LONE_CR = /\r(?!\n)/;
+
 /** A plain key of ordinary characters, or a quoted key without escapes, then `:` and a space or the line end. */
 const KEY = /^(?:([A-Za-z_$/][^\s:#]*(?:[ \t]+[^\s:#]+)*)|"([^"\\]*)"|'([^']*)')[ \t]*:(?=[ \t]|$)/;
 /** Plain keys the core schema reads as something other than their text. */
@@ -72,7 +75,8 @@ class Lines {
 
   private end(line: number): number {
     const next = this.starts[line + 1];
-    return next === undefined ? this.text.length : next - 1;
+    const end = next === undefined ? this.text.length : next - 1;
+    return end > this.starts[line]! && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
   }
 
   indent(line: number): number {
@@ -144,14 +148,15 @@ class Lines {
       if (c !== '"' && c !== "'" && c !== '[' && c !== '{' && c !== '|' && c !== '>' && /:(?:[ \t]|$)/.test(rest)) return GIVE_UP;
       return this.nodeAt(i) ?? GIVE_UP;
     }
-    if (i !== from) return GIVE_UP; // `key:   ` or `key: # comment` with no value below: not read here.
     const next = this.nextContent(line + 1, line);
     if (next !== undefined) {
       const ind = this.indent(next);
       const start = this.contentStart(next);
       const isDash = this.text[start] === '-' && (start + 1 >= this.end(next) || this.text[start + 1] === ' ');
+      // `key:`, `key:   ` or `key: # comment`, then the value on the lines below.
       if (ind > column || (ind === column && isDash)) return this.nodeAt(start) ?? GIVE_UP;
     }
+    if (i !== from) return GIVE_UP; // `key:   ` or `key: # comment` with no value below: not read here.
     return { kind: 'scalar', offset: from, column, line };
   }
 

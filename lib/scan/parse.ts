@@ -2,6 +2,7 @@ import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import type { Node as YamlNode } from 'yaml';
 import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
+import { jsonNodeOffset } from './json-position';
 import { outlineBlockYaml, type DocumentOutline } from './block-outline';
 import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys } from './merge-keys';
 import { Annotations } from '../constructs/metadata';
@@ -206,13 +207,38 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
 }
 
 /**
+ * The value of YAML (or JSON) text held in a string (Helm values in an Application, a config file
+ * in a Secret, a kustomize inline patch), read as manifests are read: duplicate keys with the later
+ * one winning and merge keys as kubectl (and Helm, through the same library) read them; undefined
+ * when it is not YAML or expands too many aliases. js-yaml, already loaded, rather than `yaml`,
+ * whose loading cost more than the rest of a small scan.
+ */
+export function loadEmbeddedYaml(text: string): unknown {
+  let value: unknown;
+  try {
+    value = load(text, { schema: MANIFEST_SCHEMA, json: true });
+  } catch {
+    return undefined;
+  }
+  const budget = text.length + ALIAS_NODE_ALLOWANCE;
+  if (mayHaveMergeKeys(text)) {
+    const merged = resolveMergeKeys(value, budget);
+    if (merged.exceeded) return undefined;
+    value = merged.value;
+  }
+  if (MAY_HAVE_ALIAS.test(text) && exceedsNodeBudget(value, budget)) return undefined;
+  return value;
+}
+
+/**
  * `positionOf` of a slice's document. The syntax tree is large; it is built only when a finding
- * needs a position and the block-YAML line reader gives up.
+ * needs a position and both the block-YAML line reader and the JSON reader give up.
  */
 export function slicePositions(slice: DocumentSlice): (pointer: string, opts?: { key?: boolean }) => Position {
   let tree: ((pointer: string, key: boolean) => number) | undefined;
   return (pointer, opts = {}) => {
-    const offset = (tree ? undefined : blockNodeOffset(slice.text, pointer, opts.key ?? false)) ?? (tree ??= syntaxTreeLocator(slice.text))(pointer, opts.key ?? false);
+    const key = opts.key ?? false;
+    const offset = (tree ? undefined : (blockNodeOffset(slice.text, pointer, key) ?? (JSON_START.test(slice.text) ? jsonNodeOffset(slice.text, pointer, key) : undefined))) ?? (tree ??= syntaxTreeLocator(slice.text))(pointer, key);
     return offsetPosition(slice.text, offset, slice.startLine);
   };
 }
@@ -267,6 +293,9 @@ const MANIFEST_SCHEMA = CORE_SCHEMA.extend({
   // Application-specific local tags (`!env_var`, `!reference`) are valid YAML: keep their content.
   explicit: (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type('!', { kind, multi: true, construct: (data: unknown) => data })),
 });
+
+/** A document that may be JSON: its first character opens an object or an array. */
+const JSON_START = /^\s*[{[]/;
 
 /** An alias (`*name` where a node may start); without one no value is shared. */
 const MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,[\]{}*]/;

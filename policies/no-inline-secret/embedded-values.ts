@@ -1,3 +1,4 @@
+import { loadEmbeddedYaml } from '../../lib/scan/parse';
 import type { RuleReport } from '../../lib/scan/types';
 import { neutralizeTemplate } from '../helpers/detect/helm-template';
 import { Inspection, type Owner } from './inspection';
@@ -9,16 +10,12 @@ import { walkObject } from './walk';
  * at the string's pointer: a finding's identity is its pointer, and the string is one node.
  */
 
-/** Parses YAML (or JSON) text with template actions neutralised; undefined when it is not YAML. */
+/**
+ * Parses YAML (or JSON) text with template actions neutralised, as manifests are parsed (merge
+ * keys honoured: a literal merged in is a literal); undefined when it is not YAML.
+ */
 export function parseEmbedded(text: string): unknown {
-  try {
-    // Loaded here, not at start-up: few documents embed values text.
-    const { parse: parseYaml } = require('yaml') as typeof import('yaml');
-    // `merge`: YAML 1.1 merge keys, which Helm honours in values (a literal merged in is a literal).
-    return parseYaml(neutralizeTemplate(text), { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false, merge: true });
-  } catch {
-    return undefined;
-  }
+  return loadEmbeddedYaml(neutralizeTemplate(text));
 }
 
 /**

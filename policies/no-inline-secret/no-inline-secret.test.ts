@@ -152,6 +152,18 @@ describe('no-inline-secret', () => {
     expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(3);
   });
 
+  it('reads a values string as manifests are read: merge keys, a repeated key (the later wins), no alias bomb', async () => {
+    const app = (values: string[]) =>
+      ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', 'metadata: {name: app, namespace: argocd}', 'spec:', '  source:', '    helm:', '      values: |', ...values.map((l) => `        ${l}`), ''].join('\n');
+    const merged = await checkText(rule, 'app.yaml', app(['defaults: &d', '  password: hunter2hunter2', 'db:', '  <<: *d', '  host: db']));
+    expect(brief(merged)).toEqual(['7:7 Application argocd/app has a literal credential in spec.source.helm.values at defaults.password (and 1 more in the same text)']);
+    const repeated = await checkText(rule, 'app.yaml', app(['password: hunter2hunter2', 'password: ${DB_PASSWORD}']));
+    expect(repeated).toEqual([]);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), 'password: hunter2hunter2'];
+    // Ten to the thirteenth nodes if walked: read as not YAML (no finding), and at once.
+    expect(await checkText(rule, 'app.yaml', app(bomb))).toEqual([]);
+  });
+
   it('reads config files held in a Secret like values, and leaves credential-free ones alone', async () => {
     const cluster = JSON.stringify({ bearerToken: 'k8s-bearer-hunter2', tlsClientConfig: { insecure: false, caData: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t' } });
     const text = [

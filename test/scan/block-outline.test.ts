@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { isParseProblem, parseSlice, splitDocuments } from '../../lib/scan/parse
 import { checkText } from '../../lib/scan/run-rules';
 import type { RuleContext, ScanFile } from '../../lib/scan/types';
 import noInlineSecret from '../../policies/no-inline-secret';
+import { filesUnder } from '../support/pointers';
 import { findingLines, scanFiles } from '../support/scan';
 
 /**
@@ -243,16 +244,7 @@ describe('outlineBlockYaml', () => {
 const corpus = join(__dirname, '..', 'corpora', 'realworld');
 
 function corpusDocuments(): { path: string; text: string }[] {
-  const out: { path: string; text: string }[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) for (const s of splitDocuments(readFileSync(p, 'utf8'))) out.push({ path: p.slice(corpus.length + 1), text: s.text });
-    }
-  };
-  walk(corpus);
-  return out;
+  return filesUnder(corpus, /\.ya?ml$/).flatMap((p) => splitDocuments(readFileSync(p, 'utf8')).map((s) => ({ path: p.slice(corpus.length + 1), text: s.text })));
 }
 
 describe('the outline on the real-world corpus', () => {

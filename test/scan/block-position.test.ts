@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, pointersOf } from '../support/pointers';
 import { blockNodeOffset } from '../../lib/scan/block-position';
 import { splitDocuments, syntaxTreeLocator } from '../../lib/scan/parse';
-import { childPointer } from '../../policies/no-inline-secret/inspection';
 import { load } from 'js-yaml';
 
 /**
@@ -13,26 +13,11 @@ import { load } from 'js-yaml';
  */
 const ROOT = join(__dirname, '..', '..');
 
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
-function pointersOf(value: unknown, pointer: string, out: string[], depth = 0): void {
-  out.push(pointer, childPointer(pointer, 'no-such-key'), childPointer(pointer, 99999));
-  if (depth > 40 || !value || typeof value !== 'object') return;
-  if (Array.isArray(value)) value.forEach((v, i) => pointersOf(v, childPointer(pointer, i), out, depth + 1));
-  else for (const [k, v] of Object.entries(value)) pointersOf(v, childPointer(pointer, k), out, depth + 1);
-}
 
 describe('blockNodeOffset', () => {
   it('agrees with the yaml syntax tree wherever it answers, and answers for nearly every pointer', () => {
-    const files = [...yamlFiles(join(ROOT, 'test', 'corpora', 'realworld')), ...yamlFiles(join(ROOT, 'policies'))];
+    const files = [...filesUnder(join(ROOT, 'test', 'corpora', 'realworld'), /\.ya?ml$/), ...filesUnder(join(ROOT, 'policies'), /\.ya?ml$/)];
     let answered = 0;
     let asked = 0;
     for (const file of files) {
@@ -69,6 +54,18 @@ describe('blockNodeOffset', () => {
     }
     // A missing key stops at the deepest node found.
     expect(blockNodeOffset(text, '/b/zz', false)).toBe(10);
+  });
+
+  it('reads CRLF lines and keys followed by spaces or a comment with their value below (as the tree does)', () => {
+    const text = 'spec:\r\n  env: \r\n  - name: A # c\r\n    value: x\r\n  ports: # c\r\n    - 1\r\n';
+    const tree = syntaxTreeLocator(text);
+    for (const p of ['/spec/env', '/spec/env/0/value', '/spec/ports/0', '/spec/zz']) {
+      for (const key of [false, true]) expect([p, key, blockNodeOffset(text, p, key)]).toEqual([p, key, tree(p, key)]);
+    }
+    expect(blockNodeOffset(text, '/spec/env/0/value', false)).toBe(text.indexOf('x\r'));
+    // With no value below, yaml's offset of the null is not what this reader would guess.
+    expect(blockNodeOffset('a: \nb: 1\n', '/a', false)).toBeUndefined();
+    expect(blockNodeOffset('a: 1\rb: 2\n', '/b', false)).toBeUndefined();
   });
 
   it('gives up on forms it does not read', () => {
