@@ -481,7 +481,8 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
       let readers = plan.readersOf(slice.text);
       if (readers.length === 0 && !plan.syntax) continue;
       // The block-YAML outline (a fraction of a parse) lets rules that read outlines turn a
-      // document down, and vouches for the syntax of one no rule reads: then it is not parsed.
+      // document down (when every interested rule does, it is not parsed; else those rules skip
+      // it), and vouches for the syntax of one no rule reads: then it is not parsed either.
       let outline: DocumentOutline | undefined;
       let outlined = false;
       const outlineOf = () => {
@@ -588,9 +589,9 @@ export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
 export interface FastPath {
   /** The rules that read documents and whose `interest` matches this raw text. */
   readersOf(text: string): Rule[];
-  /** Every one of these rules reads outlines (`RuleMeta.readsOutline`): an outline may turn the document down. */
+  /** Some of these rules read outlines (`RuleMeta.readsOutline`): an outline may turn the document down for them. */
   refinable(readers: readonly Rule[]): boolean;
-  /** The rules that can report on a document with this outline. */
+  /** The rules that can report on a document with this outline (those that do not read outlines, and those whose outline says so). */
   narrow(readers: readonly Rule[], text: string, outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, contextFor: (rule: Rule) => RuleContext): Rule[];
   keepDocuments: boolean;
   syntax: boolean;
@@ -600,8 +601,8 @@ export function fastPath(rules: readonly Rule[], config?: ScanConfig): FastPath 
   const readers = rules.filter((r) => r.checkDocument || r.checkProject);
   return {
     readersOf: (text) => readers.filter((r) => interested(r, text)),
-    refinable: (found) => found.length > 0 && found.every((r) => r.meta.readsOutline),
-    narrow: (found, text, outline, file, contextFor) => found.filter((r) => r.meta.readsOutline!(outline, file, contextFor(r), text)),
+    refinable: (found) => found.some((r) => r.meta.readsOutline),
+    narrow: (found, text, outline, file, contextFor) => found.filter((r) => !r.meta.readsOutline || r.meta.readsOutline(outline, file, contextFor(r), text)),
     keepDocuments: rules.some((r) => r.checkProject),
     // A rule that reports parse problems has every document checked for syntax, unless its
     // `everyDocument: false` option limits it to the documents other rules read.

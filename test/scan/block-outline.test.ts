@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { credentialKeyMatcher } from '../../lib/credential-like';
 import { outlineBlockYaml, type DocumentOutline } from '../../lib/scan/block-outline';
 import { isParseProblem, parseSlice, splitDocuments } from '../../lib/scan/parse';
@@ -299,6 +299,23 @@ describe("no-inline-secret's readsOutline", () => {
     for (const key of ['secretGenerator', 'patches', 'patchesJson6902', 'patchesStrategicMerge', 'helmCharts']) expect(reads(`kind: Kustomization\n${key}: []\n`)).toBe(true);
     expect(reads('auth:\n  password: hunter2\n', 'chart/values.yaml')).toBe(true);
     expect(reads('auth:\n  password: hunter2\n', 'chart/config.yaml')).toBe(false);
+  });
+
+  it('end to end: a document other rules read is not walked by no-inline-secret when its outline says nothing can be found', async () => {
+    const spy = vi.spyOn(noInlineSecret, 'checkDocument');
+    try {
+      const deployment = (env: string) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n${env}`;
+      const harmless = await scanFiles({ 'app.yaml': deployment('        - name: LOG_LEVEL\n          value: debug\n        - name: DB\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: url\n') });
+      // missing-secret-ref still reads it (the Secret `db` exists nowhere); no-inline-secret does not.
+      expect(findingLines(harmless.findings)).toEqual(['missing-secret-ref app.yaml:16:21']);
+      expect(spy).not.toHaveBeenCalled();
+      const literal = await scanFiles({ 'app.yaml': deployment('        - name: DB_PASSWORD\n          value: hunter2\n') });
+      expect(findingLines(literal.findings)).toEqual(['no-inline-secret app.yaml:12:11']);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('end to end: a prose-only CRD is not parsed; a credential-like default and a syntax error are still reported', async () => {
