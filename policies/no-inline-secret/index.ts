@@ -44,11 +44,12 @@ const STRUCTURAL_KEYS = new Set(['secretGenerator', 'patches', 'patchesJson6902'
  */
 function canReport(outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, ctx: RuleContext, text: string): boolean {
   if (file.helmValues === true || isHelmValuesPath(file.path)) return true;
-  if (outline.encoded || UNBROKEN_TOKEN_HINT.test(text)) return true;
   const kind = outline.rootKind;
   if (kind !== undefined && (STRUCTURAL_KINDS.has(kind) || kind.endsWith('List'))) return true;
   if (outline.rootKeys.some((k) => STRUCTURAL_KEYS.has(k))) return true;
-  return outline.pairNames.some((n) => n === undefined || ctx.isCredentialKey(n) || ctx.isCredentialKey(lastPathSegment(n)));
+  if (outline.pairNames.some((n) => n === undefined || ctx.isCredentialKey(n) || ctx.isCredentialKey(lastPathSegment(n)))) return true;
+  // Last: the one check that reads the whole text.
+  return outline.encoded || UNBROKEN_TOKEN_HINT.test(text);
 }
 
 export const noInlineSecret: Rule = {

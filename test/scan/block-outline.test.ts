@@ -6,7 +6,7 @@ import { credentialKeyMatcher } from '../../lib/credential-like';
 import { outlineBlockYaml, type DocumentOutline } from '../../lib/scan/block-outline';
 import { isParseProblem, parseSlice, splitDocuments } from '../../lib/scan/parse';
 import { checkText } from '../../lib/scan/run-rules';
-import type { RuleContext, ScanFile } from '../../lib/scan/types';
+import type { Rule, RuleContext, ScanFile } from '../../lib/scan/types';
 import noInlineSecret from '../../policies/no-inline-secret';
 import { filesUnder } from '../support/pointers';
 import { findingLines, scanFiles } from '../support/scan';
@@ -302,7 +302,7 @@ describe("no-inline-secret's readsOutline", () => {
   });
 
   it('end to end: a document other rules read is not walked by no-inline-secret when its outline says nothing can be found', async () => {
-    const spy = vi.spyOn(noInlineSecret, 'checkDocument');
+    const spy = vi.spyOn(noInlineSecret as { checkDocument: NonNullable<Rule['checkDocument']> }, 'checkDocument');
     try {
       const deployment = (env: string) =>
         `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n${env}`;
