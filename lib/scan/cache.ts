@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
@@ -168,7 +168,7 @@ export class ScanCache<T> {
       // there could hide their whole repository).
       if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) writeFileSync(join(dir, '.gitignore'), '# secretops scan cache: never commit\n*\n');
       // A torn write is a damaged file, which reads as an empty cache: no fsync needed.
-      writeFileSync(tmp, encodeStored(this.stored), { mode: 0o600 });
+      writeStored(tmp, this.stored);
       renameSync(tmp, this.file);
     } catch (err) {
       try {
@@ -189,19 +189,44 @@ export class ScanCache<T> {
 const ID = 32;
 const HEAD = ID + 4 + 4 + 4;
 
-function encodeStored(stored: StoredCache): Buffer {
-  const head = Buffer.from(`${FORMAT}\n`);
-  const parts: Buffer[] = [head, u32(stored.run)];
-  for (const [id, e] of stored.entries) {
+/**
+ * Writes the file through one 1 MB buffer (mode 0600): building it whole first held a second
+ * copy of every entry (38 MB on 90,000 files) at the scan's peak.
+ */
+function writeStored(file: string, stored: StoredCache): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    const chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+    let used = 0;
+    const writeAll = (b: Buffer, end: number) => {
+      for (let off = 0; off < end; ) off += writeSync(fd, b, off, end - off);
+    };
+    const put = (b: Buffer) => {
+      if (used + b.length > WRITE_CHUNK) {
+        writeAll(chunk, used);
+        used = 0;
+      }
+      if (b.length > WRITE_CHUNK) writeAll(b, b.length);
+      else used += b.copy(chunk, used);
+    };
+    put(Buffer.from(`${FORMAT}\n`));
+    put(u32(stored.run));
     const fixed = Buffer.alloc(HEAD);
-    fixed.write(id, 0, ID, 'hex');
-    fixed.writeUInt32LE(e.tag, ID);
-    fixed.writeUInt32LE(e.run, ID + 4);
-    fixed.writeUInt32LE(e.sealed.length, ID + 8);
-    parts.push(fixed, e.sealed);
+    for (const [id, e] of stored.entries) {
+      fixed.write(id, 0, ID, 'hex');
+      fixed.writeUInt32LE(e.tag, ID);
+      fixed.writeUInt32LE(e.run, ID + 4);
+      fixed.writeUInt32LE(e.sealed.length, ID + 8);
+      put(fixed);
+      put(e.sealed);
+    }
+    writeAll(chunk, used);
+  } finally {
+    closeSync(fd);
   }
-  return Buffer.concat(parts);
 }
+
+const WRITE_CHUNK = 1024 * 1024;
 
 function u32(n: number): Buffer {
   const b = Buffer.alloc(4);

@@ -210,6 +210,26 @@ describe('ScanCache', () => {
     expect(split.get(split.lookupFor('x.yaml', Buffer.from('k: v\n')))).toBeUndefined();
   });
 
+  it('writes and reads back many entries, small and larger than its write buffer, with fresh IVs', () => {
+    const file = join(tempDir(), 'c');
+    const a = ScanCache.open<string>(file, ['code-1']);
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    for (let i = 0; i < 3000; i++) a.set(a.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)), i === 1500 ? big : `outcome ${i}`);
+    a.save(() => {});
+    const b = ScanCache.open<string>(file, ['code-1']);
+    for (const i of [0, 1499, 1500, 1501, 2999]) expect(b.get(b.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)))).toBe(i === 1500 ? big : `outcome ${i}`);
+    // No two entries share an IV (the first 12 bytes of each sealed entry).
+    const raw = readFileSync(file);
+    const ivs = new Set<string>();
+    let at = raw.indexOf(0x0a) + 1 + 4;
+    while (at < raw.length) {
+      const size = raw.readUInt32LE(at + 40);
+      ivs.add(raw.toString('hex', at + 44, at + 44 + 12));
+      at += 44 + size;
+    }
+    expect(ivs.size).toBe(3000);
+  });
+
   it('tells the scanner\'s code apart by size and modification time', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'build'));
