@@ -239,7 +239,8 @@ class OutlineReader {
       if (keyText.includes('\\') || keyText.includes('"') || keyText.includes("'")) return undefined;
       j = close + 1;
     } else {
-      if (!isPlainKeyStart(c)) return undefined;
+      // `.5` and `._5` are floats to the core schema (`.5` and `.50` the same key): after a dot, a letter.
+      if (!isPlainKeyStart(c) || (c === 0x2e && !isLetter(text.charCodeAt(i + 1)))) return undefined;
       j = i + 1;
       while (j < end) {
         const d = text.charCodeAt(j);
@@ -411,7 +412,11 @@ function addKey(frame: Frame, key: string): boolean {
 
 /** First character of a plain key: a letter, `_`, `$` or `.` (digits and indicators are left to js-yaml). */
 function isPlainKeyStart(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x24 || c === 0x2e;
+  return isLetter(c) || c === 0x5f || c === 0x24 || c === 0x2e;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
 /**

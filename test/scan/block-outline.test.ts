@@ -119,6 +119,8 @@ describe('outlineBlockYaml', () => {
     ['a multi-line quoted scalar', 'a: "one\n  two"'],
     ['a duplicate key', 'a: 1\nb: 2\na: 3'],
     ['keys the core schema reads as the same boolean', 'true: 1\nTrue: 2'],
+    ['keys the core schema reads as the same float', '.5: a\n.50: b'],
+    ['a key the core schema reads as a float', 'a: 1\n._5: b'],
     ['a tab in the indentation', 'a:\n\tb: 1'],
     ['a mapping value inside a plain scalar', 'a: b: c'],
     ['a deeper line after a scalar', 'a: b\n  c: d'],
@@ -140,7 +142,7 @@ describe('outlineBlockYaml', () => {
   });
 
   it('never vouches for a document js-yaml refuses, and tells what the value holds (property)', () => {
-    const key = fc.constantFrom('a', 'b', 'name', 'value', 'kind', 'env', 'items', 'true', 'null', '"a"', "'b'", 'x-y', 'a.b/c', '$ref', '.inf', '_k', 'a#b', 'a]b', '-a', '1', '<<');
+    const key = fc.constantFrom('a', 'b', 'name', 'value', 'kind', 'env', 'items', 'true', 'null', '"a"', "'b'", 'x-y', 'a.b/c', '$ref', '.inf', '.5', '.50', '._5', '.a', '_k', 'a#b', 'a]b', '-a', '1', '<<');
     const scalar = fc.constantFrom(
       'plain', 'Secret', 'DB_PASSWORD', 'a {{ b }}', 'a #{{ c', 'x: y', 'x:y', '-1', '- x', '-', '?x', ':x', '::1', '%x', '@x', '`x', 'a #c', 'a#b', 'a ## b', '"q"', '"a\\nb"', '"a\\"b"',
       '"bad\\q"', '"x\\x41"', '"\\u00e9"', '"\\U0001F600"', '"un', "'s''t'", "'un", "''", '|', '|-', '>+', '|2', '| x', '[]', '{}', '[a]', '{a: 1}', '&a x', '*a',
