@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
@@ -37,7 +37,11 @@ export const DEFAULT_CACHE_LOCATION = '.cache/secretops/scan-cache';
 
 interface StoredEntry {
   /** The iv (12 bytes), the GCM tag (16) and the ciphertext, contiguous: one buffer per entry. */
-  readonly sealed: Buffer;
+  /** Made by this run; else the entry is read from the file when taken (`at`, `size`). */
+  readonly sealed?: Buffer;
+  /** Offset of the sealed bytes in the file read at the start (-1 for an entry made by this run). */
+  readonly at: number;
+  readonly size: number;
   /** The first bytes of the scope's digest (a digest of digests: it tells nothing of the tree). */
   readonly tag: number;
   /** The writing run that last used the entry. */
@@ -47,6 +51,8 @@ interface StoredEntry {
 interface StoredCache {
   readonly run: number;
   readonly entries: Map<string, StoredEntry>;
+  /** The file the entries were read from, open for reading them (not held in memory: 38 MB for 90,000 files). */
+  readonly source?: WindowReader;
 }
 
 /** What one file's cache key is made of, besides the scope. */
@@ -78,7 +84,7 @@ export class ScanCache<T> {
     stored: StoredCache | undefined,
     private readonly tag: number,
   ) {
-    this.stored = { run: (stored?.run ?? 0) + 1, entries: stored?.entries ?? new Map() };
+    this.stored = { run: (stored?.run ?? 0) + 1, entries: stored?.entries ?? new Map(), ...(stored?.source ? { source: stored.source } : {}) };
   }
 
   /**
@@ -121,9 +127,10 @@ export class ScanCache<T> {
     if (!entry) return undefined;
     let plain: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', lookup.key, entry.sealed.subarray(0, IV));
-      decipher.setAuthTag(entry.sealed.subarray(IV, IV + TAG));
-      plain = Buffer.concat([decipher.update(entry.sealed.subarray(IV + TAG)), decipher.final()]);
+      const sealed = this.sealedOf(entry);
+      const decipher = createDecipheriv('aes-256-gcm', lookup.key, sealed.subarray(0, IV));
+      decipher.setAuthTag(sealed.subarray(IV, IV + TAG));
+      plain = Buffer.concat([decipher.update(sealed.subarray(IV + TAG)), decipher.final()]);
     } catch {
       this.stored.entries.delete(lookup.id);
       this.changed = true;
@@ -137,14 +144,26 @@ export class ScanCache<T> {
     const iv = freshIv();
     const cipher = createCipheriv('aes-256-gcm', lookup.key, iv);
     const data = Buffer.concat([cipher.update(serialize(outcome)), cipher.final()]);
-    this.stored.entries.set(lookup.id, { sealed: Buffer.concat([iv, cipher.getAuthTag(), data]), tag: this.tag, run: this.stored.run });
+    const sealed = Buffer.concat([iv, cipher.getAuthTag(), data]);
+    // Deleted first, so entries stay in file order with this run's at the end (`WindowReader` reads ahead).
+    this.stored.entries.delete(lookup.id);
+    this.stored.entries.set(lookup.id, { sealed, at: -1, size: sealed.length, tag: this.tag, run: this.stored.run });
     this.changed = true;
+  }
+
+  /** An entry's sealed bytes: made by this run, or read from the file (valid until the next read). */
+  private sealedOf(entry: StoredEntry): Buffer {
+    if (entry.sealed) return entry.sealed;
+    const bytes = this.stored.source?.read(entry.at, entry.size);
+    if (!bytes) throw new Error('cache entry unreadable');
+    return bytes;
   }
 
   /** Lets go of the entries read and made (after `save`). */
   close(): void {
     this.stored.entries.clear();
     this.used.clear();
+    this.stored.source?.close();
   }
 
   /**
@@ -168,7 +187,7 @@ export class ScanCache<T> {
       // there could hide their whole repository).
       if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) writeFileSync(join(dir, '.gitignore'), '# secretops scan cache: never commit\n*\n');
       // A torn write is a damaged file, which reads as an empty cache: no fsync needed.
-      writeStored(tmp, this.stored);
+      writeStored(tmp, this.stored, (e) => this.sealedOf(e));
       renameSync(tmp, this.file);
     } catch (err) {
       try {
@@ -193,7 +212,7 @@ const HEAD = ID + 4 + 4 + 4;
  * Writes the file through one 1 MB buffer (mode 0600): building it whole first held a second
  * copy of every entry (38 MB on 90,000 files) at the scan's peak.
  */
-function writeStored(file: string, stored: StoredCache): void {
+function writeStored(file: string, stored: StoredCache, sealedOf: (e: StoredEntry) => Buffer): void {
   const fd = openSync(file, 'w', 0o600);
   try {
     const chunk = Buffer.allocUnsafe(WRITE_CHUNK);
@@ -216,9 +235,9 @@ function writeStored(file: string, stored: StoredCache): void {
       fixed.write(id, 0, ID, 'hex');
       fixed.writeUInt32LE(e.tag, ID);
       fixed.writeUInt32LE(e.run, ID + 4);
-      fixed.writeUInt32LE(e.sealed.length, ID + 8);
+      fixed.writeUInt32LE(e.size, ID + 8);
       put(fixed);
-      put(e.sealed);
+      put(sealedOf(e));
     }
     writeAll(chunk, used);
   } finally {
@@ -234,31 +253,86 @@ function u32(n: number): Buffer {
   return b;
 }
 
+/**
+ * The entries' index (id, scope tag, run, where the sealed bytes are); the bytes stay in the file,
+ * read when an entry is taken or copied (`WindowReader`). Undefined for a missing, foreign or torn file.
+ */
 function readStored(file: string, tag: number): StoredCache | undefined {
-  let buf: Buffer;
+  let source: WindowReader;
   try {
-    buf = readFileSync(file);
+    source = new WindowReader(file);
   } catch {
     return undefined;
   }
-  const head = Buffer.byteLength(`${FORMAT}\n`);
-  if (buf.length < head + 4 || buf.toString('latin1', 0, head) !== `${FORMAT}\n`) return undefined;
+  const stored = indexStored(source, tag);
+  if (!stored) source.close();
+  return stored;
+}
+
+function indexStored(source: WindowReader, tag: number): StoredCache | undefined {
+  const format = Buffer.from(`${FORMAT}\n`);
+  const head = source.read(0, format.length + 4);
+  if (!head || !head.subarray(0, format.length).equals(format)) return undefined;
   const entries = new Map<string, StoredEntry>();
-  const run = buf.readUInt32LE(head);
-  let at = head + 4;
-  while (at + HEAD <= buf.length) {
-    const entryTag = buf.readUInt32LE(at + ID);
-    const entryRun = buf.readUInt32LE(at + ID + 4);
-    const size = buf.readUInt32LE(at + ID + 8);
-    if (size < IV + TAG || at + HEAD + size > buf.length) return undefined; // torn: start afresh
+  const run = head.readUInt32LE(format.length);
+  let at = format.length + 4;
+  while (at + HEAD <= source.size) {
+    const fixed = source.read(at, HEAD)!;
+    const entryTag = fixed.readUInt32LE(ID);
+    const entryRun = fixed.readUInt32LE(ID + 4);
+    const size = fixed.readUInt32LE(ID + 8);
+    if (size < IV + TAG || at + HEAD + size > source.size) return undefined; // torn: start afresh
     // Another scope's entries this run would drop anyway are not even held (an upgrade's first run).
     if (entryTag === tag || run + 1 - entryRun < KEEP_OTHER_SCOPE_RUNS) {
-      entries.set(buf.toString('hex', at, at + ID), { sealed: buf.subarray(at + HEAD, at + HEAD + size), tag: entryTag, run: entryRun });
+      entries.set(fixed.toString('hex', 0, ID), { at: at + HEAD, size, tag: entryTag, run: entryRun });
     }
     at += HEAD + size;
   }
-  return at === buf.length ? { run, entries } : undefined;
+  return at === source.size ? { run, entries, source } : undefined;
 }
+
+/**
+ * Reads a file through a 1 MB window: entries are taken and copied mostly in file order, so a
+ * window read serves thousands of them (a read per entry cost a system call each).
+ */
+class WindowReader {
+  private readonly fd: number;
+  readonly size: number;
+  private window = Buffer.alloc(0);
+  private start = 0;
+  private open = true;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'r');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** `length` bytes at `at` (a view, valid until the next read), or undefined past the end. */
+  read(at: number, length: number): Buffer | undefined {
+    if (!this.open || at < 0 || at + length > this.size) return undefined;
+    if (at < this.start || at + length > this.start + this.window.length) {
+      const want = Math.min(Math.max(WINDOW, length), this.size - at);
+      if (this.window.length < want) this.window = Buffer.allocUnsafe(Math.max(want, WINDOW));
+      let got = 0;
+      while (got < want) {
+        const n = readSync(this.fd, this.window, got, want - got, at + got);
+        if (n === 0) return undefined;
+        got += n;
+      }
+      this.start = at;
+      this.window = this.window.subarray(0, want);
+    }
+    return this.window.subarray(at - this.start, at - this.start + length);
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+  }
+}
+
+const WINDOW = 1024 * 1024;
 
 function digest(parts: readonly string[]): Buffer {
   // Length-prefixed, so that no two part lists hash alike.

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScanCommand, ScanCommandInput } from '../../lib/cli/commands/scan-run';
@@ -218,6 +218,13 @@ describe('ScanCache', () => {
     a.save(() => {});
     const b = ScanCache.open<string>(file, ['code-1']);
     for (const i of [0, 1499, 1500, 1501, 2999]) expect(b.get(b.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)))).toBe(i === 1500 ? big : `outcome ${i}`);
+    // Entries are read from the file when taken, in any order, even after the file was replaced
+    // (another scan's atomic rename): the open file is the one indexed.
+    writeFileSync(`${file}.new`, 'other');
+    renameSync(`${file}.new`, file);
+    for (let i = 2999; i >= 0; i -= 7) expect(b.get(b.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)))).toBe(i === 1500 ? big : `outcome ${i}`);
+    b.close();
+    a.save(() => {});
     // No two entries share an IV (the first 12 bytes of each sealed entry).
     const raw = readFileSync(file);
     const ivs = new Set<string>();
