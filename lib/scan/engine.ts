@@ -351,6 +351,8 @@ export interface CatalogState {
   project?: Project;
   /** How often a rule read `ctx.project` once it was loaded (the cache tells which files depend on the catalog). */
   reads?: number;
+  /** How often a rule read `ctx.today` (a file whose outcome depends on the date). */
+  todayReads?: number;
 }
 
 /** What the file pass needs, built the same way in the main thread and in workers. */
@@ -367,6 +369,8 @@ export interface FilePass {
   readonly severities: Readonly<Record<string, Severity | 'off'>>;
   /** Every path of the scan (a values file is Helm values when its chart's Chart.yaml is among them). */
   readonly scannedPaths: ReadonlySet<string>;
+  /** How often rules read `ctx.today` so far (`FileOutcome.readToday`). */
+  readonly todayReads: () => number;
 }
 
 /** `rules` are the enabled rules; `project` loads the catalog the first time a rule asks (see `CatalogWanted`). */
@@ -390,7 +394,10 @@ export function filePass(
         isCredentialKey: config.isCredentialKey,
         cwd,
         options: config.options[rule.meta.id] ?? {},
-        today,
+        get today() {
+          catalog.todayReads = (catalog.todayReads ?? 0) + 1;
+          return today;
+        },
         roots: options.contextRoot !== undefined ? [options.contextRoot] : options.sources ? undefined : options.paths && options.paths.length > 0 ? options.paths : ['.'],
         staged: options.staged ?? false,
         ...(options.contextRoot !== undefined ? { scanned: scannedPaths } : {}),
@@ -418,6 +425,7 @@ export function filePass(
     contextFor,
     severities: Object.fromEntries(rules.map((r) => [r.meta.id, severityOf(r, config)])),
     scannedPaths,
+    todayReads: () => catalog.todayReads ?? 0,
   };
 }
 
@@ -455,6 +463,8 @@ export interface FileOutcome {
   readonly summaries: readonly SummaryRecord[];
   /** Documents kept whole for project rules without `summarize` (main thread only). */
   readonly kept?: readonly ManifestDocument[];
+  /** A rule read `ctx.today` for this file: its outcome holds only for this date (the cache keys it so). */
+  readonly readToday?: true;
 }
 
 /**
@@ -464,6 +474,7 @@ export interface FileOutcome {
  */
 export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOutcome> {
   const warnings: ScanWarning[] = [];
+  const todayReads = pass.todayReads();
   const file = readScanFile(src, pass.config, pass.cwd, pass.scannedPaths, warnings);
   if (!file) return { read: false, wanted: 0, documents: 0, parsedDocuments: 0, findings: [], warnings, suppressing: [], inline: [], summaries: [] };
   const unread = file.problems?.some((p) => p.unread) ?? false;
@@ -532,6 +543,7 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
     inline: [...inline],
     summaries,
     ...(pass.keepWhole ? { kept: docs } : {}),
+    ...(pass.todayReads() > todayReads ? { readToday: true as const } : {}),
   };
 }
 

@@ -49,9 +49,10 @@ const DEPENDENCIES = ['js-yaml', 'yaml', 'minimatch', 'ignore'];
 /**
  * Everything a file's outcome depends on besides the file: the scanner's code (compiled, or the
  * sources when run from them) with the default policy, dependency versions, Node, the user
- * configuration's bytes, the enabled rules and their severities, the date, the mode and roots.
+ * configuration's bytes, the enabled rules and their severities, the mode and roots. Not the date:
+ * only files a date-reading rule can read are keyed by it (`DATED`), so a new day leaves the rest.
  */
-function scopeOf(options: ScanOptions, today: string, contextRoot: string | undefined): string[] {
+function scopeOf(options: ScanOptions, contextRoot: string | undefined): string[] {
   const root = packageRoot();
   const fromSources = __filename.endsWith('.ts');
   // By size and modification time, with the package version: an installed package's files all
@@ -69,13 +70,19 @@ function scopeOf(options: ScanOptions, today: string, contextRoot: string | unde
     process.version,
     config,
     JSON.stringify(options.rules.map((r) => [r.meta.id, options.config.severities[r.meta.id] ?? r.meta.defaultSeverity])),
-    today,
     options.staged ? 'staged' : 'tree',
     JSON.stringify(options.paths ?? []),
     contextRoot ?? '',
     JSON.stringify(options.catalogInputs ?? []),
   ];
 }
+
+/**
+ * Files whose outcome can depend on the date: `expired-allowlist`, the one rule that reads
+ * `ctx.today`, reads ScanConfig documents. Any other outcome that read the date is not stored
+ * (`FileOutcome.readToday`), so a rule that starts reading it stays correct, only uncached.
+ */
+const DATED = Buffer.from('ScanConfig');
 
 /** The list fields of an outcome, left out of the cache when empty (most files have none of them). */
 const LISTS = ['findings', 'warnings', 'suppressing', 'inline', 'summaries'] as const;
@@ -93,10 +100,10 @@ function expand(c: Partial<FileOutcome>): FileOutcome {
 }
 
 export function openCache(options: ScanOptions, today: string, contextRoot: string | undefined): OutcomeCache {
-  const cache = ScanCache.open<Partial<FileOutcome>>(options.cache!, scopeOf(options, today, contextRoot));
+  const cache = ScanCache.open<Partial<FileOutcome>>(options.cache!, scopeOf(options, contextRoot));
   const bytes = new Map<string, Buffer>();
   /** Files looked up and not found: their lookup, and what besides bytes and scope keyed it. */
-  const lookups = new Map<string, { readonly lookup: CacheLookup; readonly extra: string }>();
+  const lookups = new Map<string, { readonly lookup: CacheLookup; readonly extra: string; readonly dated: boolean }>();
   /** Digests of the bytes the file pass read, by path. */
   const reread = new Map<string, string>();
   let catalogDigest: string | undefined;
@@ -124,7 +131,8 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
       } catch {
         return undefined; // the file pass reports it
       }
-      const extra = helmKey(src.path, scanned, options.cwd);
+      const dated = buf.includes(DATED);
+      const extra = dated ? `${helmKey(src.path, scanned, options.cwd)}\u0000today:${today}` : helmKey(src.path, scanned, options.cwd);
       const lookup = cache.lookupFor(src.path, buf, extra);
       keyed++;
       // Made without the catalog, or with the catalog as it is now (its digest is in the key).
@@ -140,7 +148,7 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
           return o === undefined ? undefined : expand(o);
         };
       }
-      lookups.set(src.path, { lookup, extra });
+      lookups.set(src.path, { lookup, extra, dated });
       if (keepBytes) bytes.set(src.path, buf);
       return undefined;
     },
@@ -169,6 +177,8 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
         reread.delete(src.path);
         lookups.delete(src.path);
         if (made !== looked.lookup.content) return;
+        // Read the date, but not keyed by it: holds for today only.
+        if (o.readToday && !looked.dated) return;
         cache.set(usedCatalog(i) ? cache.lookupFor(src.path, looked.lookup, looked.extra, catalog()) : looked.lookup, compact(o));
       });
     },

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runScanCommand, ScanCommandInput } from '../../lib/cli/commands/scan-run';
 import { contentsDigest, ScanCache } from '../../lib/scan/cache';
 import * as engine from '../../lib/scan/engine';
+import type { Rule } from '../../lib/scan/types';
+import { fileTree, testConfig } from '../support/scan';
 import { MINI_PROJECT } from '../support/scan-files';
 import { tempDir } from '../support/tmp';
 
@@ -111,19 +113,52 @@ describe('scan --cache', () => {
     expect(after.output).toBe((await scanOf(dir)).output);
   });
 
-  it('checks every file again for another configuration, date or set of paths', async () => {
+  it('checks every file again for another configuration or set of paths', async () => {
     const dir = project();
     const cache = join(dir, 'cache');
     await scanOf(dir, { cache });
-    const files = counts().misses;
-    await scanOf(dir, { cache, today: '2026-06-02' });
-    expect(counts()).toEqual({ hits: 0, misses: files, unkeyed: 0 });
     writeFileSync(join(dir, 'secretops.config.yaml'), 'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nrules:\n  unknown-secret-store: warning\n');
     const configured = await scanOf(dir, { cache, today: '2026-06-02' });
     expect(counts().hits).toBe(0);
     expect(configured.output).toBe((await scanOf(dir, { today: '2026-06-02' })).output);
     await scanOf(dir, { cache, today: '2026-06-02', paths: ['apps'] });
     expect(counts().hits).toBe(0);
+  });
+
+  it('on a new day checks again only the files a date-reading rule reads (ScanConfig), and reports an allowlist expiring overnight', async () => {
+    const dir = project();
+    const cache = join(dir, 'cache');
+    writeFileSync(
+      join(dir, 'secretops.config.yaml'),
+      'apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nallowlist:\n  - {path: apps/secret.yaml, rule: no-inline-secret, reason: demo data, expires: "2026-06-01"}\n',
+    );
+    const before = await scanOf(dir, { cache });
+    const files = counts().misses;
+    expect(before.result.findings.filter((f) => f.ruleId === 'expired-allowlist')).toEqual([]);
+    const after = await scanOf(dir, { cache, today: '2026-06-02' });
+    expect(counts()).toEqual({ hits: files - 1, misses: 1, unkeyed: 0 });
+    expect(after.result.findings.filter((f) => f.ruleId === 'expired-allowlist').map((f) => f.file)).toEqual(['secretops.config.yaml']);
+    expect(after.output).toBe((await scanOf(dir, { today: '2026-06-02' })).output);
+    // And back: each day's outcome is its own.
+    expect((await scanOf(dir, { cache })).output).toBe(before.output);
+    expect(counts().misses).toBe(0);
+  });
+
+  it('stores no outcome that read the date unless the file is keyed by it', async () => {
+    const dir = fileTree({ 'a.yaml': 'kind: ConfigMap\nmetadata: {name: a}\n' });
+    const cache = join(dir, 'cache');
+    const datedRule: Rule = {
+      meta: { id: 'reads-date', description: 'd', remediation: 'R.', defaultSeverity: 'warning', docs: 'x', scope: 'document' },
+      checkDocument(doc, ctx, report) {
+        if (ctx.today && ctx.today > '2026-06-01') report({ doc, message: 'late' });
+      },
+    };
+    const run = (today: string) => engine.scan({ cwd: dir, config: testConfig(), rules: [datedRule], today, cache });
+    await run('2026-06-01');
+    await run('2026-06-02');
+    // Not found under a date it did not hold for: checked again, and right.
+    expect(counts().hits).toBe(0);
+    expect((await run('2026-06-02')).findings.map((f) => f.message)).toEqual(['late']);
   });
 
   it('holds no value of the files it describes, and nothing readable without them', async () => {
@@ -289,21 +324,23 @@ describe('scan --cache across scopes', () => {
   it('keeps two alternating scans found, and lets an older scope go after two writing runs', async () => {
     const dir = project();
     const cache = join(dir, 'cache');
-    const run = async (today: string) => {
-      await scanOf(dir, { cache, today });
+    // A scope per configuration (its bytes are in the scope).
+    const run = async (scope: string) => {
+      writeFileSync(join(dir, 'secretops.config.yaml'), `apiVersion: secretops.dev/v1alpha1\nkind: ScanConfig\nrules:\n  unknown-secret-store: warning # ${scope}\n`);
+      await scanOf(dir, { cache });
       return counts();
     };
-    expect((await run('2026-06-01')).hits).toBe(0);
-    expect((await run('2026-06-02')).hits).toBe(0);
+    expect((await run('a')).hits).toBe(0);
+    expect((await run('b')).hits).toBe(0);
     // Alternating: each finds its own entries.
-    expect((await run('2026-06-01')).misses).toBe(0);
-    expect((await run('2026-06-02')).misses).toBe(0);
+    expect((await run('a')).misses).toBe(0);
+    expect((await run('b')).misses).toBe(0);
     const size = readFileSync(cache).length;
     // Two more scopes write: the first two are dropped, and the file does not grow without end.
-    await run('2026-06-03');
-    await run('2026-06-04');
-    await run('2026-06-05');
-    expect((await run('2026-06-01')).hits).toBe(0);
+    await run('c');
+    await run('d');
+    await run('e');
+    expect((await run('a')).hits).toBe(0);
     expect(readFileSync(cache).length).toBeLessThanOrEqual(size);
   });
 });
