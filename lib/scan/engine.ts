@@ -351,8 +351,6 @@ export interface CatalogState {
   project?: Project;
   /** How often a rule read `ctx.project` once it was loaded (the cache tells which files depend on the catalog). */
   reads?: number;
-  /** How often a rule read `ctx.today` (a file whose outcome depends on the date). */
-  todayReads?: number;
 }
 
 /** What the file pass needs, built the same way in the main thread and in workers. */
@@ -387,6 +385,8 @@ export function filePass(
   const { cwd, config, rules, today } = options;
   // One context per rule for the whole scan (not one per rule and file).
   const contexts = new Map<string, RuleContext>();
+  /** Reads of `ctx.today`: a file whose rules read it has an outcome of this date only (`FileOutcome.readToday`). */
+  let todayReads = 0;
   const contextFor = (rule: Rule): RuleContext => {
     let ctx = contexts.get(rule.meta.id);
     if (!ctx) {
@@ -395,7 +395,7 @@ export function filePass(
         cwd,
         options: config.options[rule.meta.id] ?? {},
         get today() {
-          catalog.todayReads = (catalog.todayReads ?? 0) + 1;
+          todayReads++;
           return today;
         },
         roots: options.contextRoot !== undefined ? [options.contextRoot] : options.sources ? undefined : options.paths && options.paths.length > 0 ? options.paths : ['.'],
@@ -425,7 +425,7 @@ export function filePass(
     contextFor,
     severities: Object.fromEntries(rules.map((r) => [r.meta.id, severityOf(r, config)])),
     scannedPaths,
-    todayReads: () => catalog.todayReads ?? 0,
+    todayReads: () => todayReads,
   };
 }
 

@@ -43,83 +43,87 @@ class JsonReader {
 
   /** The member `name` of the object at `at`: undefined when absent, null when the text is not plain JSON. */
   member(at: number, name: string): { key: number; value: number } | undefined | null {
-    const { text } = this;
-    let i = this.skipSpace(at + 1);
-    if (text[i] === '}') return undefined;
     let found: { key: number; value: number } | undefined;
-    for (;;) {
-      if (text[i] !== '"') return null;
-      const keyStart = i;
-      const end = this.stringEnd(i);
-      if (end === undefined) return null;
-      let k: string;
-      try {
-        k = JSON.parse(text.slice(i, end)) as string;
-      } catch {
-        return null;
-      }
-      i = this.skipSpace(end);
-      if (text[i] !== ':') return null;
-      const value = this.skipSpace(i + 1);
-      if (k === name) {
-        // A repeated key: which one the tree names is not this reader's to guess.
-        if (found) return null;
-        found = { key: keyStart, value };
-      }
-      const after = this.valueEnd(value);
-      if (after === undefined) return null;
-      i = this.skipSpace(after);
-      if (text[i] === '}') return found;
-      if (text[i] !== ',') return null;
-      i = this.skipSpace(i + 1);
-    }
+    let unsure = false;
+    const end = this.entries(at, 0, (value, key) => {
+      const k = key === undefined ? undefined : this.keyOf(key);
+      // A key that is not JSON, or a repeated key (which one the tree names is not this reader's to guess).
+      unsure = k === undefined || (k === name && found !== undefined);
+      if (unsure) return false;
+      if (k === name) found = { key: key!, value };
+      return true;
+    });
+    return end === undefined || unsure ? null : found;
   }
 
   /** Element `index` of the array at `at`. */
   element(at: number, index: number): { value: number } | undefined | null {
+    let n = 0;
+    let found: number | undefined;
+    const end = this.entries(at, 0, (value) => {
+      if (n++ !== index) return true;
+      found = value;
+      return false;
+    });
+    if (found !== undefined) return { value: found };
+    return end === undefined ? null : undefined;
+  }
+
+  /**
+   * Walks the entries of the object or array at `at`, handing `each` every value's offset (and an
+   * object member's key offset) until it returns false. The offset after the container, `STOPPED`
+   * when `each` stopped, or undefined when the text is not plain JSON (or nests too deep).
+   */
+  private entries(at: number, depth: number, each: (value: number, key?: number) => boolean): number | typeof STOPPED | undefined {
     const { text } = this;
+    if (depth > MAX_DEPTH) return undefined;
+    const object = text[at] === '{';
+    const close = object ? '}' : ']';
     let i = this.skipSpace(at + 1);
-    if (text[i] === ']') return undefined;
-    for (let n = 0; ; n++) {
-      if (n === index) return { value: i };
-      const after = this.valueEnd(i);
-      if (after === undefined) return null;
+    if (text[i] === close) return i + 1;
+    for (;;) {
+      let key: number | undefined;
+      if (object) {
+        if (text[i] !== '"') return undefined;
+        const end = this.stringEnd(i);
+        if (end === undefined) return undefined;
+        key = i;
+        i = this.skipSpace(end);
+        if (text[i] !== ':') return undefined;
+        i = this.skipSpace(i + 1);
+      }
+      if (!each(i, key)) return STOPPED;
+      const after = this.valueEnd(i, depth + 1);
+      if (after === undefined) return undefined;
       i = this.skipSpace(after);
-      if (text[i] === ']') return undefined;
-      if (text[i] !== ',') return null;
+      if (text[i] === close) return i + 1;
+      if (text[i] !== ',') return undefined;
       i = this.skipSpace(i + 1);
     }
   }
 
-  /** The offset after the value starting at `i`, or undefined when it is not plain JSON (or nests too deep). */
-  private valueEnd(i: number, depth = 0): number | undefined {
-    const { text } = this;
-    const c = text[i];
-    if (depth > MAX_DEPTH) return undefined;
+  /** The offset after the value starting at `i`, or undefined when it is not plain JSON. */
+  private valueEnd(i: number, depth: number): number | undefined {
+    const c = this.text[i];
     if (c === '"') return this.stringEnd(i);
     if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      let j = this.skipSpace(i + 1);
-      if (text[j] === close) return j + 1;
-      for (;;) {
-        if (c === '{') {
-          if (text[j] !== '"') return undefined;
-          const end = this.stringEnd(j);
-          if (end === undefined) return undefined;
-          j = this.skipSpace(end);
-          if (text[j] !== ':') return undefined;
-          j = this.skipSpace(j + 1);
-        }
-        const end = this.valueEnd(j, depth + 1);
-        if (end === undefined) return undefined;
-        j = this.skipSpace(end);
-        if (text[j] === close) return j + 1;
-        if (text[j] !== ',') return undefined;
-        j = this.skipSpace(j + 1);
-      }
+      const end = this.entries(i, depth, () => true);
+      return end === STOPPED ? undefined : end;
     }
-    const m = LITERAL.exec(text.slice(i, i + 64));
+    const m = LITERAL.exec(this.text.slice(i, i + 64));
     return m ? i + m[0].length : undefined;
+  }
+
+  /** The text of the key string at `at` (escapes decoded). */
+  private keyOf(at: number): string | undefined {
+    const end = this.stringEnd(at)!;
+    const raw = this.text.slice(at + 1, end - 1);
+    if (!raw.includes('\\')) return raw;
+    try {
+      return JSON.parse(this.text.slice(at, end)) as string;
+    } catch {
+      return undefined;
+    }
   }
 
   private stringEnd(i: number): number | undefined {
@@ -135,6 +139,8 @@ class JsonReader {
 }
 
 const MAX_DEPTH = 500;
+
+const STOPPED = Symbol('stopped');
 
 /** A JSON number, `true`, `false` or `null`, ending where a JSON token may follow. */
 const LITERAL = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?=[\s,\]}]|$)/;

@@ -4,7 +4,7 @@ import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
 import { jsonNodeOffset } from './json-position';
 import { outlineBlockYaml, type DocumentOutline } from './block-outline';
-import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys } from './merge-keys';
+import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys, type MergeConflict } from './merge-keys';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
 
@@ -189,18 +189,11 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocume
     }
     problem = failed;
   }
-  // Merge keys, as kubectl reads them (lib/scan/merge-keys.ts); where kustomize would read the
-  // mapping differently, a parse problem, as for a duplicate key.
-  const merges = mayHaveMergeKeys(slice.text) ? resolveMergeKeys(value, slice.text.length + ALIAS_NODE_ALLOWANCE) : undefined;
-  if (merges?.exceeded) return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
-  if (merges) value = merges.value;
-  // Aliases share objects, so a few lines can stand for billions of nodes (an alias bomb): any
-  // rule walking the value would hang. Only a document with anchors can have aliases.
-  if (MAY_HAVE_ALIAS.test(slice.text) && exceedsNodeBudget(value, slice.text.length + ALIAS_NODE_ALLOWANCE)) {
-    return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
-  }
+  const bounded = mergedWithinBudget(value, slice.text);
+  if (!bounded) return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
+  value = bounded.value;
   const positionOf = slicePositions(slice);
-  const conflict = merges?.conflicts[0];
+  const conflict = bounded.conflicts[0];
   if (conflict && !problem) problem = { message: conflictMessage(conflict), ...offsetPosition(slice.text, conflictOffset(slice.text, conflict), slice.startLine) };
   const object = objectRef(value);
   return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
@@ -220,14 +213,22 @@ export function loadEmbeddedYaml(text: string): unknown {
   } catch {
     return undefined;
   }
+  return mergedWithinBudget(value, text)?.value;
+}
+
+/**
+ * A loaded value with its merge keys resolved as kubectl reads them (lib/scan/merge-keys.ts; where
+ * kustomize would read a mapping differently, a conflict the caller may report), or undefined when
+ * it expands too many aliases: aliases share objects, so a few lines can stand for billions of
+ * nodes and any rule walking the value would hang. Only a text with anchors can have aliases.
+ */
+function mergedWithinBudget(value: unknown, text: string): { value: unknown; conflicts: readonly MergeConflict[] } | undefined {
   const budget = text.length + ALIAS_NODE_ALLOWANCE;
-  if (mayHaveMergeKeys(text)) {
-    const merged = resolveMergeKeys(value, budget);
-    if (merged.exceeded) return undefined;
-    value = merged.value;
-  }
-  if (MAY_HAVE_ALIAS.test(text) && exceedsNodeBudget(value, budget)) return undefined;
-  return value;
+  const merges = mayHaveMergeKeys(text) ? resolveMergeKeys(value, budget) : undefined;
+  if (merges?.exceeded) return undefined;
+  const merged = merges ? merges.value : value;
+  if (MAY_HAVE_ALIAS.test(text) && exceedsNodeBudget(merged, budget)) return undefined;
+  return { value: merged, conflicts: merges?.conflicts ?? [] };
 }
 
 /**
