@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScanCommand, ScanCommandInput } from '../../lib/cli/commands/scan-run';
@@ -270,6 +270,37 @@ describe('ScanCache', () => {
       at += 44 + size;
     }
     expect(ivs.size).toBe(3000);
+  });
+
+  it('spills this run\'s new entries to a sealed file beside the cache (mode 0600) and removes it when closed', () => {
+    const dir = tempDir();
+    const file = join(dir, 'sub', 'c');
+    const a = ScanCache.open<string>(file, ['code-1']);
+    for (let i = 0; i < 50; i++) a.set(a.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)), `${CANARY} ${i}`);
+    const spill = join(dir, 'sub', `c.${process.pid}.new`);
+    // Still buffered: taken back before the save all the same.
+    expect(a.get(a.lookupFor('f7.yaml', Buffer.from('k: 7\n')))).toBe(`${CANARY} 7`);
+    expect(statSync(spill).mode & 0o777).toBe(0o600);
+    expect(readFileSync(spill).includes(CANARY)).toBe(false);
+    expect(readFileSync(join(dir, 'sub', '.gitignore'), 'utf8')).toContain('*');
+    a.save(() => {});
+    a.close();
+    expect(readdirSync(join(dir, 'sub')).sort()).toEqual(['.gitignore', 'c']);
+    const b = ScanCache.open<string>(file, ['code-1']);
+    for (const i of [0, 7, 49]) expect(b.get(b.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)))).toBe(`${CANARY} ${i}`);
+    expect(readFileSync(file).includes(CANARY)).toBe(false);
+  });
+
+  it('holds new entries in memory when no spill file can be made, and warns at the save', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'blocker'), 'a file where the cache folder would be\n');
+    const a = ScanCache.open<string>(join(dir, 'blocker', 'c'), ['code-1']);
+    a.set(a.lookupFor('x.yaml', Buffer.from('k: v\n')), 'held');
+    expect(a.get(a.lookupFor('x.yaml', Buffer.from('k: v\n')))).toBe('held');
+    const warned: string[] = [];
+    a.save((m) => warned.push(m));
+    a.close();
+    expect(warned).toEqual([expect.stringMatching(/^the scan cache could not be written \((EEXIST|ENOTDIR)\)/)]);
   });
 
   it('tells the scanner\'s code apart by size and modification time', () => {
