@@ -10,7 +10,7 @@
  * pre_commit/languages/node.py: `npm install --dev ...`, then `npm pack`, then `npm install -g`
  * of the tarball). Install scripts run at `npm install` only, never at pack time. For git
  * dependencies npm runs `npm install --include=dev` in the clone when the package has a
- * postinstall script (pacote lib/git.js, #prepareDir), so tsc is there.
+ * postinstall script (pacote lib/git.js, #prepareDir), so tsc and esbuild are there.
  */
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -20,12 +20,6 @@ const root = join(__dirname, '..');
 // An installed package has no sources to compile (tsconfig.build.json is not in `files`).
 if (!existsSync(join(root, 'tsconfig.build.json'))) process.exit(0);
 
-let tsc;
-try {
-  tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-} catch {
-  process.stderr.write('secretops: cannot build the CLI: typescript (a devDependency) is not installed; run `npm ci` without --omit=dev in the secretops sources.\n');
-  process.exit(1);
-}
-const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+// scripts/build.cjs compiles with tsc and bundles with esbuild (both devDependencies).
+const run = spawnSync(process.execPath, [join(root, 'scripts', 'build.cjs')], { cwd: root, stdio: 'inherit' });
 process.exit(run.status ?? 1);

@@ -15,6 +15,16 @@ export function packageRoot(): string {
   }
 }
 
+/**
+ * The path of one of the package's modules as the running scanner has it: under build/ when it
+ * runs compiled (as modules, or as the one-file bundle, whose `__dirname` is build/ itself), the
+ * source beside the package root when it runs from TypeScript (tests under tsx). For what is
+ * loaded by path: the scan worker's entry and the rules module it loads.
+ */
+export function packageModule(relativePath: string): string {
+  return __filename.endsWith('.ts') ? join(packageRoot(), relativePath.replace(/\.js$/, '.ts')) : join(packageRoot(), 'build', relativePath);
+}
+
 /** The text of a file shipped with the package (rule READMEs), or undefined when absent. */
 export function packageText(relativePath: string): string | undefined {
   try {

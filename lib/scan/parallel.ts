@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { packageModule } from './package-files';
 import { Worker } from 'node:worker_threads';
 import type { FileOutcome, WorkerSpec } from './engine';
 import type { SourceFile } from './sources';
@@ -62,7 +62,9 @@ export async function passInWorkers(
   let next = 0;
   let catalogWanted = false;
   const workerInit: WorkerInit = { ...init, files: inputs.map((f) => ({ path: f.path, size: f.size })) };
-  const entry = join(__dirname, 'scan-worker.js');
+  // The modules' worker, also for the bundled CLI: a worker is an isolate of its own, so nothing
+  // it loads is a second copy of the main thread's modules.
+  const entry = packageModule('lib/scan/scan-worker.js');
   // Every thread's heap counts towards the process's memory: a small young generation keeps each
   // worker's garbage small (measured on 100,000 documents: 510 MB peak with defaults).
   const start = () => new Worker(entry, { workerData: workerInit, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { checkFixturesDir } from '../options';
 import { RULES } from '../../../policies';
 import { ExitCode, UserError } from '../../errors';
@@ -9,7 +9,7 @@ import { catalogLoader, locateCatalog } from '../../scan/catalog-loader';
 import { scan } from '../../scan/engine';
 import { stagedScope } from '../../scan/staged';
 import { formatResult, ScanFormat } from '../../scan/format';
-import { packageText } from '../../scan/package-files';
+import { packageModule, packageText } from '../../scan/package-files';
 import type { ScanResult } from '../../scan/types';
 
 export interface ScanCommandInput {
@@ -48,7 +48,7 @@ function checkContextDir(cwd: string, dir: string): void {
 }
 
 /** The module of `RULES` (policies/index), which scan workers load: the same list this command scans with. */
-const RULES_MODULE = join(__dirname, '..', '..', '..', 'policies');
+const RULES_MODULE = packageModule('policies');
 
 /** What `secretops scan` does between parsing its flags and printing. */
 export async function runScanCommand(given: ScanCommandInput): Promise<ScanCommandOutput> {
