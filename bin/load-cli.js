@@ -17,10 +17,10 @@
  * Nothing here is needed for correctness: a cache that cannot be read or written costs start-up time only.
  */
 const { createHash } = require('node:crypto');
-const { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { tmpdir } = require('node:os');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const BUILD = join(__dirname, '..', 'build');
@@ -78,6 +78,10 @@ function loadWithCodeCache(argv) {
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, file);
+        // The command's caches of earlier builds are of no further use.
+        const mine = basename(file);
+        const command = mine.slice(0, mine.lastIndexOf('-') + 1);
+        for (const other of readdirSync(dirname(file))) if (other !== mine && other.startsWith(command) && other.endsWith('.bin')) rmSync(join(dirname(file), other), { force: true });
       } catch {
         // the next run compiles again
       }
