@@ -50,7 +50,7 @@ const DEPENDENCIES = ['js-yaml', 'yaml', 'minimatch', 'ignore'];
  * Everything a file's outcome depends on besides the file: the scanner's code (compiled, or the
  * sources when run from them) with the default policy, dependency versions, Node, the user
  * configuration's bytes, the enabled rules and their severities, the mode and roots. Not the date:
- * only files a date-reading rule can read are keyed by it (`DATED`), so a new day leaves the rest.
+ * only files a date-reading rule can read are keyed by it (`datedBy`), so a new day leaves the rest.
  */
 function scopeOf(options: ScanOptions, contextRoot: string | undefined): string[] {
   const root = packageRoot();
@@ -78,11 +78,14 @@ function scopeOf(options: ScanOptions, contextRoot: string | undefined): string[
 }
 
 /**
- * Files whose outcome can depend on the date: `expired-allowlist`, the one rule that reads
- * `ctx.today`, reads ScanConfig documents. Any other outcome that read the date is not stored
- * (`FileOutcome.readToday`), so a rule that starts reading it stays correct, only uncached.
+ * What marks a file whose outcome can depend on the date: the literals of the enabled rules'
+ * `readsTodayIn` (expired-allowlist: `ScanConfig`). Any other outcome that read the date is not
+ * stored (`FileOutcome.readToday`), so a rule that reads it without saying so stays correct, only uncached.
  */
-const DATED = Buffer.from('ScanConfig');
+function datedBy(options: ScanOptions): readonly Buffer[] {
+  const reading = options.rules.filter((r) => r.meta.readsTodayIn !== undefined && (options.config.severities[r.meta.id] ?? r.meta.defaultSeverity) !== 'off');
+  return [...new Set(reading.map((r) => r.meta.readsTodayIn!))].map((l) => Buffer.from(l));
+}
 
 /** The list fields of an outcome, left out of the cache when empty (most files have none of them). */
 const LISTS = ['findings', 'warnings', 'suppressing', 'inline', 'summaries'] as const;
@@ -101,6 +104,7 @@ function expand(c: Partial<FileOutcome>): FileOutcome {
 
 export function openCache(options: ScanOptions, today: string, contextRoot: string | undefined): OutcomeCache {
   const cache = ScanCache.open<Partial<FileOutcome>>(options.cache!, scopeOf(options, contextRoot));
+  const dates = datedBy(options);
   const bytes = new Map<string, Buffer>();
   /** Files looked up and not found: their lookup, and what besides bytes and scope keyed it. */
   const lookups = new Map<string, { readonly lookup: CacheLookup; readonly extra: string; readonly dated: boolean }>();
@@ -131,7 +135,7 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
       } catch {
         return undefined; // the file pass reports it
       }
-      const dated = buf.includes(DATED);
+      const dated = dates.some((d) => buf.includes(d));
       const extra = dated ? `${helmKey(src.path, scanned, options.cwd)}\u0000today:${today}` : helmKey(src.path, scanned, options.cwd);
       const lookup = cache.lookupFor(src.path, buf, extra);
       keyed++;

@@ -168,6 +168,14 @@ export interface RuleMeta {
    */
   readonly readsOutline?: (outline: DocumentOutline, file: Pick<ScanFile, 'path' | 'helmValues'>, ctx: RuleContext, text: string) => boolean;
   /**
+   * The rule reads `ctx.today` (allowlist expiry), and only for documents holding this literal (a
+   * string its `interest` cannot match without). The scan cache keys a file holding it by the date,
+   * so that tomorrow's run checks that file again and leaves the rest; an outcome that read the date
+   * in any other file is not stored (`FileOutcome.readToday`), which keeps a rule that reads it
+   * without saying so correct, only uncached.
+   */
+  readonly readsTodayIn?: string;
+  /**
    * The rule reports `ScanFile.problems` (parse-error does): rule test helpers then accept case
    * files that do not parse instead of failing on them.
    */

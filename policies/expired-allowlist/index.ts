@@ -21,6 +21,7 @@ export const expiredAllowlist: Rule = {
     docs: 'policies/expired-allowlist/README.md',
     scope: 'document',
     interest: /kind:\s*["']?ScanConfig/,
+    readsTodayIn: 'ScanConfig',
   },
   checkDocument(doc, ctx, report) {
     const v = doc.value as ConfigDocument | null;

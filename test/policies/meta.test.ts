@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { credentialKeyMatcher } from '../../lib/credential-like';
+import { parseFile, readFileAs } from '../../lib/scan/parse';
 import { checkText } from '../../lib/scan/run-rules';
 import { RULES } from '../../policies';
 import { renderRuleDocs, RULE_DOCS_PATH } from '../../scripts/generate-rule-docs';
-import { exampleCatalog, itRunsCases, ruleFolder } from '../support/rule-cases';
+import { exampleCatalog, itRunsCases, ruleCases, ruleFolder } from '../support/rule-cases';
 import { REPO_ROOT } from '../support/tmp';
 
 /** What every rule must have, checked over policies/ so a new rule cannot skip any of it. */
@@ -48,6 +50,33 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('rule %s', (id, rule) =
   });
 
   itRunsCases(rule);
+
+  it('reads ctx.today only in documents holding its readsTodayIn literal, and declares it when it does', async () => {
+    const literal = rule.meta.readsTodayIn;
+    if (literal !== undefined) expect(rule.meta.interest?.source, 'the interest cannot match without the literal').toContain(literal);
+    for (const c of ruleCases(rule)) {
+      const text = readFileSync(c.path, 'utf8');
+      const read = readFileAs(`cases/${c.name}`, text);
+      if (!read) continue;
+      const file = { path: `cases/${c.name}`, kind: read.kind, text: read.text };
+      const docs = read.kind === 'yaml' || read.kind === 'json' ? parseFile(file).docs : [];
+      let reads = 0;
+      const ctx = {
+        isCredentialKey: credentialKeyMatcher(),
+        cwd: REPO_ROOT,
+        options: {},
+        project: exampleCatalog(),
+        get today() {
+          reads++;
+          return '2030-01-01';
+        },
+      };
+      for (const d of docs) rule.checkDocument?.(d, ctx, () => {});
+      rule.checkFile?.({ ...file, problems: [] }, ctx, () => {});
+      await rule.checkProject?.(docs, ctx, () => {});
+      if (reads > 0) expect(literal !== undefined && text.includes(literal), `${c.name}: read ctx.today; the rule must declare readsTodayIn, a literal of this case`).toBe(true);
+    }
+  });
 
   it('never throws on odd but valid documents (fuzz)', async () => {
     const kinds = ['Secret', 'SealedSecret', 'ExternalSecret', 'ClusterSecretStore', 'Deployment', 'Pod', 'CronJob', 'Application', 'Kustomization', 'List', 'ConfigMap', 'ScanConfig'];

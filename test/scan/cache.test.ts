@@ -161,6 +161,31 @@ describe('scan --cache', () => {
     expect((await run('2026-06-02')).findings.map((f) => f.message)).toEqual(['late']);
   });
 
+  it('keys by the date the files holding what a rule declares it reads the date in (`readsTodayIn`), and only while the rule is on', async () => {
+    const dir = fileTree({ 'a.yaml': 'kind: Dated\nmetadata: {name: a}\n', 'b.yaml': 'kind: ConfigMap\nmetadata: {name: b}\n' });
+    const cache = join(dir, 'cache');
+    const datedRule: Rule = {
+      meta: { id: 'reads-date', description: 'd', remediation: 'R.', defaultSeverity: 'warning', docs: 'x', scope: 'document', interest: /kind: Dated/, readsTodayIn: 'Dated' },
+      checkDocument(doc, ctx, report) {
+        if (ctx.today && ctx.today > '2026-06-01') report({ doc, message: 'late' });
+      },
+    };
+    const run = (today: string, severity?: 'off') =>
+      engine.scan({ cwd: dir, config: testConfig(severity ? { rules: { 'reads-date': severity } } : {}), rules: [datedRule], today, cache });
+    await run('2026-06-01');
+    expect((await run('2026-06-01')).findings).toEqual([]);
+    expect(counts()).toEqual({ hits: 2, misses: 0, unkeyed: 0 });
+    // The next day: only the file holding the literal is checked again, and reported.
+    expect((await run('2026-06-02')).findings.map((f) => `${f.file} ${f.message}`)).toEqual(['a.yaml late']);
+    expect(counts()).toEqual({ hits: 1, misses: 1, unkeyed: 0 });
+    expect((await run('2026-06-02')).findings.map((f) => f.message)).toEqual(['late']);
+    expect(counts().misses).toBe(0);
+    // Turned off, the rule marks nothing: a new day finds every file (under this configuration's scope).
+    await run('2026-06-02', 'off');
+    await run('2026-06-03', 'off');
+    expect(counts()).toEqual({ hits: 2, misses: 0, unkeyed: 0 });
+  });
+
   it('holds no value of the files it describes, and nothing readable without them', async () => {
     const dir = project();
     const cache = join(dir, 'cache');
