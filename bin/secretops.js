@@ -5,7 +5,7 @@
 const argv = process.argv.slice(2);
 let loaded;
 try {
-  loaded = require('./load-cli.js').loadCli(argv);
+  loaded = require('./load-cli.js').loadCli();
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND' && /build[\\/]lib[\\/]cli[\\/]main/.test(String(err.message))) {
     process.stderr.write('secretops: the CLI is not built yet; run `npm ci` or `npm run build` in the secretops package.\n');
