@@ -109,7 +109,7 @@ function loadWithCodeCache() {
   };
 }
 
-/** The code cache of this bundle and Node; undefined when no safe folder is at hand. */
+/** The code cache of this bundle file and Node; undefined when no safe folder is at hand. */
 function codeCacheFile(source) {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   const dir = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'secretops') : join(tmpdir(), `secretops-compile-cache-${uid ?? 'user'}`);
@@ -120,8 +120,11 @@ function codeCacheFile(source) {
   } catch {
     return undefined;
   }
-  // By content: V8 itself checks only the source's length, and a packed package's files all carry one date.
-  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${BUNDLE}\0`).update(source).digest('hex');
+  // V8 itself checks only the source's length, and a packed package's files all carry one
+  // modification time; the change time cannot be set, and every write or new install moves it
+  // (a digest of the bytes cost 4 ms of each start).
+  const st = statSync(BUNDLE, { bigint: true });
+  const key = createHash('sha1').update([process.version, process.arch, BUNDLE, st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, source.length].join('\0')).digest('hex');
   return join(dir, `cli-${key}.bin`);
 }
 
