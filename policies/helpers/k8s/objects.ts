@@ -126,6 +126,37 @@ const CRD_KIND_WITHIN = 2000;
  * documents of most repositories, so matching them would parse (and keep) them for nothing.
  */
 export function interestOutsideCrds(pattern: RegExp): RegExp {
-  // A CRD's top-level kind comes within its first lines; bounding the look keeps the test cheap.
-  return new RegExp(`^(?![\\s\\S]{0,${CRD_KIND_WITHIN}}?\\bkind"?\\s*:\\s*["']?CustomResourceDefinition\\b)[\\s\\S]*?(?:${pattern.source})`, pattern.flags.replace(/[gmy]/g, ''));
+  return new InterestOutsideCrds(pattern);
+}
+
+/**
+ * The pattern `^(?!CRD kind within the first lines)[\s\S]*?(?:pattern)`, as its `source` says and
+ * `exec` matches; `test` (what the scan runs on every document) gives the same answer in two
+ * cheaper steps. The lookahead and the lazy prefix made the one regular expression anchored, which
+ * keeps the engine from skipping ahead to where the pattern can start: six rules ran it on every
+ * document (a tenth of a large scan in these interest tests). Here the CRD look runs only when the
+ * text holds `CustomResourceDefinition` at all (in the pattern's case sensitivity), and the pattern
+ * unanchored: half the time of the six over the corpus.
+ */
+class InterestOutsideCrds extends RegExp {
+  private readonly crd: RegExp;
+  private readonly inner: RegExp;
+  /** What the CRD look cannot match without (in the pattern's case sensitivity). */
+  private readonly crdHint: RegExp | undefined;
+
+  constructor(pattern: RegExp) {
+    // A CRD's top-level kind comes within its first lines; bounding the look keeps the test cheap.
+    const crd = `[\\s\\S]{0,${CRD_KIND_WITHIN}}?\\bkind"?\\s*:\\s*["']?CustomResourceDefinition\\b`;
+    const flags = pattern.flags.replace(/[gmy]/g, '');
+    super(`^(?!${crd})[\\s\\S]*?(?:${pattern.source})`, flags);
+    this.crd = new RegExp(`^${crd}`, flags);
+    this.inner = new RegExp(pattern.source, flags);
+    this.crdHint = flags.includes('i') ? /CustomResourceDefinition/i : undefined;
+  }
+
+  override test(text: string): boolean {
+    const maybeCrd = this.crdHint ? this.crdHint.test(text) : text.includes('CustomResourceDefinition');
+    if (maybeCrd && this.crd.test(text)) return false;
+    return this.inner.test(text);
+  }
 }
