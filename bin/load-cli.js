@@ -4,8 +4,9 @@
  * most of a pre-commit hook's time on a small commit, so:
  *
  * - The one-file bundle (build/cli-bundle.cjs, scripts/build.cjs) is loaded instead of the 155
- *   modules of build/lib when it is at least as new as build/lib/cli/main.js: a bare `tsc` after a
- *   build leaves it stale, and then the modules run.
+ *   modules of build/lib when it is current (`bundleIsCurrent`): always in an installed package;
+ *   in a source checkout when it is at least as new as build/lib/cli/main.js (a bare `tsc` after
+ *   a build leaves it stale, and then the modules run).
  * - Node 22.1+ keeps compiled code between runs itself (`module.enableCompileCache`, in
  *   $NODE_COMPILE_CACHE, else the temporary folder).
  * - Older Node has no such API: the bundle is compiled through `vm.compileFunction` with V8's
@@ -16,7 +17,7 @@
  * Nothing here is needed for correctness: a cache that cannot be read or written costs start-up time only.
  */
 const { createHash } = require('node:crypto');
-const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
@@ -43,9 +44,17 @@ function loadCli() {
   return loadWithCodeCache();
 }
 
+/**
+ * Whether the bundle is there and made from the modules beside it. An installed package cannot
+ * be rebuilt (it ships no tsconfig.build.json), so its bundle is current whatever the times its
+ * files were unpacked with (`npm install -g` of a tarball writes them in name order, the bundle
+ * first). In a source checkout a bare `tsc` after a build leaves the bundle older than the modules.
+ */
 function bundleIsCurrent() {
   try {
-    return statSync(BUNDLE).mtimeMs >= statSync(MODULES).mtimeMs;
+    const bundle = statSync(BUNDLE);
+    if (!existsSync(join(__dirname, '..', 'tsconfig.build.json'))) return true;
+    return bundle.mtimeMs >= statSync(MODULES).mtimeMs;
   } catch {
     return false;
   }
@@ -120,12 +129,12 @@ function codeCacheFile(source) {
   } catch {
     return undefined;
   }
-  // V8 itself checks only the source's length, and a packed package's files all carry one
-  // modification time; the change time cannot be set, and every write or new install moves it
+  // V8 itself checks only the source's length, and a modification time can be set by whatever
+  // unpacks the files; the change time cannot be set, and every write or new install moves it
   // (a digest of the bytes cost 4 ms of each start).
   const st = statSync(BUNDLE, { bigint: true });
   const key = createHash('sha1').update([process.version, process.arch, BUNDLE, st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, source.length].join('\0')).digest('hex');
   return join(dir, `cli-${key}.bin`);
 }
 
-module.exports = { loadCli };
+module.exports = { loadCli, bundleIsCurrent };

@@ -20,6 +20,8 @@ function standIn(): string {
   const cli = (who: string) => `#!/usr/bin/env node\nexports.main = async (argv) => { process.stdout.write(${JSON.stringify(who)} + ' ' + argv.join(' ') + '\\n'); return argv.includes('--fail') ? 3 : 0; };\n`;
   writeFileSync(join(pkg, 'build', 'lib', 'cli', 'main.js'), cli('modules'));
   writeFileSync(join(pkg, 'build', 'cli-bundle.cjs'), cli('bundle'));
+  // A source checkout (an installed package ships no tsconfig.build.json).
+  writeFileSync(join(pkg, 'tsconfig.build.json'), '{}\n');
   return pkg;
 }
 
@@ -38,7 +40,7 @@ describe('the launcher', () => {
     const cache = tempDir();
     touch(join(pkg, 'build', 'lib', 'cli', 'main.js'), 1_000_000);
     touch(join(pkg, 'build', 'cli-bundle.cjs'), 1_000_000);
-    // A packed package's files all carry one date.
+    // Built in one second: as new as the modules counts as current.
     expect(run(pkg, ['scan', '.'], cache)).toEqual({ code: 0, stdout: 'bundle scan .\n', stderr: '' });
     expect(run(pkg, ['scan', '--fail'], cache).code).toBe(3);
     // A bare `tsc` after the build: the bundle is stale.
@@ -46,6 +48,17 @@ describe('the launcher', () => {
     expect(run(pkg, ['scan', '.'], cache).stdout).toBe('modules scan .\n');
     rmSync(join(pkg, 'build', 'cli-bundle.cjs'));
     expect(run(pkg, ['--version'], cache).stdout).toBe('modules --version\n');
+  });
+
+  it('runs the bundle of an installed package whatever the times its files were unpacked with', () => {
+    const pkg = standIn();
+    rmSync(join(pkg, 'tsconfig.build.json'));
+    // `npm install -g` of a tarball writes the files in name order: the bundle before build/lib.
+    touch(join(pkg, 'build', 'cli-bundle.cjs'), 1_000_000);
+    touch(join(pkg, 'build', 'lib', 'cli', 'main.js'), 1_000_001);
+    expect(run(pkg, ['scan', '.'], tempDir()).stdout).toBe('bundle scan .\n');
+    rmSync(join(pkg, 'build', 'cli-bundle.cjs'));
+    expect(run(pkg, ['scan', '.'], tempDir()).stdout).toBe('modules scan .\n');
   });
 
   it('says how to build when nothing is built', () => {

@@ -141,6 +141,8 @@ describe('the secretops-scan hook (language: node) from a git URL and tag', () =
     const envs = readdirSync(home).filter((d) => d.startsWith('repo')).map((d) => join(home, d, 'node_env-system'));
     const pkg = envs.map((e) => join(e, 'lib', 'node_modules', 'secretops')).find((p) => existsSync(p))!;
     expect(existsSync(join(pkg, 'build', 'lib', 'cli', 'main.js'))).toBe(true);
+    // The hook runs the one-file CLI, whatever times npm unpacked the files with.
+    expect((require(join(pkg, 'bin', 'load-cli.js')) as { bundleIsCurrent(): boolean }).bundleIsCurrent()).toBe(true);
     expect(existsSync(join(pkg, 'node_modules', 'typescript'))).toBe(false);
     expect(existsSync(join(pkg, 'lib'))).toBe(false);
   }, 900_000);
