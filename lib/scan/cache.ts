@@ -84,6 +84,8 @@ export class ScanCache<T> {
   /** Where this run's new entries go until `save` (opened at the first; undefined: held in memory). */
   private spill: Spill | undefined;
   private spillTried = false;
+  /** Appending to the spill file failed: new entries are held (the file stays for reading earlier ones). */
+  private spillFull = false;
 
   private constructor(
     readonly file: string,
@@ -156,19 +158,26 @@ export class ScanCache<T> {
     const size = IV + TAG + body.length + rest.length;
     // Deleted first, so entries stay in file order with this run's at the end (`WindowReader` reads ahead).
     this.stored.entries.delete(lookup.id);
+    this.changed = true;
     const spill = this.spillFile();
     if (spill) {
-      const at = spill.append(parts);
-      this.stored.entries.set(lookup.id, { in: 'spill', at, size, tag: this.tag, run: this.stored.run });
-    } else {
-      const sealed = Buffer.concat(parts, size);
-      this.stored.entries.set(lookup.id, { sealed, at: -1, size, tag: this.tag, run: this.stored.run });
+      try {
+        const at = spill.append(parts);
+        this.stored.entries.set(lookup.id, { in: 'spill', at, size, tag: this.tag, run: this.stored.run });
+        return;
+      } catch {
+        // A full disk: this and later entries are held instead. Entries whose bytes did not reach
+        // the file read as damaged (dropped when taken; the save then warns it could not write).
+        this.spillFull = true;
+      }
     }
-    this.changed = true;
+    const sealed = Buffer.concat(parts, size);
+    this.stored.entries.set(lookup.id, { sealed, at: -1, size, tag: this.tag, run: this.stored.run });
   }
 
-  /** The spill file, opened at the first new entry; undefined when it cannot be (entries are then held in memory). */
+  /** The spill file, opened at the first new entry; undefined when it cannot be, or is full (entries are then held in memory). */
   private spillFile(): Spill | undefined {
+    if (this.spillFull) return undefined;
     if (!this.spillTried) {
       this.spillTried = true;
       try {
@@ -245,46 +254,33 @@ function ensureCacheDir(dir: string): void {
  * as unreadable without the tree as the cache itself.
  */
 class Spill {
-  private readonly fd: number;
-  private readonly buffer = Buffer.allocUnsafe(WRITE_CHUNK);
-  private buffered = 0;
-  /** Bytes appended so far (written and buffered). */
-  private size = 0;
+  private readonly writer: BufferedWriter;
   private reader: WindowReader | undefined;
 
   /** A scan that ends before its save (an error) leaves no spill file behind. */
   private readonly onExit = () => this.remove();
 
   constructor(private readonly path: string) {
-    this.fd = openSync(path, 'w', 0o600);
+    this.writer = new BufferedWriter(openSync(path, 'w', 0o600));
     process.once('exit', this.onExit);
   }
 
   /** Appends the parts as one entry; returns its offset. */
   append(parts: readonly Buffer[]): number {
-    const at = this.size;
-    for (const b of parts) {
-      if (this.buffered + b.length > WRITE_CHUNK) this.flush();
-      if (b.length > WRITE_CHUNK) writeAllTo(this.fd, b, b.length);
-      else this.buffered += b.copy(this.buffer, this.buffered);
-      this.size += b.length;
-    }
+    const at = this.writer.written;
+    for (const b of parts) this.writer.put(b);
     return at;
   }
 
   /** `length` bytes at `at`, written first if still buffered (a view valid until the next read). */
   read(at: number, length: number): Buffer | undefined {
-    if (this.buffered > 0) this.flush();
+    if (this.writer.flush()) {
+      // A reader opened before knows the size it was opened with.
+      this.reader?.close();
+      this.reader = undefined;
+    }
     this.reader ??= new WindowReader(this.path);
     return this.reader.read(at, length);
-  }
-
-  private flush(): void {
-    writeAllTo(this.fd, this.buffer, this.buffered);
-    this.buffered = 0;
-    // A reader opened before knows the size it was opened with.
-    this.reader?.close();
-    this.reader = undefined;
   }
 
   remove(): void {
@@ -292,7 +288,7 @@ class Spill {
     this.reader?.close();
     this.reader = undefined;
     try {
-      closeSync(this.fd);
+      closeSync(this.writer.fd);
     } catch {
       // closed already
     }
@@ -301,6 +297,31 @@ class Spill {
     } catch {
       // left in the cache's folder (kept out of Git); the scan's outcome stands
     }
+  }
+}
+
+/** Writes to a file through one 1 MB buffer (a write per small entry cost a system call each). */
+class BufferedWriter {
+  private readonly chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+  private used = 0;
+  /** Bytes put so far (written and buffered). */
+  written = 0;
+
+  constructor(readonly fd: number) {}
+
+  put(b: Buffer): void {
+    if (this.used + b.length > WRITE_CHUNK) this.flush();
+    if (b.length > WRITE_CHUNK) writeAllTo(this.fd, b, b.length);
+    else this.used += b.copy(this.chunk, this.used);
+    this.written += b.length;
+  }
+
+  /** Writes what is buffered; whether there was anything. */
+  flush(): boolean {
+    if (this.used === 0) return false;
+    writeAllTo(this.fd, this.chunk, this.used);
+    this.used = 0;
+    return true;
   }
 }
 
@@ -323,29 +344,19 @@ const HEAD = ID + 4 + 4 + 4;
 function writeStored(file: string, stored: StoredCache, sealedOf: (e: StoredEntry) => Buffer): void {
   const fd = openSync(file, 'w', 0o600);
   try {
-    const chunk = Buffer.allocUnsafe(WRITE_CHUNK);
-    let used = 0;
-    const writeAll = (b: Buffer, end: number) => writeAllTo(fd, b, end);
-    const put = (b: Buffer) => {
-      if (used + b.length > WRITE_CHUNK) {
-        writeAll(chunk, used);
-        used = 0;
-      }
-      if (b.length > WRITE_CHUNK) writeAll(b, b.length);
-      else used += b.copy(chunk, used);
-    };
-    put(Buffer.from(`${FORMAT}\n`));
-    put(u32(stored.run));
+    const out = new BufferedWriter(fd);
+    out.put(Buffer.from(`${FORMAT}\n`));
+    out.put(u32(stored.run));
     const fixed = Buffer.alloc(HEAD);
     for (const [id, e] of stored.entries) {
       fixed.write(id, 0, ID, 'hex');
       fixed.writeUInt32LE(e.tag, ID);
       fixed.writeUInt32LE(e.run, ID + 4);
       fixed.writeUInt32LE(e.size, ID + 8);
-      put(fixed);
-      put(sealedOf(e));
+      out.put(fixed);
+      out.put(sealedOf(e));
     }
-    writeAll(chunk, used);
+    out.flush();
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,7 @@ import { readTextFile } from '../text-file';
 import type { YamlSource } from '../yaml-source';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { packageRoot } from './package-files';
-import type { Position, Severity } from './types';
+import type { Position, Rule, Severity } from './types';
 
 /**
  * The scanner configuration: the defaults in `policies/secretops.config.yaml`, overridden field by
@@ -222,4 +222,9 @@ export function resolveConfig(sources: readonly ConfigSource[]): ScanConfig {
     allowlist,
     ...(user ? { file: user } : {}),
   };
+}
+
+/** A rule's severity under a configuration: configured, else its default; `off` disables it. */
+export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
+  return config.severities[rule.meta.id] ?? rule.meta.defaultSeverity;
 }

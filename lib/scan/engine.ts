@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Project } from '../project/load';
 import { todayUtc } from '../clock';
-import type { ScanConfig } from './config';
+import { severityOf, type ScanConfig } from './config';
 import { classifyFile, isParseProblem, parseIgnoreAnnotation, parseSlice, readFileAs, slicesOf, textAs } from './parse';
 import { outlineBlockYaml, type DocumentOutline } from './block-outline';
 import { byCodePoint, interested, readsDocument, rememberReaders, runRulesDetailed, sortFindings } from './run-rules';
@@ -589,9 +589,7 @@ function collect(options: ScanOptions): CollectedSources {
   return options.context === undefined ? walked : { ...walked, context: treeContext(options.cwd, options.context, sel) };
 }
 
-export function severityOf(rule: Rule, config: ScanConfig): Severity | 'off' {
-  return config.severities[rule.meta.id] ?? rule.meta.defaultSeverity;
-}
+export { severityOf };
 
 /**
  * Which documents to parse. A rule with an `interest` sees only documents whose raw text matches

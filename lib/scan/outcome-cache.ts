@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { contentDigest, contentsDigest, CacheLookup, ScanCache } from './cache';
+import { severityOf } from './config';
 import { helmKey } from './helm-values';
 import { packageRoot } from './package-files';
 import { VERSION } from '../version';
@@ -69,7 +70,7 @@ function scopeOf(options: ScanOptions, contextRoot: string | undefined): string[
     ...versions,
     process.version,
     config,
-    JSON.stringify(options.rules.map((r) => [r.meta.id, options.config.severities[r.meta.id] ?? r.meta.defaultSeverity])),
+    JSON.stringify(options.rules.map((r) => [r.meta.id, severityOf(r, options.config)])),
     options.staged ? 'staged' : 'tree',
     JSON.stringify(options.paths ?? []),
     contextRoot ?? '',
@@ -83,7 +84,7 @@ function scopeOf(options: ScanOptions, contextRoot: string | undefined): string[
  * stored (`FileOutcome.readToday`), so a rule that reads it without saying so stays correct, only uncached.
  */
 function datedBy(options: ScanOptions): readonly Buffer[] {
-  const reading = options.rules.filter((r) => r.meta.readsTodayIn !== undefined && (options.config.severities[r.meta.id] ?? r.meta.defaultSeverity) !== 'off');
+  const reading = options.rules.filter((r) => r.meta.readsTodayIn !== undefined && severityOf(r, options.config) !== 'off');
   return [...new Set(reading.map((r) => r.meta.readsTodayIn!))].map((l) => Buffer.from(l));
 }
 

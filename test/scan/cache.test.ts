@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScanCommand, ScanCommandInput } from '../../lib/cli/commands/scan-run';
@@ -314,6 +314,25 @@ describe('ScanCache', () => {
     const b = ScanCache.open<string>(file, ['code-1']);
     for (const i of [0, 7, 49]) expect(b.get(b.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)))).toBe(`${CANARY} ${i}`);
     expect(readFileSync(file).includes(CANARY)).toBe(false);
+  });
+
+  it('holds new entries in memory once the spill file cannot be written (a full disk), never failing the scan', () => {
+    const file = join(tempDir(), 'c');
+    const a = ScanCache.open<string>(file, ['code-1']);
+    a.set(a.lookupFor('first.yaml', Buffer.from('k: 0\n')), `${CANARY} first`);
+    // The spill file's descriptor goes bad under it: every later write fails (as ENOSPC would).
+    closeSync((a as unknown as { spill: { writer: { fd: number } } }).spill.writer.fd);
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    for (let i = 1; i < 5; i++) expect(() => a.set(a.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)), i === 1 ? big : `${CANARY} ${i}`)).not.toThrow();
+    for (let i = 1; i < 5; i++) expect(a.get(a.lookupFor(`f${i}.yaml`, Buffer.from(`k: ${i}\n`)))).toBe(i === 1 ? big : `${CANARY} ${i}`);
+    // The entry whose bytes never reached the file reads as damaged: dropped, checked afresh.
+    expect(a.get(a.lookupFor('first.yaml', Buffer.from('k: 0\n')))).toBeUndefined();
+    const warned: string[] = [];
+    expect(() => a.save((m) => warned.push(m))).not.toThrow();
+    a.close();
+    expect(warned.join('\n')).not.toContain(CANARY);
+    const b = ScanCache.open<string>(file, ['code-1']);
+    expect(b.get(b.lookupFor('f3.yaml', Buffer.from('k: 3\n')))).toBe(`${CANARY} 3`);
   });
 
   it('holds new entries in memory when no spill file can be made, and warns at the save', () => {
