@@ -1,3 +1,5 @@
+import { CORE_SCHEMA, type Type } from 'js-yaml';
+
 /**
  * A syntax check and outline for the plain block YAML most manifests are written in (vendored
  * CustomResourceDefinitions, generated charts): mappings and sequences by indentation, one-line
@@ -37,6 +39,12 @@ export interface DocumentOutline {
   readonly actionsInComments: number;
 }
 
+/** A document's value as js-yaml loads it, with its outline (`loadBlockYaml`). */
+export interface LoadedBlockYaml {
+  readonly outline: DocumentOutline;
+  readonly value: unknown;
+}
+
 /** What js-yaml refuses anywhere in its input (its PATTERN_NON_PRINTABLE), and a byte-order mark. */
 const NOT_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
@@ -57,15 +65,28 @@ const MAX_DEPTH = 200;
 /** YAML limits implicit keys to 1024 characters. */
 const MAX_KEY = 1024;
 
+type Collection = Record<string, unknown> | unknown[];
+
+/** Where a value not read yet goes: a mapping's key or a sequence's index. */
+interface Slot {
+  readonly holder: Collection;
+  readonly key: string | number;
+}
+
 interface Frame {
   readonly indent: number;
   readonly seq: boolean;
+  /** The mapping or sequence being built (`loadBlockYaml` only). */
+  node?: Collection;
   /** Keys so far: a list while short (most mappings have a few keys), a set beyond. */
   keys?: string[] | Set<string>;
   /** `name`: its text, or null for a block scalar; undefined when absent or not a scalar. */
   name?: string | null;
   hasValue?: boolean;
 }
+
+/** `built` of a block scalar, whose value comes from the lines after it. */
+const BLOCK = Symbol('block scalar');
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -78,16 +99,64 @@ const CR = 0x0d;
 export function outlineBlockYaml(text: string): DocumentOutline | undefined {
   // The full pattern, with its surrogate checks, cost a quarter of this reader's time.
   if (MAYBE_NOT_PRINTABLE.test(text) && NOT_PRINTABLE.test(text)) return undefined;
-  return new OutlineReader(text).read();
+  return new OutlineReader(text, false).read();
+}
+
+/**
+ * The outline and the value of `text` (one document), built in the same pass: the value is the one
+ * js-yaml loads with the core schema (the scanner's manifest schema, whose additions, merge keys and
+ * local tags, this reader leaves to js-yaml), or undefined where `outlineBlockYaml` is. Plain scalars
+ * are resolved by js-yaml's own core-schema types, so `true`, `0x1F`, `~` and `.inf` are what
+ * js-yaml makes of them. Why: js-yaml on the documents rules read was the largest part of a scan,
+ * and most of them are the plain block YAML this reader reads anyway.
+ */
+export function loadBlockYaml(text: string): LoadedBlockYaml | undefined {
+  if (MAYBE_NOT_PRINTABLE.test(text) && NOT_PRINTABLE.test(text)) return undefined;
+  const reader = new OutlineReader(text, true);
+  const outline = reader.read();
+  if (!outline) return undefined;
+  return { outline, value: reader.rooted ? reader.root : emptyDocumentValue(text) };
+}
+
+/**
+ * What js-yaml loads from a text without a node (blank lines, comments): null, except for a text
+ * of spaces with at most one line break, which holds no document at all (undefined). Its loader
+ * appends a line break when the text lacks one and reads a document only if anything is left
+ * after the leading spaces but that break.
+ */
+function emptyDocumentValue(text: string): null | undefined {
+  const last = text.charCodeAt(text.length - 1);
+  const length = text.length + (text.length > 0 && last !== 0x0a && last !== CR ? 1 : 0);
+  let i = 0;
+  while (text.charCodeAt(i) === SPACE) i++;
+  return i < length - 1 ? null : undefined;
+}
+
+/** The core schema's implicit types (null, bool, int, float), in js-yaml's order of trying them. */
+const IMPLICIT: readonly Type[] = (CORE_SCHEMA as unknown as { implicit: Type[] }).implicit;
+
+/** A plain scalar's value: the first implicit type that resolves it, as js-yaml's loader does. */
+function plainValue(text: string): unknown {
+  for (const type of IMPLICIT) if (type.resolve(text)) return type.construct(text);
+  return text;
 }
 
 class OutlineReader {
   private readonly frames: Frame[] = [];
-  private rooted = false;
+  rooted = false;
   /** A key or sequence entry whose value is on the following lines (or is null). */
   private pending: { indent: number; seq: boolean } | undefined;
-  /** Inside a block scalar: its parent's indentation and its content's, once known. */
-  private block: { parent: number; content: number; blank: number } | undefined;
+  /**
+   * Inside a block scalar: its parent's indentation and its content's, once known; when building,
+   * its style, where its lines start and where its value goes.
+   */
+  private block: { parent: number; content: number; blank: number; folded?: boolean; chomp?: number; from?: number; slot?: Slot } | undefined;
+  /** The document's value (`loadBlockYaml`). */
+  root: unknown;
+  /** Where the value of the pending key or entry goes (null until a child line gives one). */
+  private slot: Slot | undefined;
+  /** The value `value()` read last: a resolved scalar, or an empty collection. */
+  private built: unknown;
   private rootKind: string | undefined;
   private readonly rootKeys: string[] = [];
   private readonly pairNames: (string | undefined)[] = [];
@@ -97,7 +166,11 @@ class OutlineReader {
   /** Offset of the next `\r` at or after the current line (2^32 - 1 when there is none). */
   private nextCr = -1;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** Build the document's value as well (`loadBlockYaml`). */
+    private readonly build: boolean,
+  ) {}
 
   read(): DocumentOutline | undefined {
     const { text } = this;
@@ -111,6 +184,7 @@ class OutlineReader {
       if (!this.line(pos, lineEnd)) return undefined;
       pos = end + 1;
     }
+    if (this.block?.slot) this.finishBlock(this.block, length);
     while (this.frames.length > 0) this.close(this.frames.pop()!);
     return {
       ...(this.rootKind !== undefined ? { rootKind: this.rootKind } : {}),
@@ -145,6 +219,7 @@ class OutlineReader {
         }
         return indent >= block.content;
       }
+      if (block.slot) this.finishBlock(block, start);
       this.block = undefined;
     }
     if (i === end) return true;
@@ -158,11 +233,14 @@ class OutlineReader {
   private node(i: number, col: number, end: number): boolean {
     const { text } = this;
     if (text.charCodeAt(i) === DASH && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) {
-      if (!this.place(col, true)) return false;
+      const seq = this.place(col, true);
+      if (!seq) return false;
+      const items = seq.node as unknown[] | undefined;
       let j = i + 1;
       while (j < end && text.charCodeAt(j) === SPACE) j++;
       if (j === end || text.charCodeAt(j) === HASH) {
         this.pending = { indent: col, seq: true };
+        if (items) this.slot = { holder: items, key: items.push(null) - 1 };
         return this.comment(j, end);
       }
       if (text.charCodeAt(j) === TAB) return false;
@@ -173,9 +251,12 @@ class OutlineReader {
         // `- name: a`: a mapping whose keys sit at the column of its first key.
         const frame: Frame = { indent: col + (j - i), seq: false };
         if (!this.push(frame)) return false;
+        if (items) items.push((frame.node = {}));
         return this.entry(frame, key, col + (j - i), end);
       }
-      return this.value(j, end, col) !== undefined;
+      if (this.value(j, end, col) === undefined) return false;
+      if (items) this.store(items, items.length);
+      return true;
     }
     const key = this.key(i, end);
     if (!key) return false;
@@ -191,10 +272,14 @@ class OutlineReader {
    */
   private place(col: number, seq: boolean): Frame | undefined {
     const pending = this.pending;
+    const slot = this.slot;
     this.pending = undefined;
+    this.slot = undefined;
     if (pending && (col > pending.indent || (seq && !pending.seq && col === pending.indent))) {
       const frame: Frame = { indent: col, seq };
-      return this.push(frame) ? frame : undefined;
+      if (!this.push(frame)) return undefined;
+      if (slot) (slot.holder as Record<string, unknown>)[slot.key] = this.open(frame);
+      return frame;
     }
     // An empty entry (`-` alone) closed by a shallower line: js-yaml reads `-\n  -\n- x` as one
     // inner sequence [[null, "x"]], against the YAML spec; such documents are left to it.
@@ -210,9 +295,17 @@ class OutlineReader {
     if (!top) {
       if (this.rooted) return undefined;
       const frame: Frame = { indent: col, seq };
-      return this.push(frame) ? frame : undefined;
+      if (!this.push(frame)) return undefined;
+      if (this.build) this.root = this.open(frame);
+      return frame;
     }
     return top.indent === col && top.seq === seq ? top : undefined;
+  }
+
+  /** A new frame's collection, when building. */
+  private open(frame: Frame): Collection | undefined {
+    if (!this.build) return undefined;
+    return (frame.node = frame.seq ? [] : {});
   }
 
   private push(frame: Frame): boolean {
@@ -269,13 +362,19 @@ class OutlineReader {
     while (j < end && text.charCodeAt(j) === SPACE) j++;
     // A root `kind` that is not a one-line scalar: rules decide by kind, so only a parse can tell.
     const rootKind = root && key.text === 'kind';
+    const mapping = frame.node as Record<string, unknown> | undefined;
     if (j === end || text.charCodeAt(j) === HASH) {
       this.pending = { indent: col, seq: false };
+      if (mapping) {
+        mapping[key.text] = null;
+        this.slot = { holder: mapping, key: key.text };
+      }
       return !rootKind && this.comment(j, end);
     }
     if (text.charCodeAt(j) === TAB) return false;
     const scalar = this.value(j, end, col);
     if (scalar === undefined) return false;
+    if (mapping) this.store(mapping, key.text);
     if (key.text === 'name') frame.name = scalar;
     else if (key.text === 'value') frame.hasValue = true;
     else if (rootKind) {
@@ -294,13 +393,18 @@ class OutlineReader {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const quoted = this.doubleQuoted(i, end);
-      return quoted && this.restIsComment(quoted.after, end) ? quoted.text : undefined;
+      if (!quoted || !this.restIsComment(quoted.after, end)) return undefined;
+      this.built = quoted.text;
+      return quoted.text;
     }
     if (c === 0x27) {
       let close = text.indexOf("'", i + 1);
       while (close !== -1 && close + 1 < end && text.charCodeAt(close + 1) === 0x27) close = text.indexOf("'", close + 2);
       if (close === -1 || close >= end) return undefined;
-      return this.restIsComment(close + 1, end) ? text.slice(i + 1, close).replace(/''/g, "'") : undefined;
+      if (!this.restIsComment(close + 1, end)) return undefined;
+      const quoted = text.slice(i + 1, close).replace(/''/g, "'");
+      this.built = quoted;
+      return quoted;
     }
     if (c === 0x7c || c === 0x3e) {
       // `|`, `|-`, `>+`: no explicit indentation indicator.
@@ -310,12 +414,20 @@ class OutlineReader {
       if (j < end && text.charCodeAt(j) !== SPACE) return undefined;
       if (!this.restIsComment(j, end)) return undefined;
       this.block = { parent: parentIndent, content: -1, blank: 0 };
+      if (this.build) {
+        // Its lines start after this one's line break (at the text's end when there is none).
+        const next = text.indexOf('\n', end);
+        Object.assign(this.block, { folded: c === 0x3e, chomp: j > i + 1 ? d : 0, from: next === -1 ? text.length : next + 1 });
+      }
+      this.built = BLOCK;
       return null;
     }
     if (c === 0x5b || c === 0x7b) {
       // Only `[]` and `{}`.
       if (text.charCodeAt(i + 1) !== (c === 0x5b ? 0x5d : 0x7d)) return undefined;
-      return this.restIsComment(i + 2, end) ? null : undefined;
+      if (!this.restIsComment(i + 2, end)) return undefined;
+      if (this.build) this.built = c === 0x5b ? [] : {};
+      return null;
     }
     if (!isPlainStart(c, i + 1 < end ? text.charCodeAt(i + 1) : SPACE)) return undefined;
     let j = i;
@@ -332,7 +444,68 @@ class OutlineReader {
       } else last = j + 1;
       j++;
     }
-    return text.slice(i, last);
+    const plain = text.slice(i, last);
+    // `<<` is a merge key to the manifest schema even as a value: left to js-yaml.
+    if (plain === '<<') return undefined;
+    if (this.build) this.built = plainValue(plain);
+    return plain;
+  }
+
+  /** Puts the value `value()` read at `key`; a block scalar's value comes when its lines end. */
+  private store(holder: Collection, key: string | number): void {
+    if (this.built === BLOCK) {
+      (holder as Record<string, unknown>)[key] = '';
+      this.block!.slot = { holder, key };
+    } else (holder as Record<string, unknown>)[key] = this.built;
+  }
+
+  /**
+   * A block scalar's value from its lines (`from` up to `stop`), as YAML 1.2 (8.1.1.2, 8.1.2,
+   * 8.1.3) and js-yaml read them: the content indentation removed; literal lines kept, folded
+   * lines joined by a space unless blank or more indented; the final line breaks clipped to one,
+   * stripped (`-`) or kept (`+`). Blank lines are those of at most the content's indentation.
+   */
+  private finishBlock(block: NonNullable<OutlineReader['block']>, stop: number): void {
+    const { text } = this;
+    const indent = block.content;
+    let out = '';
+    let empty = 0;
+    let content = false;
+    let moreIndented = false;
+    for (let pos = block.from!; pos < stop; ) {
+      let next = text.indexOf('\n', pos);
+      if (next === -1 || next > stop) next = stop;
+      let end = next;
+      if (end > pos && text.charCodeAt(end - 1) === CR) end--;
+      let i = pos;
+      while (i < end && text.charCodeAt(i) === SPACE) i++;
+      const lineStart = pos;
+      pos = next + 1;
+      // Only spaces: blank, unless deeper than the content (then the extra spaces are text).
+      if (i === end && (indent < 0 || i - lineStart <= indent)) {
+        empty++;
+        continue;
+      }
+      const line = text.slice(lineStart + indent, end);
+      if (block.folded) {
+        const c = line.charCodeAt(0);
+        if (c === SPACE || c === TAB) {
+          moreIndented = true;
+          out += '\n'.repeat(content ? 1 + empty : empty);
+        } else if (moreIndented) {
+          moreIndented = false;
+          out += '\n'.repeat(empty + 1);
+        } else if (empty === 0) {
+          if (content) out += ' ';
+        } else out += '\n'.repeat(empty);
+      } else out += '\n'.repeat(content ? 1 + empty : empty);
+      out += line;
+      content = true;
+      empty = 0;
+    }
+    if (block.chomp === 0x2b) out += '\n'.repeat(content ? 1 + empty : empty);
+    else if (block.chomp !== DASH && content) out += '\n';
+    (block.slot!.holder as Record<string, unknown>)[block.slot!.key] = out;
   }
 
   /**

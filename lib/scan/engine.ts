@@ -504,7 +504,7 @@ export async function passFile(src: SourceFile, pass: FilePass): Promise<FileOut
       if (plan.refinable(readers) && outlineOf()) readers = plan.narrow(readers, slice.text, outline!, file, pass.contextFor);
       if (readers.length === 0 && (!plan.syntax || outlineOf())) continue;
       parsedDocuments++;
-      const parsed = parseSlice(file, slice);
+      const parsed = parseSlice(file, slice, outlined ? { outline } : undefined);
       if (isParseProblem(parsed)) (file.problems as ParseProblem[]).push(parsed);
       else if (parsed.problem) (file.problems as ParseProblem[]).push(parsed.problem);
       if (!isParseProblem(parsed) && readers.length > 0) {

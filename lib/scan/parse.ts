@@ -3,7 +3,7 @@ import type { Node as YamlNode } from 'yaml';
 import { yamlLibrary, yamlNodeAt } from '../yaml-source';
 import { blockNodeOffset } from './block-position';
 import { jsonNodeOffset } from './json-position';
-import { outlineBlockYaml, type DocumentOutline } from './block-outline';
+import { loadBlockYaml, outlineBlockYaml, type DocumentOutline } from './block-outline';
 import { conflictMessage, conflictOffset, MERGE_KEY_TYPE, mergeAwareNodeAt, mayHaveMergeKeys, resolveMergeKeys, type MergeConflict } from './merge-keys';
 import { Annotations } from '../constructs/metadata';
 import type { FileKind, ManifestDocument, ObjectRef, ParseProblem, Position, ScanFile } from './types';
@@ -171,7 +171,12 @@ export function splitDocuments(text: string): DocumentSlice[] {
  * on large repositories); the `yaml` syntax tree that maps a pointer to a line and column is built
  * only when a finding asks for a position. JSON files go through the same path (JSON is YAML).
  */
-export function parseSlice(file: ScanFile, slice: DocumentSlice): ManifestDocument | ParseProblem {
+export function parseSlice(file: ScanFile, slice: DocumentSlice, known?: { readonly outline: DocumentOutline | undefined }): ManifestDocument | ParseProblem {
+  // Plain block YAML is built by the outline's reader, faster than js-yaml and to the same value;
+  // it holds no anchor, alias or merge key, so there is nothing to expand. A document whose
+  // outline was refused already goes straight to js-yaml.
+  const built = known && !known.outline ? undefined : loadBlockYaml(slice.text);
+  if (built) return { file, index: slice.index, text: slice.text, value: built.value, object: objectRef(built.value), positionOf: slicePositions(slice), suppressed: suppressedRules(built.value) };
   let value: unknown;
   let problem: ParseProblem | undefined;
   try {

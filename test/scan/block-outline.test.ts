@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { credentialKeyMatcher } from '../../lib/credential-like';
-import { outlineBlockYaml, type DocumentOutline } from '../../lib/scan/block-outline';
+import { loadBlockYaml, outlineBlockYaml, type DocumentOutline } from '../../lib/scan/block-outline';
 import { isParseProblem, parseSlice, splitDocuments } from '../../lib/scan/parse';
 import { checkText } from '../../lib/scan/run-rules';
 import type { Rule, RuleContext, ScanFile } from '../../lib/scan/types';
@@ -48,6 +48,10 @@ function expectFaithful(text: string, outline: DocumentOutline): void {
   if (root && !('kind' in root)) expect(outline.rootKind).toBeUndefined();
   if (!outline.pairNames.includes(undefined)) for (const name of pairs(value)) expect(outline.pairNames).toContain(name);
   if (!outline.encoded) expect(countOf(text, '{{') - outline.actionsInComments).toBe(actionsInStrings(value));
+  // The value built in the same pass is the one js-yaml loads, and so is its outline.
+  const built = loadBlockYaml(text);
+  expect(built?.outline, `loadBlockYaml refuses a document the outline reads:\n${text}`).toEqual(outline);
+  expect(built!.value, `loadBlockYaml builds another value than js-yaml loads:\n${text}`).toStrictEqual(value);
 }
 
 function countOf(text: string, needle: string): number {
@@ -63,6 +67,45 @@ function actionsInStrings(value: unknown): number {
   if (value && typeof value === 'object') return Object.entries(value).reduce((n, [k, v]) => n + countOf(k, '{{') + actionsInStrings(v), 0);
   return 0;
 }
+
+describe('loadBlockYaml', () => {
+  it('builds the value js-yaml loads: scalars resolved by the core schema, empty collections, nulls', () => {
+    const text = ['a: 1', 'b: "1"', 'c: true', "d: 'null'", 'e: ~', 'f:', 'g: 0x1F', 'h: -.inf', 'i: 1.5 # trailing', 'j: []', 'k: {}', 'l:', '- x', '-', '  - 2', '- m: n', '  o: p', 'q: yes'].join('\n');
+    expect(loadBlockYaml(text)?.value).toStrictEqual({ a: 1, b: '1', c: true, d: 'null', e: null, f: null, g: 31, h: -Infinity, i: 1.5, j: [], k: {}, l: ['x', [2], { m: 'n', o: 'p' }], q: 'yes' });
+    expect(loadBlockYaml(text)?.value).toStrictEqual(parsed(text)?.value);
+  });
+
+  it.each([
+    ['literal, clipped', 'a: |\n  x\n   y\n\nb: 1'],
+    ['literal, kept, at the end without a line break', 'a: |+\n  x\n\n'],
+    ['literal, stripped, CRLF', 'a: |-\r\n  x\r\n  y\r\n\r\n'],
+    ['folded, with more-indented and blank lines', 'a: >\n  one\n  two\n\n    deeper\n  three\n'],
+    ['a blank line deeper than the content, which is text', 'a: |\n  x\n     \n  y'],
+    ['only blank lines', 'a: |+\n\n  \nb: 2'],
+    ['in a sequence, with a comment after its header', '- | # note\n  x\n- >-\n  y\n  z'],
+  ])('builds a block scalar as js-yaml does: %s', (_what, text) => {
+    expect(loadBlockYaml(text)).toBeDefined();
+    expect(loadBlockYaml(text)!.value).toStrictEqual(parsed(text)?.value);
+  });
+
+  it('builds every block scalar as js-yaml does (property)', () => {
+    const body = fc.array(fc.constantFrom('', ' ', '  ', '   ', '      ', 'x', 'x y', ' x', '  x  ', '\tx', '# h', 'a: b', '- c'), { maxLength: 8 });
+    fc.assert(
+      fc.property(fc.constantFrom('|', '|-', '|+', '>', '>-', '>+'), fc.constantFrom(0, 2), fc.constantFrom(1, 2, 4), body, fc.constantFrom('', '\n', '\nnext: 1', '\n# c', '\n\n'), fc.boolean(), (head, at, step, lines, after, crlf) => {
+        const rendered = [`${' '.repeat(at)}k: ${head}`, ...lines.map((l) => (l.trim() === '' ? l : `${' '.repeat(at + step)}${l}`))];
+        const text = (at > 0 ? 'top:\n' : '') + rendered.join('\n') + (at > 0 ? after.replace('\nnext', '\n  next') : after);
+        const lf = crlf ? text.replace(/\n/g, '\r\n') : text;
+        const built = loadBlockYaml(lf);
+        const loaded = parsed(lf);
+        if (built) {
+          expect(loaded, `js-yaml refuses:\n${lf}`).toBeDefined();
+          expect(built.value, lf).toStrictEqual(loaded!.value);
+        }
+      }),
+      { numRuns: 4000 },
+    );
+  });
+});
 
 describe('outlineBlockYaml', () => {
   it('reads a CRD-like document: root kind and keys, block scalars, quoted scalars with escapes', () => {
@@ -147,6 +190,8 @@ describe('outlineBlockYaml', () => {
       'plain', 'Secret', 'DB_PASSWORD', 'a {{ b }}', 'a #{{ c', 'x: y', 'x:y', '-1', '- x', '-', '?x', ':x', '::1', '%x', '@x', '`x', 'a #c', 'a#b', 'a ## b', '"q"', '"a\\nb"', '"a\\"b"',
       '"bad\\q"', '"x\\x41"', '"\\u00e9"', '"\\U0001F600"', '"un', "'s''t'", "'un", "''", '|', '|-', '>+', '|2', '| x', '[]', '{}', '[a]', '{a: 1}', '&a x', '*a',
       '!t x', 'null', '~', 'true', '0x1F', '1e3', 'tab\tx', 'x ', '"q" x', "'q'#c", '---', '...', 'é', '[', ']',
+      // What the core schema resolves, and what it leaves as text.
+      '-0', '+1', '0o17', '0b11', '0755', '1.5', '1.', '-.5', '1e400', '-.inf', '.NaN', 'True', 'FALSE', 'Null', 'NULL', 'yes', 'off', '0x', '+', '1_000', '2026-12-04', '<<', '<< x',
     );
     const indent = fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 4, 6);
     const line = fc.oneof(
@@ -178,15 +223,15 @@ describe('outlineBlockYaml', () => {
       { weight: 1, arbitrary: fc.constantFrom('true', '1', '<<', 'a b', '"q\\"') },
     );
     const scalar = fc.oneof(
-      { weight: 12, arbitrary: fc.constantFrom('plain', 'Secret', 'DB_PASSWORD', 'x:y', '-1', '?x', 'a #c', 'a#b', '"q"', '"a\\nb"', '"x\\x41"', "'s''t'", '[]', '{}', 'null', '~', '0x1F', '---', 'é', 'a {{ .x }}', '"{{ .y }}" # {{ z }}', "'{{{{'", 'x #{{ c }}', '{}  # {{') },
+      { weight: 12, arbitrary: fc.constantFrom('plain', 'Secret', 'DB_PASSWORD', 'x:y', '-1', '?x', '8080', 'true', '1.5', '0o7', '~', '""', 'a #c', 'a#b', '"q"', '"a\\nb"', '"x\\x41"', "'s''t'", '[]', '{}', 'null', '~', '0x1F', '---', 'é', 'a {{ .x }}', '"{{ .y }}" # {{ z }}', "'{{{{'", 'x #{{ c }}', '{}  # {{') },
       { weight: 1, arbitrary: fc.constantFrom('x: y', '- x', '%x', '"bad\\q"', '"un', "'un", '[a]', '&a x', '*a', '!t x', 'tab\tx') },
     );
-    const content = fc.constantFrom('text', 'key: v', '# not a comment', '', '  deeper', '\tx', '- item');
+    const content = fc.constantFrom('text', 'key: v', '# not a comment', '', '  deeper', '\tx', '- item', 'trailing  ', '    ', ' ', 'more text');
     const tree = fc.letrec<{ node: Node }>((tie) => ({
       node: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         scalar.map((v): Node => ({ scalar: v })),
-        fc.tuple(fc.constantFrom('|', '|-', '>', '|+', '|2'), fc.array(content, { maxLength: 4 })).map(([block, lines]): Node => ({ block, lines })),
+        fc.tuple(fc.constantFrom('|', '|-', '>', '|+', '|2', '>-', '>+', '| # c'), fc.array(content, { maxLength: 6 })).map(([block, lines]): Node => ({ block, lines })),
         fc.array(fc.tuple(key, tie('node')), { minLength: 1, maxLength: 4 }).map((map): Node => ({ map })),
         fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((seq): Node => ({ seq })),
       ),
