@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../project/load';
 import { findServicesFile } from '../catalog/find-services';
 import { isUserError } from '../errors';
+import { unstagedChanges } from './sources';
 
 /** Where a scan's catalog is: the CLI's `--services` and `--fixtures`. */
 export interface CatalogInput {
@@ -19,6 +20,12 @@ export interface CatalogInput {
    * @default cwd
    */
   readonly searchFrom?: string;
+  /**
+   * A `--staged` scan: `cwd` is the repository's top, and the loader notes when the catalog, its
+   * fixtures or the default dist/ beside it differ from their staged versions.
+   * @default false
+   */
+  readonly staged?: boolean;
 }
 
 /** The catalog a scan reads, located (not loaded): the same in the main thread and in workers. */
@@ -45,6 +52,22 @@ export function locateCatalog(input: CatalogInput): CatalogLocation {
   return { servicesFile, shown, catalogInputs: [services, fixtures] };
 }
 
+/**
+ * A staged scan judges the commit's manifests against the working tree's catalog and dist/ listing
+ * (they are read from disk). Where those differ from the index (unstaged edits, untracked
+ * fixtures; the pre-commit framework stashes unstaged changes itself, a plain git hook does not),
+ * a dist-drift or fixture-drift finding may concern the working tree rather than the commit: said
+ * once, with the paths, so a blocked commit can be told from a broken one.
+ */
+function noteUnstaged(top: string, servicesFile: string, fixturesDir: string, notes: string[]): void {
+  const changed = unstagedChanges(top, [servicesFile, resolve(top, fixturesDir), join(dirname(servicesFile), 'dist')]);
+  if (changed.length === 0) return;
+  const named = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
+  notes.push(
+    `${named}: not as staged (unstaged or untracked changes); --staged reads the catalog, its fixtures and the dist/ listing from the working tree, so dist-drift and fixture-drift may judge the working tree rather than the commit: stage them, or stash the rest (git stash --keep-index --include-untracked) and scan again`,
+  );
+}
+
 function slashed(p: string): string {
   return p.split(sep).join('/');
 }
@@ -57,6 +80,7 @@ export function catalogLoader(input: CatalogInput, notes: string[]): () => Promi
   const { servicesFile, shown } = locateCatalog(input);
   return async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
+    if (input.staged) noteUnstaged(input.cwd, servicesFile, input.fixtures ?? join(dirname(servicesFile), 'fixtures'), notes);
     const { validateProject } = await import('../project/load.js');
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {

@@ -286,6 +286,30 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
 }
 
 /**
+ * Paths under `paths` (files or folders of the repository at `top`) whose working-tree version is
+ * not the staged one: changed or deleted without being staged, or untracked. A staged scan reads
+ * the commit's files from the index, but the catalog (services.yaml, fixtures/) and the listing
+ * of dist/ from the working tree; where these differ, the catalog-aware rules may judge other
+ * than the commit. Empty when git cannot tell (a path outside the repository).
+ */
+export function unstagedChanges(top: string, paths: readonly string[]): string[] {
+  let out: string;
+  try {
+    out = git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', ...paths]).toString('utf8');
+  } catch {
+    return [];
+  }
+  const changed: string[] = [];
+  // "XY path": X the index against HEAD, Y the working tree against the index.
+  for (const entry of out.split('\0')) {
+    if (entry.length < 4) continue;
+    const worktree = entry[1];
+    if (entry.startsWith('??') || (worktree !== ' ' && worktree !== undefined)) changed.push(entry.slice(3));
+  }
+  return changed.sort(byCodePoint);
+}
+
+/**
  * A PATH of a staged scan must lie in the repository (git refuses others) and name something: a
  * file or folder on disk, index entries, or a staged change (a deleted file is in neither of the
  * others). git is asked only about paths not on disk, so the usual hook pays for no extra process.

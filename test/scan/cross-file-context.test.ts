@@ -82,6 +82,26 @@ describe('scan --staged with the catalog: fixtures and dist/ drift against the w
     expect(run.code).toBe(1);
   }, 60_000);
 
+  it('says when the catalog, its fixtures or dist/ are not as staged: those are read from the working tree', async () => {
+    const dir = catalogRepo();
+    const services = readFileSync(join(dir, 'services.yaml'), 'utf8');
+    // A commit of an ExternalSecret naming the catalog's store: the catalog is loaded.
+    writeFileSync(join(dir, 'es.yaml'), es('app', 'ameide-vault'));
+    git(dir, 'add', 'es.yaml');
+    const clean = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
+    expect(clean.stderr).not.toContain('not as staged');
+    // An unstaged catalog edit and an untracked fixture file: the commit is the same, the note names both.
+    writeFileSync(join(dir, 'services.yaml'), services.replace('store: ameide-vault', 'store: ameide-vault-2'));
+    writeFileSync(join(dir, 'fixtures/extra.yaml'), 'not: staged\n');
+    const dirty = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
+    expect(dirty.stderr).toContain('secretops: warning: fixtures/extra.yaml, services.yaml: not as staged (unstaged or untracked changes); --staged reads the catalog');
+    expect(dirty.stderr.match(/not as staged/g)).toHaveLength(1);
+    // Staged, the edit is the commit's: no note (the scan judges it as any staged catalog change).
+    git(dir, 'add', 'services.yaml', 'fixtures/extra.yaml');
+    const staged = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
+    expect(staged.stderr).not.toContain('not as staged');
+  }, 60_000);
+
   it('a committed fixture entry that nothing reads is reported when the commit adds it, against every ExternalSecret of the index', async () => {
     const dir = catalogRepo();
     const dev = readFileSync(join(dir, 'fixtures/dev.yaml'), 'utf8');
