@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Diagnostic, ExitCode, UserError } from '../errors';
 import { credentialKeyMatcher, CredentialKeyMatcher } from '../credential-like';
 import { diagnosticAt, parseYamlSource, pointerOf, readTextFile, YamlSource } from '../yaml-source';
+import { readFrom, type ProjectFiles } from './files';
 import { compileSchema, schemaDiagnostics } from './schema';
 import fixturesSchema from './fixtures.schema.json';
 import type { ServiceCatalog } from './types';
@@ -87,20 +88,26 @@ export interface FixtureSet {
 const validateFixtureShape = compileSchema(fixturesSchema);
 
 /** Reads every `*.yaml` in `dir`. A missing directory is an empty fixture set. */
-export function readFixtureFiles(dir: string): LoadedFixtureFile[] {
-  if (!existsSync(dir)) return [];
-  if (!statSync(dir).isDirectory()) {
-    throw new UserError({ file: dir, message: 'fixtures path is not a directory', hint: 'pass the fixtures folder with --fixtures DIR' }, ExitCode.usage);
+export function readFixtureFiles(dir: string, files?: ProjectFiles): LoadedFixtureFile[] {
+  let names: string[];
+  if (files) {
+    // The index holds files only: the fixtures are those directly in the folder.
+    names = files.list(dir).filter((n) => !n.includes('/') && /\.ya?ml$/.test(n));
+  } else {
+    if (!existsSync(dir)) return [];
+    if (!statSync(dir).isDirectory()) {
+      throw new UserError({ file: dir, message: 'fixtures path is not a directory', hint: 'pass the fixtures folder with --fixtures DIR' }, ExitCode.usage);
+    }
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
   }
-  const names = readdirSync(dir)
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort();
   const out: LoadedFixtureFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const name of names) {
     const file = join(dir, name);
     try {
-      const source = parseYamlSource(file, readTextFile(file, 'fixture file'));
+      const source = parseYamlSource(file, files ? readFrom(files, file, 'fixture file') : readTextFile(file, 'fixture file'));
       const shapeErrors = schemaDiagnostics(validateFixtureShape, source);
       if (shapeErrors.length > 0) {
         diagnostics.push(...shapeErrors);

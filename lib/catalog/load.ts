@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { sortDiagnostics, UserError } from '../errors';
+import { readFrom, type ProjectFiles } from './files';
 import { parseYamlSource, readTextFile, YamlSource } from '../yaml-source';
 import { compileSchema, schemaDiagnostics } from './schema';
 import catalogSchema from './services.schema.json';
@@ -20,6 +21,8 @@ export interface ProjectPaths {
   readonly servicesFile?: string;
   /** @default the `fixtures/` folder beside the services file */
   readonly fixturesDir?: string;
+  /** Where the files are read from (`scan --staged`: the index). @default the disk */
+  readonly files?: ProjectFiles;
 }
 
 export function defaultFixturesDir(servicesFile: string): string {
@@ -27,8 +30,8 @@ export function defaultFixturesDir(servicesFile: string): string {
 }
 
 /** Parses and validates the catalog alone (schema, then semantics). Throws one UserError with every problem. */
-export function loadCatalog(servicesFile: string = DEFAULT_SERVICES_FILE): LoadedCatalog {
-  const text = readTextFile(servicesFile, 'services file', '--services FILE');
+export function loadCatalog(servicesFile: string = DEFAULT_SERVICES_FILE, files?: ProjectFiles): LoadedCatalog {
+  const text = files ? readFrom(files, servicesFile, 'services file') : readTextFile(servicesFile, 'services file', '--services FILE');
   return loadCatalogText(servicesFile, text);
 }
 

@@ -3,6 +3,7 @@ import { diagnosticAt } from '../yaml-source';
 import { DEFAULT_SERVICES_FILE, defaultFixturesDir, LoadedCatalog, loadCatalog, ProjectPaths } from '../catalog/load';
 import { buildInventories, checkFixtures, FixtureSet, readFixtureFiles } from '../catalog/fixtures';
 import { canonicalEnvironment } from '../catalog/layout';
+import type { ProjectFiles } from '../catalog/files';
 import type { ServiceSpec } from '../catalog/types';
 import { Resolver, unresolvedDiagnostics } from '../resolver/resolver';
 import { quoteInput } from '../quote-input';
@@ -19,6 +20,8 @@ export type { ProjectPaths } from '../catalog/load';
 export interface Project extends LoadedCatalog {
   readonly fixtures: FixtureSet;
   readonly resolver: Resolver;
+  /** Where it was read from when not the disk (`scan --staged`: the index); `dist/` is read from there too. */
+  readonly files?: ProjectFiles;
 }
 
 interface ProjectReading {
@@ -29,12 +32,13 @@ interface ProjectReading {
 
 function readProject(paths: ProjectPaths): ProjectReading {
   const servicesFile = paths.servicesFile ?? DEFAULT_SERVICES_FILE;
-  const loaded = loadCatalog(servicesFile);
+  const loaded = loadCatalog(servicesFile, paths.files);
   const dir = paths.fixturesDir ?? defaultFixturesDir(servicesFile);
-  const files = readFixtureFiles(dir);
+  const files = readFixtureFiles(dir, paths.files);
   const inventories = buildInventories(loaded.catalog, files);
   const resolver = new Resolver({ catalog: loaded.catalog, inventories });
-  return { project: { ...loaded, fixtures: { dir, files, inventories }, resolver }, fixtureProblems: checkFixtures(loaded.catalog, files) };
+  const project: Project = { ...loaded, fixtures: { dir, files, inventories }, resolver, ...(paths.files ? { files: paths.files } : {}) };
+  return { project, fixtureProblems: checkFixtures(loaded.catalog, files) };
 }
 
 /** Catalog and fixtures must be valid; keys that resolve nowhere are allowed. Throws one UserError otherwise. */

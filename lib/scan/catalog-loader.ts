@@ -3,7 +3,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../project/load';
 import { findServicesFile } from '../catalog/find-services';
 import { isUserError } from '../errors';
-import { unstagedChanges } from './sources';
+import type { ProjectFiles } from '../catalog/files';
+import { indexFiles, unstagedChanges } from './sources';
 
 /** Where a scan's catalog is: the CLI's `--services` and `--fixtures`. */
 export interface CatalogInput {
@@ -21,8 +22,8 @@ export interface CatalogInput {
    */
   readonly searchFrom?: string;
   /**
-   * A `--staged` scan: `cwd` is the repository's top, and the loader notes when the catalog, its
-   * fixtures or the default dist/ beside it differ from their staged versions.
+   * A `--staged` scan: `cwd` is the repository's top, and the catalog, its fixtures and the dist/
+   * beside it are read from the index where the working tree differs from it.
    * @default false
    */
   readonly staged?: boolean;
@@ -53,19 +54,15 @@ export function locateCatalog(input: CatalogInput): CatalogLocation {
 }
 
 /**
- * A staged scan judges the commit's manifests against the working tree's catalog and dist/ listing
- * (they are read from disk). Where those differ from the index (unstaged edits, untracked
- * fixtures; the pre-commit framework stashes unstaged changes itself, a plain git hook does not),
- * a dist-drift or fixture-drift finding may concern the working tree rather than the commit: said
- * once, with the paths, so a blocked commit can be told from a broken one.
+ * Where a staged scan reads the catalog from: the index when the services file, its fixtures or the
+ * dist/ beside it differ from their staged versions (unstaged edits, untracked fixtures: the
+ * pre-commit framework stashes unstaged changes before its hooks, a plain git hook, husky or
+ * lefthook do not), so the cross-file rules judge the commit, not the working tree. When they
+ * agree, the disk (the same bytes, without reading blobs).
  */
-function noteUnstaged(top: string, servicesFile: string, fixturesDir: string, notes: string[]): void {
-  const changed = unstagedChanges(top, [servicesFile, resolve(top, fixturesDir), join(dirname(servicesFile), 'dist')]);
-  if (changed.length === 0) return;
-  const named = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
-  notes.push(
-    `${named}: not as staged (unstaged or untracked changes); --staged reads the catalog, its fixtures and the dist/ listing from the working tree, so dist-drift and fixture-drift may judge the working tree rather than the commit: stage them, or stash the rest (git stash --keep-index --include-untracked) and scan again`,
-  );
+function stagedCatalogFiles(top: string, servicesFile: string, fixtures: string | undefined): ProjectFiles | undefined {
+  const fixturesDir = resolve(top, fixtures ?? join(dirname(servicesFile), 'fixtures'));
+  return unstagedChanges(top, [servicesFile, fixturesDir, join(dirname(servicesFile), 'dist')]).length > 0 ? indexFiles(top) : undefined;
 }
 
 function slashed(p: string): string {
@@ -80,13 +77,15 @@ export function catalogLoader(input: CatalogInput, notes: string[]): () => Promi
   const { servicesFile, shown } = locateCatalog(input);
   return async (): Promise<Project | undefined> => {
     if (!existsSync(servicesFile)) return undefined;
-    if (input.staged) noteUnstaged(input.cwd, servicesFile, input.fixtures ?? join(dirname(servicesFile), 'fixtures'), notes);
+    const files = input.staged ? stagedCatalogFiles(input.cwd, servicesFile, input.fixtures) : undefined;
+    // A services file the commit does not have: the commit has no catalog.
+    if (files && !files.read(servicesFile)) return undefined;
     const { validateProject } = await import('../project/load.js');
     const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}; run \`secretops validate\``;
     try {
       // validateProject, not loadProject: a catalog whose fixtures have problems (a production
       // inventory holding a value) must still reach fixture-drift, which reports them as findings.
-      const { project: loaded, diagnostics } = validateProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}) });
+      const { project: loaded, diagnostics } = validateProject({ servicesFile, ...(input.fixtures ? { fixturesDir: input.fixtures } : {}), ...(files ? { files } : {}) });
       if (!loaded) {
         notes.push(`${shown}: not a valid catalog (${problems(diagnostics.length)}): catalog-aware rules ran without it`);
         return undefined;

@@ -6,7 +6,7 @@ import { packageRoot } from './package-files';
 import { VERSION } from '../version';
 import type { CatalogState, FileOutcome, ScanOptions } from './engine';
 import { collectNow, memoryBudget } from './memory-budget';
-import type { SourceFile } from './sources';
+import { indexDigest, type SourceFile } from './sources';
 
 /**
  * The scan cache as the engine uses it (`ScanOptions.cache`): looks every file up before the file
@@ -113,7 +113,8 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
   const reread = new Map<string, string>();
   let catalogDigest: string | undefined;
   let keyed = 0;
-  const catalog = () => (catalogDigest ??= contentsDigest(options.cwd, options.catalogInputs ?? []));
+  // A staged scan reads its catalog from the index (where the working tree differs): keyed by the index.
+  const catalog = () => (catalogDigest ??= options.staged ? indexDigest(options.cwd, options.catalogInputs ?? []) : contentsDigest(options.cwd, options.catalogInputs ?? []));
   return {
     async lookUp(inputs, scanned, state, loadCatalog) {
       const found = new Map<number, () => FileOutcome | undefined>();

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { Ignore } from 'ignore';
 import { Minimatch } from 'minimatch';
 import { ExitCode, UserError } from '../errors';
 import { byCodePoint } from './run-rules';
+import type { ProjectFiles } from '../catalog/files';
 import type { ScanWarning } from './types';
 
 /**
@@ -307,6 +309,90 @@ export function unstagedChanges(top: string, paths: readonly string[]): string[]
     if (entry.startsWith('??') || (worktree !== ' ' && worktree !== undefined)) changed.push(entry.slice(3));
   }
   return changed.sort(byCodePoint);
+}
+
+/**
+ * The git index as the files a project is read from (`ProjectFiles`): a staged scan loads the
+ * catalog, its fixtures and dist/ from it when the working tree differs there (`unstagedChanges`).
+ * Regular files of stage 0, listed once; the blobs of a folder are read in one `git cat-file
+ * --batch` when it is listed. Relative paths are taken from the repository's top; paths outside
+ * the repository (an explicit --services or --fixtures elsewhere) are read from disk.
+ */
+export function indexFiles(top: string): ProjectFiles {
+  let entries: Map<string, string> | undefined;
+  const index = (): Map<string, string> => {
+    if (entries) return entries;
+    entries = new Map();
+    for (const entry of git(top, ['ls-files', '--stage', '-z']).toString('utf8').split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, sha, stage] = entry.slice(0, tab).split(' ');
+      if (stage === '0' && (mode === '100644' || mode === '100755')) entries.set(join(top, entry.slice(tab + 1)), sha!);
+    }
+    return entries;
+  };
+  const bytes = new Map<string, Buffer>();
+  const fetch = (paths: readonly string[]) => {
+    const wanted = paths.filter((p) => !bytes.has(p)).map((p) => ({ path: p, sha: index().get(p)! }));
+    for (const f of readBlobs(top, wanted)) bytes.set(f.path, f.read());
+  };
+  const inRepo = (abs: string) => {
+    const rel = relative(top, abs);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  const where = (path: string) => realFolder(resolve(top, path));
+  const outside = (abs: string) => (existsSync(abs) && statSync(abs).isDirectory() ? diskListing(abs) : []);
+  return {
+    read(path) {
+      const abs = where(path);
+      if (!inRepo(abs)) return diskFile(abs);
+      if (!index().has(abs)) return undefined;
+      fetch([abs]);
+      return bytes.get(abs);
+    },
+    list(dir) {
+      const abs = where(dir);
+      if (!inRepo(abs)) return outside(abs);
+      const prefix = abs + sep;
+      const found = [...index().keys()].filter((k) => k.startsWith(prefix));
+      fetch(found);
+      return found.map((k) => k.slice(prefix.length).split(sep).join('/')).sort(byCodePoint);
+    },
+  };
+}
+
+function diskFile(abs: string): Buffer | undefined {
+  try {
+    return statSync(abs).isFile() ? readFileSync(abs) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A digest of the index entries (mode, blob, path) under `paths`: what a staged scan's catalog is
+ * read from (`indexFiles`, or the disk where it holds the same bytes), for keying cached outcomes.
+ */
+export function indexDigest(top: string, paths: readonly string[]): string {
+  return createHash('sha256')
+    .update(git(top, ['ls-files', '--stage', '-z', '--', ...paths.map((p) => resolve(top, p))]))
+    .digest('hex');
+}
+
+/** Regular files below `dir` on disk, relative with `/`, each folder's names in sorted order (none when it does not exist). */
+export function diskListing(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const name of readdirSync(abs).sort()) {
+      const st = lstatSync(join(abs, name));
+      const r = rel ? `${rel}/${name}` : name;
+      if (st.isDirectory()) walk(join(abs, name), r);
+      else if (st.isFile()) out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out;
 }
 
 /**

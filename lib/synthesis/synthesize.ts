@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Diagnostic, ExitCode, UserError } from '../errors';
 import { catalogWarnings } from '../catalog/warnings';
+import type { ProjectFiles } from '../catalog/files';
 import { loadProject, Project } from '../project/load';
 import { buildApp } from './build-app';
 import { renderDist, RenderedDist, renderFiles, writeDist } from './dist-writer';
@@ -18,6 +19,8 @@ export interface SynthOptions {
   readonly extensions?: SynthExtensions;
   /** Directory the catalog path is shown relative to in annotations. @default process.cwd() */
   readonly cwd?: string;
+  /** Where the catalog and fixtures are read from (`scan --staged`: the index). @default the disk */
+  readonly files?: ProjectFiles;
 }
 
 export interface SynthResult {
@@ -75,7 +78,7 @@ export function checkOutdir(outdir: string, servicesFile: string, cwd: string): 
 /** Validates the catalog (stopping on errors), synthesizes every chart and replaces `outdir` with the result. */
 export function synthesizeCatalog(opts: SynthOptions): SynthResult {
   checkOutdir(opts.outdir, opts.servicesFile, opts.cwd ?? process.cwd());
-  const project = loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir });
+  const project = loadProject({ servicesFile: opts.servicesFile, fixturesDir: opts.fixturesDir, ...(opts.files ? { files: opts.files } : {}) });
   const sourceName = catalogSourceName(opts.servicesFile, opts.cwd ?? process.cwd());
   const built = buildApp(planSynthesis(project, planOptions(project, sourceName)), opts.extensions ?? BUILT_IN_EXTENSIONS);
   let objects = 0;

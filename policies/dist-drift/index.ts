@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
 import { UserError } from '../../lib/errors';
 import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../helpers/k8s/objects';
 import { catalogDistDir, normaliseRoot, normaliseRoots, rootsContain, scanPath, touches } from '../../lib/scan/locate';
+import { diskListing } from '../../lib/scan/sources';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import type { SynthOptions } from '../../lib/synthesis/synthesize';
 
@@ -57,7 +58,7 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
       try {
         try {
           // Synth names the catalog relative to its working directory: the scan's, as in CI and hooks.
-          await synthesize({ servicesFile, fixturesDir: project.fixtures.dir, outdir: fresh, cwd: ctx.cwd });
+          await synthesize({ servicesFile, fixturesDir: project.fixtures.dir, outdir: fresh, cwd: ctx.cwd, ...(project.files ? { files: project.files } : {}) });
         } catch (err) {
           if (!(err instanceof UserError)) throw err;
           report({
@@ -73,8 +74,10 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
         const dueTo = ctx.catalogInputs;
         if (scopes.length === 0) return;
         const scanned = new Map(docs.map((d) => [d.file.path, d.file.text]));
-        const expected = listFiles(fresh).filter((p) => inScope(`${distRel}/${p}`));
-        const committed = listFiles(distDir).filter((p) => inScope(`${distRel}/${p}`));
+        const expected = diskListing(fresh).filter((p) => inScope(`${distRel}/${p}`));
+        // dist/ as the catalog was read: the working tree, or for a staged scan whose catalog is
+        // read from the index, the index (the files the commit will have).
+        const committed = (project.files ? project.files.list(distDir) : diskListing(distDir)).filter((p) => inScope(`${distRel}/${p}`));
         const expectedSet = new Set(expected);
         const committedSet = new Set(committed);
         const at = (p: string, line = 1): Pick<RuleReport, 'file' | 'position' | 'dueTo'> => ({ file: { path: `${distRel}/${p}`, text: '', kind: 'yaml' }, position: { line, column: 1 }, ...(dueTo ? { dueTo } : {}) });
@@ -86,7 +89,7 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
           } else {
             // In a --staged scan the scanned text is the staged one: compare what would be committed.
             const mine = scanned.get(`${distRel}/${p}`);
-            const ours = mine !== undefined ? Buffer.from(mine, 'utf8') : readFileSync(join(distDir, p));
+            const ours = mine !== undefined ? Buffer.from(mine, 'utf8') : (project.files?.read(join(distDir, p)) ?? readFileSync(join(distDir, p)));
             const theirs = readFileSync(join(fresh, p));
             if (ours.equals(theirs)) continue;
             report({ ...at(p, firstDifferentLine(ours, theirs)), message: `${distRel}/${p} differs from a fresh synth of the catalog (first difference at this line)` });
@@ -141,21 +144,6 @@ function mayHoldDist(ctx: RuleContext): boolean {
 }
 
 /** Regular files under `dir`, relative and `/`-separated, sorted; symlinks are not followed. */
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const st = lstatSync(join(abs, name));
-      const r = rel ? `${rel}/${name}` : name;
-      if (st.isDirectory()) walk(join(abs, name), r);
-      else if (st.isFile()) out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-
 /** Which object a generated object is: kind, name, namespace and the cluster synth wrote it for. */
 function identity(v: Record<string, unknown>): string {
   const meta = isJson(v.metadata) ? v.metadata : {};
@@ -166,7 +154,7 @@ function identity(v: Record<string, unknown>): string {
 /** Every object a fresh synth wrote, by identity. */
 function freshObjects(dir: string): Map<string, Record<string, unknown>[]> {
   const out = new Map<string, Record<string, unknown>[]>();
-  for (const p of listFiles(dir)) {
+  for (const p of diskListing(dir)) {
     if (!/\.ya?ml$/.test(p)) continue;
     for (const doc of (require('yaml') as typeof import('yaml')).parseAllDocuments(readFileSync(join(dir, p), 'utf8'))) {
       const v: unknown = doc.toJS();

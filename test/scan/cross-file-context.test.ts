@@ -82,25 +82,58 @@ describe('scan --staged with the catalog: fixtures and dist/ drift against the w
     expect(run.code).toBe(1);
   }, 60_000);
 
-  it('says when the catalog, its fixtures or dist/ are not as staged: those are read from the working tree', async () => {
+  it('judges the commit\'s catalog, not unstaged edits or untracked files beside it (a plain git hook does not stash them)', async () => {
     const dir = catalogRepo();
     const services = readFileSync(join(dir, 'services.yaml'), 'utf8');
-    // A commit of an ExternalSecret naming the catalog's store: the catalog is loaded.
-    writeFileSync(join(dir, 'es.yaml'), es('app', 'ameide-vault'));
-    git(dir, 'add', 'es.yaml');
-    const clean = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
-    expect(clean.stderr).not.toContain('not as staged');
-    // An unstaged catalog edit and an untracked fixture file: the commit is the same, the note names both.
-    writeFileSync(join(dir, 'services.yaml'), services.replace('store: ameide-vault', 'store: ameide-vault-2'));
-    writeFileSync(join(dir, 'fixtures/extra.yaml'), 'not: staged\n');
-    const dirty = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
-    expect(dirty.stderr).toContain('secretops: warning: fixtures/extra.yaml, services.yaml: not as staged (unstaged or untracked changes); --staged reads the catalog');
-    expect(dirty.stderr.match(/not as staged/g)).toHaveLength(1);
-    // Staged, the edit is the commit's: no note (the scan judges it as any staged catalog change).
-    git(dir, 'add', 'services.yaml', 'fixtures/extra.yaml');
+    expect(services).toContain('        port: 8080\n');
+    // A consistent commit: the catalog edited and dist/ synthesized again, both staged.
+    writeFileSync(join(dir, 'services.yaml'), services.replace('        port: 8080\n', '        port: 8081\n'));
+    expect((await runSecretops(['synth'], { cwd: dir })).code).toBe(0);
+    git(dir, 'add', '-A');
+    // Then, left unstaged: a further catalog edit, an untracked fixture file that breaks the
+    // catalog, and an untracked file in dist/.
+    writeFileSync(join(dir, 'services.yaml'), services.replace('        port: 8080\n', '        port: 8082\n'));
+    writeFileSync(join(dir, 'fixtures/wip.yaml'), 'not: a fixture file\n');
+    writeFileSync(join(dir, 'dist/stray.yaml'), 'kind: ConfigMap\n');
     const staged = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
-    expect(staged.stderr).not.toContain('not as staged');
-  }, 60_000);
+    expect(findings(staged.stdout)).toEqual([]);
+    expect(staged.stderr).toBe('');
+    expect(staged.code).toBe(0);
+    // The working tree itself is not consistent, and a scan of it says so.
+    const tree = await runSecretops(['scan', '--format', 'json', '.'], { cwd: dir });
+    expect(tree.code).toBe(1);
+    // And the other way round: a commit of the edit without dist/, the working tree put back.
+    git(dir, 'reset', '-q', '--hard');
+    writeFileSync(join(dir, 'services.yaml'), services.replace('        port: 8080\n', '        port: 8083\n'));
+    git(dir, 'add', 'services.yaml');
+    writeFileSync(join(dir, 'services.yaml'), services);
+    const blocked = await runSecretops(['scan', '--staged', '--format', 'json'], { cwd: dir });
+    expect(findings(blocked.stdout).filter((f) => f.startsWith('dist-drift dist/')).length).toBeGreaterThan(0);
+    expect(blocked.code).toBe(1);
+  }, 120_000);
+
+  it('with --cache, keys the catalog by the index: a cached outcome never outlives the staged catalog it was judged with', async () => {
+    const dir = catalogRepo();
+    const services = readFileSync(join(dir, 'services.yaml'), 'utf8');
+    const withProjectSecret = services.replace(
+      '        - name: agents-llm-credentials\n',
+      '        - name: release-signing-token\n          level: project\n          keys:\n            - name: RELEASE_TOKEN\n        - name: agents-llm-credentials\n',
+    );
+    expect(withProjectSecret).not.toBe(services);
+    const cache = ['--cache', '--cache-location', join(dir, '.git', 'scan-cache')];
+    const scanStaged = async () => findings((await runSecretops(['scan', '--staged', '--format', 'json', ...cache], { cwd: dir })).stdout).filter((f) => f.startsWith('secret-level-violation'));
+    // A staged Secret named as a project-level secret of the staged catalog (a document rule that reads the catalog)...
+    writeFileSync(join(dir, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: release-signing-token\n  namespace: agents\n');
+    writeFileSync(join(dir, 'services.yaml'), withProjectSecret);
+    git(dir, 'add', 'secret.yaml', 'services.yaml');
+    writeFileSync(join(dir, 'services.yaml'), services);
+    expect(await scanStaged()).toEqual(['secret-level-violation secret.yaml:4']);
+    // ...is not one once the staged catalog drops it, though the working tree's catalog and the
+    // Secret stay as they were (a cache keyed by the working tree would answer from the first run).
+    git(dir, 'add', 'services.yaml');
+    expect(readFileSync(join(dir, 'services.yaml'), 'utf8')).toBe(services);
+    expect(await scanStaged()).toEqual([]);
+  }, 120_000);
 
   it('a committed fixture entry that nothing reads is reported when the commit adds it, against every ExternalSecret of the index', async () => {
     const dir = catalogRepo();
