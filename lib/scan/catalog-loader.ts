@@ -4,7 +4,7 @@ import type { Project } from '../project/load';
 import { findServicesFile } from '../catalog/find-services';
 import { isUserError } from '../errors';
 import type { ProjectFiles } from '../catalog/files';
-import { indexFiles, unstagedChanges } from './sources';
+import { indexFiles, inRepository, unstagedChanges } from './sources';
 
 /** Where a scan's catalog is: the CLI's `--services` and `--fixtures`. */
 export interface CatalogInput {
@@ -62,7 +62,9 @@ export function locateCatalog(input: CatalogInput): CatalogLocation {
  */
 function stagedCatalogFiles(top: string, servicesFile: string, fixtures: string | undefined): ProjectFiles | undefined {
   const fixturesDir = resolve(top, fixtures ?? join(dirname(servicesFile), 'fixtures'));
-  return unstagedChanges(top, [servicesFile, fixturesDir, join(dirname(servicesFile), 'dist')]).length > 0 ? indexFiles(top) : undefined;
+  // Paths outside the repository (an explicit --services or --fixtures elsewhere) are read from disk.
+  const inside = [servicesFile, fixturesDir, join(dirname(servicesFile), 'dist')].filter((p) => inRepository(top, p));
+  return inside.length > 0 && unstagedChanges(top, inside).length > 0 ? indexFiles(top) : undefined;
 }
 
 function slashed(p: string): string {

@@ -6,7 +6,7 @@ import { packageRoot } from './package-files';
 import { VERSION } from '../version';
 import type { CatalogState, FileOutcome, ScanOptions } from './engine';
 import { collectNow, memoryBudget } from './memory-budget';
-import { indexDigest, type SourceFile } from './sources';
+import { inRepository, indexDigest, type SourceFile } from './sources';
 
 /**
  * The scan cache as the engine uses it (`ScanOptions.cache`): looks every file up before the file
@@ -103,6 +103,19 @@ function expand(c: Partial<FileOutcome>): FileOutcome {
   return out as unknown as FileOutcome;
 }
 
+/**
+ * What the catalog's inputs hold, for keying outcomes of files whose rules read the catalog. A
+ * staged scan reads the catalog from the index where the working tree differs there
+ * (lib/scan/catalog-loader.ts), so its inputs inside the repository are keyed by their index
+ * entries; inputs outside it (an explicit --services elsewhere) are read from disk, so by their bytes.
+ */
+function catalogInputsDigest(options: ScanOptions): string {
+  const inputs = options.catalogInputs ?? [];
+  if (!options.staged) return contentsDigest(options.cwd, inputs);
+  const inside = inputs.filter((p) => inRepository(options.cwd, p));
+  return `${indexDigest(options.cwd, inside)}:${contentsDigest(options.cwd, inputs.filter((p) => !inside.includes(p)))}`;
+}
+
 export function openCache(options: ScanOptions, today: string, contextRoot: string | undefined): OutcomeCache {
   const cache = ScanCache.open<Partial<FileOutcome>>(options.cache!, scopeOf(options, contextRoot));
   const dates = datedBy(options);
@@ -113,8 +126,7 @@ export function openCache(options: ScanOptions, today: string, contextRoot: stri
   const reread = new Map<string, string>();
   let catalogDigest: string | undefined;
   let keyed = 0;
-  // A staged scan reads its catalog from the index (where the working tree differs): keyed by the index.
-  const catalog = () => (catalogDigest ??= options.staged ? indexDigest(options.cwd, options.catalogInputs ?? []) : contentsDigest(options.cwd, options.catalogInputs ?? []));
+  const catalog = () => (catalogDigest ??= catalogInputsDigest(options));
   return {
     async lookUp(inputs, scanned, state, loadCatalog) {
       const found = new Map<number, () => FileOutcome | undefined>();

@@ -290,9 +290,8 @@ export function stagedFiles(cwd: string, paths: readonly string[], selection: So
 /**
  * Paths under `paths` (files or folders of the repository at `top`) whose working-tree version is
  * not the staged one: changed or deleted without being staged, or untracked. A staged scan reads
- * the commit's files from the index, but the catalog (services.yaml, fixtures/) and the listing
- * of dist/ from the working tree; where these differ, the catalog-aware rules may judge other
- * than the commit. Empty when git cannot tell (a path outside the repository).
+ * the catalog (services.yaml, fixtures/) and dist/ from disk where this is empty, and from the
+ * index (`indexFiles`) otherwise. Empty when git cannot tell (a path outside the repository).
  */
 export function unstagedChanges(top: string, paths: readonly string[]): string[] {
   let out: string;
@@ -336,10 +335,7 @@ export function indexFiles(top: string): ProjectFiles {
     const wanted = paths.filter((p) => !bytes.has(p)).map((p) => ({ path: p, sha: index().get(p)! }));
     for (const f of readBlobs(top, wanted)) bytes.set(f.path, f.read());
   };
-  const inRepo = (abs: string) => {
-    const rel = relative(top, abs);
-    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-  };
+  const inRepo = (abs: string) => inRepository(top, abs);
   const where = (path: string) => realFolder(resolve(top, path));
   const outside = (abs: string) => (existsSync(abs) && statSync(abs).isDirectory() ? diskListing(abs) : []);
   return {
@@ -369,14 +365,21 @@ function diskFile(abs: string): Buffer | undefined {
   }
 }
 
+/** Whether `path` (relative to `top`, or absolute) lies inside the repository whose top is `top`. */
+export function inRepository(top: string, path: string): boolean {
+  const rel = relative(top, realFolder(resolve(top, path)));
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
 /**
- * A digest of the index entries (mode, blob, path) under `paths`: what a staged scan's catalog is
- * read from (`indexFiles`, or the disk where it holds the same bytes), for keying cached outcomes.
+ * A digest of the index entries (mode, blob, path) under `paths`, all inside the repository: what
+ * a staged scan's catalog is read from (`indexFiles`, or the disk where it holds the same bytes),
+ * for keying cached outcomes.
  */
 export function indexDigest(top: string, paths: readonly string[]): string {
-  return createHash('sha256')
-    .update(git(top, ['ls-files', '--stage', '-z', '--', ...paths.map((p) => resolve(top, p))]))
-    .digest('hex');
+  const h = createHash('sha256');
+  if (paths.length > 0) h.update(git(top, ['ls-files', '--stage', '-z', '--', ...paths.map((p) => resolve(top, p))]));
+  return h.digest('hex');
 }
 
 /** Regular files below `dir` on disk, relative with `/`, each folder's names in sorted order (none when it does not exist). */

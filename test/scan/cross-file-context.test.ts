@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSecretops } from '../support/cli';
 import { fileTree } from '../support/scan';
-import { exampleProject } from '../support/tmp';
+import { exampleProject, tempDir } from '../support/tmp';
 import { catalogRepo, commitAll, deployment, es, findings, git, LEAK, repo, STORE } from '../support/git-repo';
 
 /**
@@ -133,6 +133,25 @@ describe('scan --staged with the catalog: fixtures and dist/ drift against the w
     git(dir, 'add', 'services.yaml');
     expect(readFileSync(join(dir, 'services.yaml'), 'utf8')).toBe(services);
     expect(await scanStaged()).toEqual([]);
+  }, 120_000);
+
+  it('reads a catalog outside the repository (--services elsewhere) from disk, with and without --cache', async () => {
+    const dir = catalogRepo();
+    const elsewhere = tempDir();
+    for (const p of ['services.yaml', 'fixtures']) cpSync(join(dir, p), join(elsewhere, p), { recursive: true });
+    writeFileSync(join(dir, 'es.yaml'), es('app', 'ameide-vault-dev'));
+    git(dir, 'add', 'es.yaml');
+    // An unstaged edit inside the repository does not matter: the catalog is the one given.
+    writeFileSync(join(dir, 'services.yaml'), 'not: a catalog\n');
+    const outputs: string[] = [];
+    for (const extra of [[], ['--cache', '--cache-location', join(dir, '.git', 'scan-cache')]]) {
+      const run = await runSecretops(['scan', '--staged', '--format', 'json', '--services', join(elsewhere, 'services.yaml'), ...extra], { cwd: dir });
+      // No note that the catalog is invalid (the repository's own is), no git error.
+      expect(run.stderr).toBe('');
+      expect(run.code).not.toBe(2);
+      outputs.push(run.stdout);
+    }
+    expect(outputs[1]).toBe(outputs[0]);
   }, 120_000);
 
   it('a committed fixture entry that nothing reads is reported when the commit adds it, against every ExternalSecret of the index', async () => {
