@@ -49,6 +49,9 @@ const WORKER_YOUNG_MB = 8;
 /** Files per chunk: large enough that messages cost little, small enough to keep threads busy to the end. */
 const CHUNK = 48;
 
+/** Chunks handed to a worker before its first reply (`passInWorkers`). */
+const IN_FLIGHT = 2;
+
 export async function passInWorkers(
   inputs: readonly SourceFile[],
   threads: number,
@@ -73,19 +76,27 @@ export async function passInWorkers(
     const done = workers.map(
       (worker) =>
         new Promise<void>((resolveWorker, reject) => {
+          // Two chunks in flight per worker: the next one waits in the worker's queue while the
+          // main thread reads a chunk of its own, since replies are handled only between its
+          // chunks (with one, a worker idled a third of a two-thread scan of x20 waiting for work).
+          let inFlight = 0;
           const dispatch = () => {
-            if (next >= chunks.length) return resolveWorker();
-            worker.postMessage(chunks[next++]);
+            while (inFlight < IN_FLIGHT && next < chunks.length) {
+              worker.postMessage(chunks[next++]);
+              inFlight++;
+            }
+            if (inFlight === 0) resolveWorker();
           };
           worker.on('message', (reply: ChunkReply) => {
             const c = chunks[reply.chunk]!;
             reply.outcomes.forEach((o, i) => (outcomes[c.from + i] = o));
             reply.digests?.forEach((d, i) => (digests[c.from + i] = d));
             catalogWanted ||= reply.catalogWanted;
+            inFlight--;
             dispatch();
           });
           worker.once('error', reject);
-          worker.once('exit', (code) => (next >= chunks.length && code === 0 ? resolveWorker() : reject(new Error(`scan worker exited with code ${code}`))));
+          worker.once('exit', (code) => (next >= chunks.length && inFlight === 0 && code === 0 ? resolveWorker() : reject(new Error(`scan worker exited with code ${code}`))));
           worker.once('online', dispatch);
         }),
     );
