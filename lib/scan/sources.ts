@@ -230,10 +230,21 @@ function git(cwd: string, args: readonly string[], input?: string): Buffer {
   }
 }
 
-/** The top folder of the git repository `cwd` is in (a usage error outside one). */
+/**
+ * The top folder of the git repository `cwd` is in (a usage error outside one). Remembered per
+ * folder while that top still holds `.git`: a staged scan asks twice (the CLI's scope, then the
+ * file listing), and each git process is a few milliseconds of a pre-commit hook.
+ */
 export function gitTop(cwd: string): string {
-  return git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+  const at = resolve(cwd);
+  const known = tops.get(at);
+  if (known !== undefined && existsSync(join(known, '.git'))) return known;
+  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+  tops.set(at, top).set(top, top);
+  return top;
 }
+
+const tops = new Map<string, string>();
 
 /**
  * The staged version of every added, copied, modified or renamed file (the index, not the working
