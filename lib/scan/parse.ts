@@ -176,7 +176,7 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice, known?: { reado
   // it holds no anchor, alias or merge key, so there is nothing to expand. A document whose
   // outline was refused already goes straight to js-yaml.
   const built = known && !known.outline ? undefined : loadBlockYaml(slice.text);
-  if (built) return { file, index: slice.index, text: slice.text, value: built.value, object: objectRef(built.value), positionOf: slicePositions(slice), suppressed: suppressedRules(built.value) };
+  if (built) return manifestDocument(file, slice, built.value);
   let value: unknown;
   let problem: ParseProblem | undefined;
   try {
@@ -196,12 +196,14 @@ export function parseSlice(file: ScanFile, slice: DocumentSlice, known?: { reado
   }
   const bounded = mergedWithinBudget(value, slice.text);
   if (!bounded) return { message: 'too many alias expansions (possible alias bomb)', line: slice.startLine + 1, column: 1 };
-  value = bounded.value;
-  const positionOf = slicePositions(slice);
   const conflict = bounded.conflicts[0];
   if (conflict && !problem) problem = { message: conflictMessage(conflict), ...offsetPosition(slice.text, conflictOffset(slice.text, conflict), slice.startLine) };
-  const object = objectRef(value);
-  return { file, index: slice.index, text: slice.text, value, object, positionOf, suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
+  return manifestDocument(file, slice, bounded.value, problem);
+}
+
+/** A parsed document as rules see it. */
+function manifestDocument(file: ScanFile, slice: DocumentSlice, value: unknown, problem?: ParseProblem): ManifestDocument {
+  return { file, index: slice.index, text: slice.text, value, object: objectRef(value), positionOf: slicePositions(slice), suppressed: suppressedRules(value), ...(problem ? { problem } : {}) };
 }
 
 /**

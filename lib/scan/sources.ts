@@ -6,7 +6,7 @@ import ignore, { Ignore } from 'ignore';
 import { Minimatch } from 'minimatch';
 import { ExitCode, UserError } from '../errors';
 import { byCodePoint } from './run-rules';
-import type { ProjectFiles } from '../catalog/files';
+import { DISK_FILES, type ProjectFiles } from '../catalog/files';
 import type { ScanWarning } from './types';
 
 /**
@@ -348,32 +348,23 @@ export function indexFiles(top: string): ProjectFiles {
   };
   const inRepo = (abs: string) => inRepository(top, abs);
   const where = (path: string) => realFolder(resolve(top, path));
-  const outside = (abs: string) => (existsSync(abs) && statSync(abs).isDirectory() ? diskListing(abs) : []);
   return {
     read(path) {
       const abs = where(path);
-      if (!inRepo(abs)) return diskFile(abs);
+      if (!inRepo(abs)) return DISK_FILES.read(abs);
       if (!index().has(abs)) return undefined;
       fetch([abs]);
       return bytes.get(abs);
     },
     list(dir) {
       const abs = where(dir);
-      if (!inRepo(abs)) return outside(abs);
+      if (!inRepo(abs)) return DISK_FILES.list(abs);
       const prefix = abs + sep;
       const found = [...index().keys()].filter((k) => k.startsWith(prefix));
       fetch(found);
       return found.map((k) => k.slice(prefix.length).split(sep).join('/')).sort(byCodePoint);
     },
   };
-}
-
-function diskFile(abs: string): Buffer | undefined {
-  try {
-    return statSync(abs).isFile() ? readFileSync(abs) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether `path` (relative to `top`, or absolute) lies inside the repository whose top is `top`. */
@@ -391,22 +382,6 @@ export function indexDigest(top: string, paths: readonly string[]): string {
   const h = createHash('sha256');
   if (paths.length > 0) h.update(git(top, ['ls-files', '--stage', '-z', '--', ...paths.map((p) => resolve(top, p))]));
   return h.digest('hex');
-}
-
-/** Regular files below `dir` on disk, relative with `/`, each folder's names in sorted order (none when it does not exist). */
-export function diskListing(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const st = lstatSync(join(abs, name));
-      const r = rel ? `${rel}/${name}` : name;
-      if (st.isDirectory()) walk(join(abs, name), r);
-      else if (st.isFile()) out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out;
 }
 
 /**

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { Annotations, Labels, MANAGED_BY } from '../../lib/constructs/metadata';
+import { DISK_FILES } from '../../lib/catalog/files';
 import { UserError } from '../../lib/errors';
 import { allObjects, displayName, isJson, KubeObject, ptr, refOf } from '../helpers/k8s/objects';
 import { catalogDistDir, normaliseRoot, normaliseRoots, rootsContain, scanPath, touches } from '../../lib/scan/locate';
-import { diskListing } from '../../lib/scan/sources';
 import type { ManifestDocument, Rule, RuleContext, RuleReport } from '../../lib/scan/types';
 import type { SynthOptions } from '../../lib/synthesis/synthesize';
 
@@ -74,10 +74,11 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
         const dueTo = ctx.catalogInputs;
         if (scopes.length === 0) return;
         const scanned = new Map(docs.map((d) => [d.file.path, d.file.text]));
-        const expected = diskListing(fresh).filter((p) => inScope(`${distRel}/${p}`));
+        const expected = DISK_FILES.list(fresh).filter((p) => inScope(`${distRel}/${p}`));
         // dist/ as the catalog was read: the working tree, or for a staged scan whose catalog is
         // read from the index, the index (the files the commit will have).
-        const committed = (project.files ? project.files.list(distDir) : diskListing(distDir)).filter((p) => inScope(`${distRel}/${p}`));
+        const tree = project.files ?? DISK_FILES;
+        const committed = tree.list(distDir).filter((p) => inScope(`${distRel}/${p}`));
         const expectedSet = new Set(expected);
         const committedSet = new Set(committed);
         const at = (p: string, line = 1): Pick<RuleReport, 'file' | 'position' | 'dueTo'> => ({ file: { path: `${distRel}/${p}`, text: '', kind: 'yaml' }, position: { line, column: 1 }, ...(dueTo ? { dueTo } : {}) });
@@ -89,7 +90,7 @@ export function createDistDriftRule(synthesize: Synthesize = synthesizeCatalog):
           } else {
             // In a --staged scan the scanned text is the staged one: compare what would be committed.
             const mine = scanned.get(`${distRel}/${p}`);
-            const ours = mine !== undefined ? Buffer.from(mine, 'utf8') : (project.files?.read(join(distDir, p)) ?? readFileSync(join(distDir, p)));
+            const ours = mine !== undefined ? Buffer.from(mine, 'utf8') : (tree.read(join(distDir, p)) ?? Buffer.alloc(0));
             const theirs = readFileSync(join(fresh, p));
             if (ours.equals(theirs)) continue;
             report({ ...at(p, firstDifferentLine(ours, theirs)), message: `${distRel}/${p} differs from a fresh synth of the catalog (first difference at this line)` });
@@ -143,7 +144,6 @@ function mayHoldDist(ctx: RuleContext): boolean {
   });
 }
 
-/** Regular files under `dir`, relative and `/`-separated, sorted; symlinks are not followed. */
 /** Which object a generated object is: kind, name, namespace and the cluster synth wrote it for. */
 function identity(v: Record<string, unknown>): string {
   const meta = isJson(v.metadata) ? v.metadata : {};
@@ -154,7 +154,7 @@ function identity(v: Record<string, unknown>): string {
 /** Every object a fresh synth wrote, by identity. */
 function freshObjects(dir: string): Map<string, Record<string, unknown>[]> {
   const out = new Map<string, Record<string, unknown>[]>();
-  for (const p of diskListing(dir)) {
+  for (const p of DISK_FILES.list(dir)) {
     if (!/\.ya?ml$/.test(p)) continue;
     for (const doc of (require('yaml') as typeof import('yaml')).parseAllDocuments(readFileSync(join(dir, p), 'utf8'))) {
       const v: unknown = doc.toJS();
